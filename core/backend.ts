@@ -1,0 +1,36 @@
+import type { Floats } from "./types.ts";
+
+/** Sizes and layout of one matrix product, see {@linkcode Backend.gemm}. */
+export interface GemmDims {
+  /** Rows of C. */
+  readonly m: number;
+  /** Columns of C. */
+  readonly n: number;
+  /** The shared (summed) dimension. */
+  readonly k: number;
+  /** A is stored k x m and used transposed (dW = X^T dZ). */
+  readonly transA?: boolean;
+  /** B is stored n x k and used transposed (dX = dZ W^T). */
+  readonly transB?: boolean;
+  /** Add to C instead of overwriting it. */
+  readonly accumulate?: boolean;
+}
+
+/**
+ * The matrix kernels a training step needs. The pure TypeScript backend is
+ * always there (and is all the edge inference path uses); faster ones
+ * (WebAssembly SIMD) implement the same interface and agree within float32
+ * tolerance.
+ */
+export interface Backend {
+  /** Short name, e.g. `"ts"` or `"wasm-simd"`. */
+  readonly name: string;
+  /** Allocates a zeroed float array the kernels can work on without copies. */
+  alloc(length: number): Float32Array;
+  /** C = op(A) * op(B) (+ C when accumulating); all row-major. */
+  gemm(a: Floats, b: Floats, c: Floats, dims: GemmDims): void;
+  /** Adds `bias` (length cols) to every row of `c` (rows x cols). */
+  addBias(c: Floats, bias: Floats, rows: number, cols: number): void;
+  /** Writes the column sums of `a` (rows x cols) into `out` (length cols). */
+  colSums(a: Floats, out: Floats, rows: number, cols: number): void;
+}

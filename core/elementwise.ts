@@ -1,0 +1,60 @@
+import type { ActivationPlugin, InitName, PluginParams } from "./types.ts";
+
+/** Options of {@linkcode elementwise}. */
+export interface ElementwiseOptions {
+  /** Name stored in model files, e.g. `"relu"` or `"myorg/swish"`. */
+  name: string;
+  /** The activation h(x). */
+  f: (x: number) => number;
+  /** Its derivative h'(x), given x and y = h(x) (use whichever is cheaper). */
+  df: (x: number, y: number) => number;
+  /** Version of the math, stored in model files. */
+  version?: string;
+  /** True when outputs lie in (0, 1) and may be read as probabilities. */
+  probabilities?: boolean;
+  /** Preferred weight init (He for the ReLU family, Glorot otherwise). */
+  init?: InitName;
+  /** Numeric parameters the plugin was made with. */
+  params?: PluginParams;
+  /** Remakes the plugin with other parameters. */
+  configure?: (params: PluginParams) => ActivationPlugin;
+  /** The formula, for humans. */
+  description?: string;
+}
+
+/**
+ * Builds an element-wise activation from a scalar `f(x)` and its derivative, the
+ * way the theory writes h and h'.
+ *
+ * @example
+ * ```ts
+ * import { elementwise } from "./elementwise.ts";
+ * const square = elementwise({ name: "square", f: (x) => x * x, df: (x) => 2 * x });
+ * const y = { data: new Float32Array(2), rows: 1, cols: 2 };
+ * square.forward({ data: new Float32Array([3, -1]), rows: 1, cols: 2 }, y);
+ * // y.data is [9, 1]
+ * ```
+ */
+export function elementwise(options: ElementwiseOptions): ActivationPlugin {
+  const { f, df } = options;
+  return {
+    kind: "activation",
+    name: options.name,
+    version: options.version ?? "1.0.0",
+    ...(options.params ? { params: options.params } : {}),
+    ...(options.configure ? { configure: options.configure } : {}),
+    ...(options.probabilities ? { probabilities: true } : {}),
+    ...(options.init ? { init: options.init } : {}),
+    ...(options.description ? { description: options.description } : {}),
+    f,
+    df,
+    forward(z, y) {
+      const zd = z.data, yd = y.data, n = z.rows * z.cols;
+      for (let i = 0; i < n; i++) yd[i] = f(zd[i]);
+    },
+    backward({ z, y, dy, dz }) {
+      const zd = z.data, yd = y.data, gd = dy.data, out = dz.data, n = z.rows * z.cols;
+      for (let i = 0; i < n; i++) out[i] = gd[i] * df(zd[i], yd[i]);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Backend } from "./backend.ts";
+import type { Layer } from "./network.ts";
+import type { Mat } from "./types.ts";
+
+/**
+ * One dense layer forward: z = x W + b, y = h(z). Writes `z` and `y`
+ * (both x.rows x layer.units). Shared by training and the edge inference path.
+ *
+ * @example
+ * ```ts ignore
+ * forwardLayer(tsBackend, layer, { x, z, y });
+ * ```
+ */
+export function forwardLayer(backend: Backend, layer: Layer, io: LayerIO): void {
+  const { x, z, y } = io;
+  backend.gemm(x.data, layer.weights, z.data, { m: x.rows, n: layer.units, k: layer.inputs });
+  backend.addBias(z.data, layer.bias, x.rows, layer.units);
+  layer.activation.forward(z, y);
+}
+
+/** The matrices one layer reads and writes in a forward pass. */
+export interface LayerIO {
+  readonly x: Mat;
+  readonly z: Mat;
+  readonly y: Mat;
+}

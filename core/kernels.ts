@@ -1,0 +1,115 @@
+import type { Backend, GemmDims } from "./backend.ts";
+import type { Floats } from "./types.ts";
+
+/**
+ * C (m x n) = A (m x k) * B (k x n). Loop order i-p-j keeps the inner loop on
+ * contiguous rows of B and C; four rows of A at a time reuse each row of B.
+ */
+function gemmNN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    for (let p = 0; p < k; p++) {
+      const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue; // ReLU outputs and pixels are often 0
+      const bp = p * n;
+      for (let j = 0; j < n; j++) {
+        const bv = b[bp + j];
+        c[c0 + j] += x0 * bv;
+        c[c1 + j] += x1 * bv;
+        c[c2 + j] += x2 * bv;
+        c[c3 + j] += x3 * bv;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const ci = i * n, ai = i * k;
+    for (let p = 0; p < k; p++) {
+      const x = a[ai + p];
+      if (x === 0) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
+    }
+  }
+}
+
+/** C (m x n) = A^T * B with A stored k x m: dW = X^T dZ. Streams rows of A and B together. */
+function gemmTN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number): void {
+  for (let p = 0; p < k; p++) {
+    const ap = p * m, bp = p * n;
+    for (let i = 0; i < m; i++) {
+      const x = a[ap + i];
+      if (x === 0) continue;
+      const ci = i * n;
+      for (let j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
+    }
+  }
+}
+
+/** C (m x n) = A * B^T with B stored n x k: dX = dZ W^T. Each entry is a dot product of two contiguous rows. */
+function gemmNT(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    const ai = i * k, ci = i * n;
+    for (let j = 0; j < n; j++) {
+      const bj = j * k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
+      for (; p + 4 <= k; p += 4) {
+        s0 += a[ai + p] * b[bj + p];
+        s1 += a[ai + p + 1] * b[bj + p + 1];
+        s2 += a[ai + p + 2] * b[bj + p + 2];
+        s3 += a[ai + p + 3] * b[bj + p + 3];
+      }
+      for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
+      c[ci + j] += s0 + s1 + s2 + s3;
+    }
+  }
+}
+
+function gemm(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
+  const { m, n, k } = dims;
+  if (!dims.accumulate) c.fill(0, 0, m * n);
+  if (dims.transA && dims.transB) {
+    throw new TypeError(
+      "Unsupported gemm layout: transA and transB together are not needed by dense layers",
+    );
+  }
+  if (dims.transA) gemmTN(a, b, c, m, n, k);
+  else if (dims.transB) gemmNT(a, b, c, m, n, k);
+  else gemmNN(a, b, c, m, n, k);
+}
+
+function addBias(c: Floats, bias: Floats, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) c[o + j] += bias[j];
+  }
+}
+
+function colSums(a: Floats, out: Floats, rows: number, cols: number): void {
+  out.fill(0, 0, cols);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[o + j];
+  }
+}
+
+/**
+ * The pure TypeScript backend: always available, cache-friendly loops, no
+ * allocation. The edge inference path uses only this one.
+ *
+ * @example
+ * ```ts
+ * import { tsBackend } from "./kernels.ts";
+ * const c = new Float32Array(1);
+ * tsBackend.gemm(new Float32Array([1, 2]), new Float32Array([3, 4]), c, { m: 1, n: 1, k: 2 });
+ * // c[0] === 11
+ * ```
+ */
+export const tsBackend: Backend = {
+  name: "ts",
+  alloc: (length) => new Float32Array(length),
+  gemm,
+  addBias,
+  colSums,
+};

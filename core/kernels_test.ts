@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { tsBackend } from "./kernels.ts";
+import { createRng } from "./rng.ts";
+
+const rng = createRng(11);
+const rand = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
+
+/** Naive reference: C[i][j] = sum_p A(i,p) B(p,j) with the layouts spelled out. */
+function reference(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  layout: string,
+) {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const av = layout === "TN" ? a[p * m + i] : a[i * k + p];
+        const bv = layout === "NT" ? b[j * k + p] : b[p * n + j];
+        s += av * bv;
+      }
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+for (const layout of ["NN", "TN", "NT"]) {
+  for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [9, 4, 6], [17, 13, 33]]) {
+    Deno.test(`gemm ${layout} matches the naive product for ${m}x${k} by ${k}x${n}`, () => {
+      const a = rand(m * k), b = rand(k * n);
+      const c = new Float64Array(m * n).fill(99);
+      tsBackend.gemm(a, b, c, { m, n, k, transA: layout === "TN", transB: layout === "NT" });
+      const want = reference(a, b, m, n, k, layout);
+      for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i] - want[i]) < 1e-12);
+      tsBackend.gemm(a, b, c, {
+        m,
+        n,
+        k,
+        transA: layout === "TN",
+        transB: layout === "NT",
+        accumulate: true,
+      });
+      for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i] - 2 * want[i]) < 1e-12);
+    });
+  }
+}
+
+Deno.test("addBias adds the bias to every row and colSums sums columns", () => {
+  const c = new Float32Array([1, 2, 3, 4, 5, 6]);
+  tsBackend.addBias(c, new Float32Array([10, 20, 30]), 2, 3);
+  assert.deepEqual([...c], [11, 22, 33, 14, 25, 36]);
+  const out = new Float32Array(3).fill(7);
+  tsBackend.colSums(c, out, 2, 3);
+  assert.deepEqual([...out], [25, 47, 69]);
+});
+
+Deno.test("gemm refuses a layout dense layers never need", () => {
+  assert.throws(
+    () =>
+      tsBackend.gemm(new Float32Array(1), new Float32Array(1), new Float32Array(1), {
+        m: 1,
+        n: 1,
+        k: 1,
+        transA: true,
+        transB: true,
+      }),
+    { name: "TypeError", message: /Unsupported gemm layout/ },
+  );
+});

@@ -1,0 +1,63 @@
+import type { Floats, OptimizerPlugin } from "./types.ts";
+
+/** An optimizer's whole state: the step count and its slot arrays per tensor. Serializable. */
+export interface OptimizerState {
+  /** Steps taken so far. */
+  t: number;
+  /** `slots[i]` are the optimizer's state arrays for parameter tensor i. */
+  slots: Floats[][];
+}
+
+/**
+ * Fresh state for `optimizer` over these parameter tensors (all slots zero).
+ *
+ * @example
+ * ```ts ignore
+ * const state = createOptimizerState(adam(), parameters(network));
+ * ```
+ */
+export function createOptimizerState(
+  optimizer: OptimizerPlugin,
+  params: readonly Floats[],
+  alloc: (n: number) => Floats = (n) => new Float32Array(n),
+): OptimizerState {
+  return {
+    t: 0,
+    slots: params.map((p) => Array.from({ length: optimizer.slots }, () => alloc(p.length))),
+  };
+}
+
+/** Global L2 norm of several arrays taken together. */
+export function globalNorm(arrays: readonly Floats[]): number {
+  let sum = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) sum += a[i] * a[i];
+  return Math.sqrt(sum);
+}
+
+/**
+ * One optimizer step over all tensors: clips the gradients by global norm when
+ * the optimizer asks for it, then lets the plugin update each tensor in a fixed
+ * order. Returns the gradients' global norm before clipping.
+ *
+ * @example
+ * ```ts ignore
+ * applyOptimizer(optimizer, { params, grads, state, lr: 0.01 });
+ * ```
+ */
+export function applyOptimizer(
+  optimizer: OptimizerPlugin,
+  step: { params: readonly Floats[]; grads: readonly Floats[]; state: OptimizerState; lr: number },
+): number {
+  const { params, grads, state, lr } = step;
+  const norm = globalNorm(grads);
+  if (optimizer.clipNorm !== undefined && norm > optimizer.clipNorm) {
+    const scale = optimizer.clipNorm / norm;
+    for (const g of grads) for (let i = 0; i < g.length; i++) g[i] *= scale;
+  }
+  state.t += 1;
+  const ctx = { lr, t: state.t };
+  for (let i = 0; i < params.length; i++) {
+    optimizer.update(params[i], grads[i], state.slots[i], ctx);
+  }
+  return norm;
+}

@@ -1,0 +1,74 @@
+import type { LayerStats } from "./_layer_stats.ts";
+
+/** Emitted once when training starts. */
+export interface StartEvent {
+  readonly type: "start";
+  /** Epochs planned (the last one may not run if training stops early). */
+  readonly epochs: number;
+  /** First epoch this run trains (above 1 when resuming from a checkpoint). */
+  readonly fromEpoch: number;
+  /** Training samples per epoch, when the source knows it (in-memory data). */
+  readonly samples?: number;
+  /** Mini-batch size. */
+  readonly batchSize: number;
+}
+
+/** Emitted after every optimizer step (consumers throttle as they wish). */
+export interface BatchEvent {
+  readonly type: "batch";
+  /** 1-based epoch. */
+  readonly epoch: number;
+  /** 1-based batch within the epoch. */
+  readonly batch: number;
+  /** Optimizer steps since training began (continues across resume). */
+  readonly step: number;
+  /** Mean loss of this batch (before its update). */
+  readonly loss: number;
+  /** Samples seen so far in this epoch. */
+  readonly samples: number;
+  /** Samples per epoch when known, for progress bars. */
+  readonly samplesPerEpoch?: number;
+  /** Learning rate used for this step. */
+  readonly lr: number;
+}
+
+/** Emitted at the end of every epoch. */
+export interface EpochEvent {
+  readonly type: "epoch";
+  /** 1-based epoch. */
+  readonly epoch: number;
+  readonly epochs: number;
+  /** Mean training loss over the epoch's batches. */
+  readonly loss: number;
+  /** Validation loss, when there is validation data. */
+  readonly valLoss?: number;
+  /** Training accuracy (0..1) for classification. */
+  readonly accuracy?: number;
+  /** Validation accuracy (0..1) for classification. */
+  readonly valAccuracy?: number;
+  /** Learning rate at the end of the epoch. */
+  readonly lr: number;
+  /** Training throughput over this epoch. */
+  readonly samplesPerSec: number;
+  /** Milliseconds since training started. */
+  readonly elapsedMs: number;
+  /** Per-layer norms from the epoch's last step, first layer first. */
+  readonly layers: readonly LayerStats[];
+}
+
+/** Emitted once when training ends without error. */
+export interface EndEvent {
+  readonly type: "end";
+  /** Why training ended. */
+  readonly reason: "completed" | "early-stopped";
+  /** Epochs completed. */
+  readonly epochs: number;
+  /** Optimizer steps taken in all. */
+  readonly steps: number;
+  /** Epoch whose weights the model holds, when early stopping restored the best ones. */
+  readonly bestEpoch?: number;
+  readonly elapsedMs: number;
+}
+
+/** Every event the trainer's Observable emits. Errors arrive as the Observable's error. */
+export type TrainEvent = StartEvent | BatchEvent | EpochEvent | EndEvent;

@@ -29,7 +29,10 @@ Deno.test("least squares: plain gradient descent recovers a in y = a*x within 1e
   const rng = createRng(1), a = 2.5, n = 200;
   const x = Float32Array.from({ length: n }, () => 4 * rng.float() - 2);
   const y = x.map((v) => a * v + 0.1 * rng.normal());
-  const net = createNetwork({ inputs: 1, layers: [{ units: 1, activation: "identity", init: "zeros" }] }, { registry });
+  const net = createNetwork({
+    inputs: 1,
+    layers: [{ units: 1, activation: "identity", init: "zeros" }],
+  }, { registry });
   const step = createTrainStep(net, { loss: mse, optimizer: sgd({ lr: 0.1 }), batchSize: n });
   for (let i = 0; i < 300; i++) step.run({ x: mat(n, 1, x), t: mat(n, 1, y) });
   const fitted = net.layers[0].weights[0];

@@ -2,7 +2,13 @@
 // activation + loss pair that makes sense, backpropagation's gradients of all
 // weights and biases match central finite differences, in float64.
 import assert from "node:assert/strict";
-import { createNetwork, createRegistry, createRng, createTrainStep, parameters } from "../core/mod.ts";
+import {
+  createNetwork,
+  createRegistry,
+  createRng,
+  createTrainStep,
+  parameters,
+} from "../core/mod.ts";
 import type { Batch, LossPlugin } from "../core/mod.ts";
 import { builtinActivations } from "../plugins/activations/mod.ts";
 import { binaryCrossEntropy, crossEntropy, huber, mae, mse } from "../plugins/losses/mod.ts";
@@ -25,13 +31,21 @@ const pairs: [string, LossPlugin, number, "onehot" | "binary" | "real"][] = [
   ["softmax", mse, 3, "onehot"],
 ];
 
-function makeBatch(rows: number, inputs: number, outputs: number, kind: string, seed: number): Batch {
+function makeBatch(
+  rows: number,
+  inputs: number,
+  outputs: number,
+  kind: string,
+  seed: number,
+): Batch {
   const rng = createRng(seed);
   const x = Float64Array.from({ length: rows * inputs }, () => rng.normal());
   const t = new Float64Array(rows * outputs);
   for (let i = 0; i < rows; i++) {
     if (kind === "onehot") t[i * outputs + rng.int(outputs)] = 1;
-    else for (let j = 0; j < outputs; j++) t[i * outputs + j] = kind === "binary" ? rng.int(2) : rng.normal();
+    else {for (let j = 0; j < outputs; j++) {
+        t[i * outputs + j] = kind === "binary" ? rng.int(2) : rng.normal();
+      }}
   }
   return { x: { data: x, rows, cols: inputs }, t: { data: t, rows, cols: outputs } };
 }
@@ -40,7 +54,13 @@ for (const h of hidden) {
   Deno.test(`backprop gradients match finite differences with ${h} hidden layers for every loss`, () => {
     for (const [out, loss, outputs, kind] of pairs) {
       const net = createNetwork(
-        { inputs: 3, layers: [{ units: 4, activation: h }, { units: 3, activation: h }, { units: outputs, activation: out }] },
+        {
+          inputs: 3,
+          layers: [{ units: 4, activation: h }, { units: 3, activation: h }, {
+            units: outputs,
+            activation: out,
+          }],
+        },
         { registry, seed: 5, dtype: "float64" },
       );
       // Non-zero biases keep pre-activations off ReLU's kink at exactly 0,
@@ -73,14 +93,25 @@ for (const h of hidden) {
 }
 
 Deno.test("L2 weight decay adds lambda * W to the weight gradients only", () => {
-  const net = createNetwork({ inputs: 2, layers: [{ units: 2, activation: "tanh" }] }, { registry, seed: 1, dtype: "float64" });
+  const net = createNetwork({ inputs: 2, layers: [{ units: 2, activation: "tanh" }] }, {
+    registry,
+    seed: 1,
+    dtype: "float64",
+  });
   const batch = makeBatch(3, 2, 2, "real", 2);
   const plain = createTrainStep(net, { loss: mse, optimizer: sgd({ lr: 0 }), batchSize: 3 });
   plain.gradients(batch);
   const base = plain.grads.map((g) => Float64Array.from(g));
-  const decayed = createTrainStep(net, { loss: mse, optimizer: sgd({ lr: 0 }), batchSize: 3, l2: 0.1 });
+  const decayed = createTrainStep(net, {
+    loss: mse,
+    optimizer: sgd({ lr: 0 }),
+    batchSize: 3,
+    l2: 0.1,
+  });
   decayed.gradients(batch);
   const [w] = parameters(net);
-  for (let i = 0; i < w.length; i++) assert.ok(Math.abs(decayed.grads[0][i] - (base[0][i] + 0.1 * w[i])) < 1e-12);
+  for (let i = 0; i < w.length; i++) {
+    assert.ok(Math.abs(decayed.grads[0][i] - (base[0][i] + 0.1 * w[i])) < 1e-12);
+  }
   assert.deepEqual([...decayed.grads[1]], [...base[1]]);
 });

@@ -1,0 +1,20 @@
+import { elementwise } from "../../core/elementwise.ts";
+import type { ActivationPlugin } from "../../core/types.ts";
+
+/**
+ * The identity (linear) activation: h(x) = x, h'(x) = 1. The usual output
+ * activation for regression and for losses that take logits.
+ *
+ * @example
+ * ```ts
+ * import { identity } from "./identity.ts";
+ * identity.f?.(-3); // -3
+ * ```
+ */
+export const identity: ActivationPlugin = elementwise({
+  name: "identity",
+  version: "1.0.0",
+  description: "h(x) = x (linear)",
+  f: (x) => x,
+  df: () => 1,
+});

@@ -1,0 +1,22 @@
+import { elementwise } from "../../core/elementwise.ts";
+import type { ActivationPlugin } from "../../core/types.ts";
+
+/**
+ * The rectified linear unit: h(x) = max(x, 0), h'(x) = 1 if x > 0 else 0
+ * (0 at the kink x = 0, as PyTorch does). Layers using it default to He init.
+ *
+ * @example
+ * ```ts
+ * import { relu } from "./relu.ts";
+ * relu.f?.(-2); // 0
+ * relu.f?.(3); // 3
+ * ```
+ */
+export const relu: ActivationPlugin = elementwise({
+  name: "relu",
+  version: "1.0.0",
+  init: "he",
+  description: "h(x) = max(x, 0)",
+  f: (x) => (x > 0 ? x : 0),
+  df: (x) => (x > 0 ? 1 : 0),
+});

@@ -1,0 +1,26 @@
+import { elementwise } from "../../core/elementwise.ts";
+import type { ActivationPlugin } from "../../core/types.ts";
+import { logistic } from "./_logistic.ts";
+
+/**
+ * The logistic sigmoid: h(x) = σ(x) = 1 / (1 + e^-x), h'(x) = σ(x)·σ(-x)
+ * (= y(1 - y), but σ(-x) keeps its precision where y is close to 1). Outputs
+ * lie in (0, 1) and may be read as probabilities. `exp` never overflows, so
+ * inputs of any size give finite results.
+ *
+ * @example
+ * ```ts
+ * import { sigmoid } from "./sigmoid.ts";
+ * const y = { data: new Float32Array(3), rows: 1, cols: 3 };
+ * sigmoid.forward({ data: new Float32Array([-1e4, 0, 1e4]), rows: 1, cols: 3 }, y);
+ * // y.data is [0, 0.5, 1]
+ * ```
+ */
+export const sigmoid: ActivationPlugin = elementwise({
+  name: "sigmoid",
+  version: "1.0.0",
+  probabilities: true,
+  description: "h(x) = 1 / (1 + exp(-x))",
+  f: logistic,
+  df: (x, y) => y * logistic(-x),
+});

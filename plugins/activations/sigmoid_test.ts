@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { checkActivationGradient } from "../../core/gradcheck.ts";
+import { sigmoid } from "./sigmoid.ts";
+
+const run = (xs: number[]) => {
+  const z = { data: Float64Array.from(xs), rows: 1, cols: xs.length };
+  const y = { data: new Float64Array(xs.length), rows: 1, cols: xs.length };
+  const dz = { data: new Float64Array(xs.length), rows: 1, cols: xs.length };
+  sigmoid.forward(z, y);
+  sigmoid.backward({ z, y, dy: { ...z, data: new Float64Array(xs.length).fill(1) }, dz });
+  return { y: Array.from(y.data), dz: Array.from(dz.data) };
+};
+
+Deno.test("sigmoid is finite and saturates for inputs up to +/-1e4", () => {
+  const { y, dz } = run([-1e4, -800, 0, 800, 1e4]);
+  assert.deepEqual(y, [0, 0, 0.5, 1, 1]);
+  assert.deepEqual(dz, [0, 0, 0.25, 0, 0]);
+});
+
+Deno.test("sigmoid derivative matches finite differences", () => {
+  const report = checkActivationGradient(sigmoid);
+  assert.equal(report.ok, true, JSON.stringify(report.worst));
+});
+
+Deno.test("sigmoid derivative keeps its precision in the tails", () => {
+  // σ'(x) = e^-x / (1 + e^-x)²; y(1 - y) would give 0 at x = 40 in float64
+  for (const x of [20, 40, -40]) {
+    const e = Math.exp(-Math.abs(x)), expected = e / (1 + e) ** 2;
+    const got = run([x]).dz[0];
+    assert.ok(Math.abs(got - expected) <= 1e-12 * expected, `at ${x}: ${got} vs ${expected}`);
+  }
+});
+
+Deno.test("sigmoid outputs probabilities and uses the default init", () => {
+  assert.equal(sigmoid.probabilities, true);
+  assert.equal(sigmoid.init, undefined);
+  assert.equal(sigmoid.name, "sigmoid");
+});

@@ -1,0 +1,28 @@
+/**
+ * Every built-in plugin: activations, losses and optimizers, plus
+ * {@linkcode builtinPlugins} listing them all for a registry.
+ *
+ * @module
+ */
+import type { Plugin } from "../core/types.ts";
+import { builtinActivations } from "./activations/mod.ts";
+import { builtinLosses } from "./losses/mod.ts";
+import { builtinOptimizers } from "./optimizers/mod.ts";
+
+export * from "./activations/mod.ts";
+export * from "./losses/mod.ts";
+export * from "./optimizers/mod.ts";
+
+/**
+ * A fresh list of every built-in plugin (parametric ones with their default
+ * parameters), ready to build a registry from.
+ *
+ * @example
+ * ```ts
+ * import { builtinPlugins } from "./mod.ts";
+ * builtinPlugins().filter((p) => p.kind === "optimizer").length; // 6
+ * ```
+ */
+export function builtinPlugins(): Plugin[] {
+  return [...builtinActivations(), ...builtinLosses(), ...builtinOptimizers()];
+}

@@ -1,57 +1,43 @@
-import * as v from "valibot";
-import { decodeFloats, encodeFloats } from "./base64_floats.ts";
+import { encodeFloats } from "./base64_floats.ts";
+import {
+  checkFinite,
+  checkPlugins,
+  checkVersion,
+  decodeLayer,
+  findEntry,
+  sameParams,
+} from "./_model_checks.ts";
+import {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type ModelFile,
+  parseModelFileShape,
+  type PluginEntry,
+  weightsChecksum,
+} from "./model_file_schema.ts";
 import type { Layer, Network } from "./network.ts";
 import type { Registry } from "./registry.ts";
-import { describeIssues, NetworkSpecSchema, PluginParamsSchema } from "./spec.ts";
 import type { ActivationPlugin, NetworkSpec, PluginRef } from "./types.ts";
 
-/** The `format` field of every nagare model file. */
-export const MODEL_FORMAT = "nagare-model";
-/** The model file version this code writes and reads. */
-export const MODEL_VERSION = 1;
-
-const PluginEntrySchema = v.strictObject({
-  kind: v.picklist(["activation", "loss", "optimizer"]),
-  name: v.pipe(v.string(), v.nonEmpty()),
-  version: v.optional(v.string()),
-  params: v.optional(PluginParamsSchema),
-  fingerprint: v.optional(v.string()),
-});
-
-const LayerWeightsSchema = v.strictObject({ weights: v.string(), bias: v.string() });
-
-/** The valibot schema of a model file. */
-export const ModelFileSchema = v.strictObject({
-  format: v.literal(MODEL_FORMAT, `must be "${MODEL_FORMAT}": this is not a nagare model file`),
-  version: v.literal(
-    MODEL_VERSION,
-    `must be ${MODEL_VERSION}: this nagare reads model files of version ${MODEL_VERSION} only`,
-  ),
-  name: v.optional(v.string()),
-  createdAt: v.optional(v.string()),
-  spec: NetworkSpecSchema,
-  plugins: v.array(PluginEntrySchema),
-  training: v.optional(v.record(v.string(), v.unknown())),
-  weights: v.strictObject({
-    encoding: v.literal("base64-f32le", 'must be "base64-f32le"'),
-    layers: v.array(LayerWeightsSchema),
-  }),
-});
-
-/** A parsed model file. */
-export type ModelFile = v.InferOutput<typeof ModelFileSchema>;
-/** One plugin a model file names. */
-export type PluginEntry = v.InferOutput<typeof PluginEntrySchema>;
+export {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type ModelFile,
+  ModelFileSchema,
+  type PluginEntry,
+} from "./model_file_schema.ts";
 
 /** Extra facts stored with a model. */
 export interface ModelMeta {
   name?: string;
-  /** Training facts: seed, config, final metrics, anything JSON. */
+  /** Training facts: `seed`, `config`, final `metrics`, and any other JSON. */
   training?: Record<string, unknown>;
   /** More plugins to record (the loss and optimizer used), beside the activations. */
   plugins?: readonly PluginEntry[];
   /** Adds a fingerprint to each activation entry (see plugin checks). */
   fingerprint?: (plugin: ActivationPlugin) => string;
+  /** Creation time to record (default: now); `null` leaves it out, for byte-identical files. */
+  createdAt?: string | null;
 }
 
 function activationEntry(a: ActivationPlugin, meta: ModelMeta): PluginEntry {
@@ -66,14 +52,20 @@ function activationEntry(a: ActivationPlugin, meta: ModelMeta): PluginEntry {
 
 /**
  * Turns a network into a model file object (JSON-ready): spec, plugin names
- * and versions, training metadata and base64 float32 weights.
+ * and versions, training metadata and base64 float32 weights with a checksum.
+ * Throws a RangeError for NaN or infinite weights: such a file could not load.
  *
  * @example
  * ```ts ignore
- * const text = JSON.stringify(toModelFile(network, { name: "xor" }));
+ * const text = JSON.stringify(toModelFile(network, { name: "xor", training: { seed: 42 } }));
  * ```
  */
 export function toModelFile(network: Network, meta: ModelMeta = {}): ModelFile {
+  const hint = "the network diverged; lower the learning rate and retrain";
+  network.layers.forEach((l, i) => {
+    checkFinite(l.weights, `Cannot save model: layer ${i} weights`, hint);
+    checkFinite(l.bias, `Cannot save model: layer ${i} bias`, hint);
+  });
   const layers = network.layers.map((l, i) => {
     const init = network.spec.layers[i]?.init;
     return {
@@ -84,44 +76,66 @@ export function toModelFile(network: Network, meta: ModelMeta = {}): ModelFile {
       ...(init ? { init } : {}),
     };
   });
-  const seen = new Set<string>();
   const plugins: PluginEntry[] = [];
   for (const l of network.layers) {
     const entry = activationEntry(l.activation, meta);
-    const key = JSON.stringify([entry.name, entry.params]);
-    if (!seen.has(key)) seen.add(key), plugins.push(entry);
+    const known = plugins.some((p) => p.name === entry.name && sameParams(p.params, entry.params));
+    if (!known) plugins.push(entry);
   }
   plugins.push(...(meta.plugins ?? []));
-  return {
+  const weightLayers = network.layers.map((l) => ({
+    weights: encodeFloats(l.weights),
+    bias: encodeFloats(l.bias),
+  }));
+  const createdAt = meta.createdAt === undefined ? new Date().toISOString() : meta.createdAt;
+  const file: ModelFile = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     ...(meta.name ? { name: meta.name } : {}),
-    createdAt: new Date().toISOString(),
-    spec: { inputs: network.inputs, layers } as ModelFile["spec"],
+    ...(createdAt ? { createdAt } : {}),
+    spec: { inputs: network.inputs, layers },
     plugins,
     ...(meta.training ? { training: meta.training } : {}),
     weights: {
       encoding: "base64-f32le",
-      layers: network.layers.map((l) => ({
-        weights: encodeFloats(l.weights),
-        bias: encodeFloats(l.bias),
-      })),
+      checksum: weightsChecksum(weightLayers),
+      layers: weightLayers,
     },
   };
+  parseModelFileShape(file); // refuse now what loading would refuse later
+  return file;
 }
 
 /** Options of {@linkcode fromModelFile}. */
 export interface LoadOptions {
-  /** Where the model's activation plugins are looked up. */
-  registry: Registry;
+  /**
+   * Where the model's activation plugins are looked up: a {@linkcode Registry},
+   * or any lookup with its `get` and `has` (the edge uses a lighter table).
+   */
+  registry: Pick<Registry, "get" | "has">;
   /** Checks each stored plugin entry against the registered plugin (e.g. fingerprints); throws to refuse. */
   verify?: (entry: PluginEntry, plugin: ActivationPlugin) => void;
 }
 
+function parseJson(input: unknown): unknown {
+  if (typeof input !== "string") return input;
+  try {
+    return JSON.parse(input);
+  } catch (e) {
+    throw new TypeError(
+      `Invalid model file: not JSON (${
+        (e as Error).message
+      }); is the file truncated? re-export the model`,
+    );
+  }
+}
+
 /**
  * Parses and checks a model file (object or JSON text) and rebuilds its
- * network. Every problem is a TypeError or RangeError naming what is wrong;
- * nothing is half-loaded.
+ * network. Every problem is a TypeError or RangeError naming what is wrong and
+ * the fix: not JSON, wrong format or version, unknown or missing keys, plugins
+ * the registry lacks, sizes that disagree with the spec, a checksum mismatch,
+ * NaN weights. Nothing is half-loaded.
  *
  * @example
  * ```ts ignore
@@ -129,57 +143,36 @@ export interface LoadOptions {
  * ```
  */
 export function fromModelFile(input: unknown, options: LoadOptions): Network {
-  let raw = input;
-  if (typeof input === "string") {
-    try {
-      raw = JSON.parse(input);
-    } catch (e) {
-      throw new TypeError(
-        `Invalid model file: not JSON (${(e as Error).message}); is the file truncated?`,
-      );
-    }
-  }
-  const parsed = v.safeParse(ModelFileSchema, raw);
-  if (!parsed.success) {
-    throw new TypeError(`Invalid model file: ${describeIssues(parsed.issues).join("; ")}`);
-  }
-  const file = parsed.output;
+  const file = parseModelFileShape(parseJson(input));
   const { spec } = file;
   if (file.weights.layers.length !== spec.layers.length) {
     throw new RangeError(
-      `Invalid model file: weights.layers has ${file.weights.layers.length} entries but spec.layers has ${spec.layers.length}`,
+      `Invalid model file: weights.layers has ${file.weights.layers.length} entries but spec.layers has ${spec.layers.length}; re-export the model`,
     );
   }
-  const missing = file.plugins.filter((p) =>
-    p.kind === "activation" && !options.registry.has("activation", p.name)
-  );
-  if (missing.length > 0) {
-    const names = missing.map((p) => `"${p.name}"${p.version ? ` (version ${p.version})` : ""}`)
-      .join(", ");
+  const refs: PluginRef[] = spec.layers.map((l) => l.activation ?? "identity");
+  const entries = spec.layers.map((
+    l,
+    i,
+  ) => (l.activation ? findEntry(file, l.activation, i) : undefined));
+  checkPlugins(file, refs, options.registry);
+  const checksum = file.weights.checksum;
+  if (checksum && checksum !== weightsChecksum(file.weights.layers)) {
     throw new TypeError(
-      `Missing plugin: the model uses activation ${names} which the registry does not have; register it with createRegistry([...builtinPlugins(), plugin]) or pass --plugin ./path/to/plugin.ts`,
+      "Invalid model file: weights.checksum does not match the weights; the file is corrupted or was edited, re-export the model",
     );
   }
   let inputs = spec.inputs;
   const layers = spec.layers.map((ls, i): Layer => {
-    const ref: PluginRef = ls.activation ?? "identity";
-    const activation = options.registry.get("activation", ref);
-    const entry = file.plugins.find((p) => p.kind === "activation" && p.name === activation.name);
-    if (entry && options.verify) options.verify(entry, activation);
-    const weights = decodeFloats(file.weights.layers[i].weights);
-    const bias = decodeFloats(file.weights.layers[i].bias);
-    if (weights.length !== inputs * ls.units || bias.length !== ls.units) {
-      throw new RangeError(
-        `Invalid model file: layer ${i} should have ${
-          inputs * ls.units
-        } weights and ${ls.units} biases but has ${weights.length} and ${bias.length}; the file is truncated or was edited`,
-      );
+    const activation = options.registry.get("activation", refs[i]);
+    const entry = entries[i];
+    if (entry) {
+      checkVersion(entry, activation);
+      options.verify?.(entry, activation);
     }
-    for (const arr of [weights, bias]) {
-      if (arr.some((x) => !Number.isFinite(x))) {
-        throw new RangeError(`Invalid model file: layer ${i} has NaN or infinite weights`);
-      }
-    }
+    const stored = file.weights.layers[i];
+    const weights = decodeLayer(stored.weights, inputs * ls.units, `weights.layers.${i}.weights`);
+    const bias = decodeLayer(stored.bias, ls.units, `weights.layers.${i}.bias`);
     const layer: Layer = { inputs, units: ls.units, activation, weights, bias };
     inputs = ls.units;
     return layer;

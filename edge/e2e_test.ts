@@ -1,0 +1,183 @@
+// End to end: build real bundles for a trained model, serve them on loopback
+// ports in workerd (the Cloudflare Workers runtime, from npm), under
+// `deno serve` (the Deno Deploy form) and through Deno.serve (the Supabase
+// wrapper), and check them over HTTP against the trainer's predictions.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import workerd from "npm:workerd@1.20261117.1";
+import { predict } from "../core/infer.ts";
+import { saveModel } from "../io/model_io.ts";
+import { trainSmallModel } from "../io/_testing/small_model.ts";
+import { swish } from "./_testing/swish_plugin.ts";
+import { buildEdge } from "./build/build_edge.ts";
+import { COMPATIBILITY_DATE, type TargetName } from "./build/targets.ts";
+
+// The npm package's main export is the path of the platform's workerd binary.
+const WORKERD = (workerd as unknown as { default: string }).default;
+const PLUGIN = fileURLToPath(new URL("./_testing/swish_plugin.ts", import.meta.url));
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+function workerdConfig(port: number): string {
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+);
+`;
+}
+
+interface Server {
+  command: string;
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  /** URL the routes hang under, e.g. http://127.0.0.1:1234/fn */
+  base: string;
+}
+
+/** Starts a server process, waits for GET /health, runs `check`, then stops it and awaits its exit. */
+async function withServer(server: Server, check: (base: string) => Promise<void>): Promise<void> {
+  const { command, args, cwd, env, base } = server;
+  const child = new Deno.Command(command, {
+    args,
+    cwd,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .spawn();
+  const logs = Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  let exited = false;
+  const status = child.status.finally(() => (exited = true));
+  try {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (exited) throw new Error(`${command} exited early: ${(await logs).join("\n")}`);
+      const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(1000) }).catch(() =>
+        null
+      );
+      await res?.body?.cancel();
+      if (res?.ok) break;
+      if (Date.now() > deadline) {
+        throw new Error(`${command} did not answer in 20 s: ${(await logs).join("\n")}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await check(base);
+  } finally {
+    if (!exited) child.kill("SIGTERM");
+    const timer = setTimeout(() => !exited && child.kill("SIGKILL"), 5000);
+    await status;
+    clearTimeout(timer);
+    await logs;
+  }
+}
+
+async function checkServer(base: string, expected: number[], inputs: number[][]): Promise<void> {
+  const post = (body: string) =>
+    fetch(`${base}/predict`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+      signal: AbortSignal.timeout(5000),
+    });
+  const res = await post(JSON.stringify({ inputs }));
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  const outputs: number[] = body.outputs.flat();
+  assert.equal(outputs.length, expected.length);
+  outputs.forEach((y, i) =>
+    assert.ok(Math.abs(y - expected[i]) <= 1e-6, `output ${i}: ${y} vs ${expected[i]}`)
+  );
+  assert.equal(body.classes.length, inputs.length);
+  const bad = [
+    await post(JSON.stringify({ inputs: [[1, 2, 3]] })),
+    await post('{"inputs": [[1,'),
+    await post(JSON.stringify({ inputs: [inputs[0].map(() => "x")] })),
+  ];
+  for (const r of bad) {
+    assert.equal(r.status, 400);
+    assert.equal(typeof (await r.json()).error.message, "string");
+  }
+  const health = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) });
+  assert.deepEqual(await health.json(), {
+    status: "ok",
+    name: "e2e",
+    inputs: 6,
+    outputs: 3,
+    classifier: true,
+    maxRows: 1000,
+  });
+}
+
+/** Trains a small model with a custom activation, builds `target` in a temp dir and hands over what to check. */
+async function buildFor(
+  target: TargetName,
+  run: (out: string, check: (base: string) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "nagare-e2e-" });
+  try {
+    const { network, x } = trainSmallModel({ hidden: "test/swish", plugins: [swish] });
+    const model = join(dir, "model.json");
+    await saveModel(model, network, { name: "e2e" });
+    const inputs = Array.from(
+      { length: x.rows },
+      (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)),
+    );
+    const expected = Array.from(predict(network, x).data);
+    const out = join(dir, target);
+    await buildEdge({ model, target, out, plugins: [PLUGIN] });
+    await run(out, (base) => checkServer(base, expected, inputs));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("e2e: the Cloudflare bundle answers in workerd like the trainer", async () => {
+  await buildFor("cloudflare", async (out, check) => {
+    const port = freePort();
+    await Deno.writeTextFile(join(out, "config.capnp"), workerdConfig(port));
+    await withServer({
+      command: WORKERD,
+      args: ["serve", "config.capnp"],
+      cwd: out,
+      base: `http://127.0.0.1:${port}`,
+    }, check);
+  });
+});
+
+Deno.test("e2e: the Deno Deploy bundle answers under deno serve like the trainer", async () => {
+  await buildFor("deno", async (out, check) => {
+    const port = freePort();
+    const args = ["serve", "--no-config", "--host", "127.0.0.1", "--port", String(port), "main.js"];
+    await withServer(
+      { command: Deno.execPath(), args, cwd: out, base: `http://127.0.0.1:${port}` },
+      check,
+    );
+  });
+});
+
+Deno.test("e2e: the Supabase function answers through Deno.serve under its function path", async () => {
+  await buildFor("supabase", async (out, check) => {
+    const port = freePort();
+    await withServer({
+      command: Deno.execPath(),
+      args: ["run", "--no-config", "--allow-net", "index.ts"],
+      cwd: join(out, "supabase", "functions", "e2e"),
+      env: { DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` },
+      base: `http://127.0.0.1:${port}/e2e`,
+    }, check);
+  });
+});

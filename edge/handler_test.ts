@@ -1,0 +1,282 @@
+import assert from "node:assert/strict";
+import { elementwise } from "../core/elementwise.ts";
+import { predict } from "../core/infer.ts";
+import { toModelFile } from "../core/model_file.ts";
+import { createNetwork } from "../core/network.ts";
+import { createRegistry } from "../core/registry.ts";
+import { builtinActivations } from "../plugins/activations/mod.ts";
+import { trainSmallModel } from "../io/_testing/small_model.ts";
+import { createPredictHandler, type PredictHandler } from "./handler.ts";
+
+const small = trainSmallModel();
+const file = toModelFile(small.network, { name: "small" });
+const handler = createPredictHandler({ model: file });
+const rows = (n: number) =>
+  Array.from({ length: n }, (_, r) => Array.from({ length: 6 }, (_, c) => (r - c) / 4));
+
+function post(
+  h: PredictHandler,
+  body: BodyInit | null,
+  headers: HeadersInit = {},
+  path = "/predict",
+) {
+  return h(
+    new Request(`http://edge.test${path}`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...headers },
+    }),
+  );
+}
+const postJson = (h: PredictHandler, value: unknown) => post(h, JSON.stringify(value));
+
+async function expectError(
+  res: Response | Promise<Response>,
+  status: number,
+  code: string,
+  message: RegExp,
+) {
+  const r = await res;
+  const body = await r.json();
+  assert.equal(r.status, status, JSON.stringify(body));
+  assert.equal(r.headers.get("content-type"), "application/json; charset=utf-8");
+  assert.equal(body.error.code, code);
+  assert.match(body.error.message, message);
+}
+
+Deno.test("GET /health answers the model's name and widths", async () => {
+  const res = await handler(new Request("http://edge.test/health"));
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), {
+    status: "ok",
+    name: "small",
+    inputs: 6,
+    outputs: 3,
+    classifier: true,
+    maxRows: 1000,
+  });
+  const head = await handler(new Request("http://edge.test/health", { method: "HEAD" }));
+  assert.equal(head.status, 200);
+  assert.equal(await head.text(), "");
+});
+
+Deno.test("POST /predict answers the model's outputs exactly, with arg-max classes", async () => {
+  const inputs = rows(5);
+  const res = await postJson(handler, { inputs });
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  const expected = predict(small.network, {
+    data: new Float32Array(inputs.flat()),
+    rows: 5,
+    cols: 6,
+  });
+  assert.deepEqual(body.outputs.flat(), Array.from(expected.data));
+  const classes = body.outputs.map((row: number[]) => row.indexOf(Math.max(...row)));
+  assert.deepEqual(body.classes, classes);
+});
+
+Deno.test("routes match under any prefix, as on Vercel and Supabase", async () => {
+  for (const path of ["/api/predict", "/nagare/predict/", "/functions/v1/nagare/predict"]) {
+    assert.equal(
+      (await post(handler, JSON.stringify({ inputs: rows(1) }), {}, path)).status,
+      200,
+      path,
+    );
+  }
+  assert.equal((await handler(new Request("http://edge.test/api/health"))).status, 200);
+});
+
+Deno.test("unknown routes answer 404 and wrong methods 405 with Allow", async () => {
+  await expectError(
+    handler(new Request("http://edge.test/")),
+    404,
+    "not_found",
+    /use POST \/predict or GET \/health/,
+  );
+  await expectError(
+    handler(new Request("http://edge.test/train")),
+    404,
+    "not_found",
+    /No route \/train/,
+  );
+  const get = await handler(new Request("http://edge.test/predict"));
+  assert.equal(get.headers.get("allow"), "POST");
+  await expectError(get, 405, "method_not_allowed", /Method GET is not allowed here: use POST/);
+  const put = await handler(new Request("http://edge.test/health", { method: "PUT", body: "{}" }));
+  assert.equal(put.headers.get("allow"), "GET");
+  await expectError(put, 405, "method_not_allowed", /use GET/);
+});
+
+Deno.test("a body that is not JSON answers 415 or 400", async () => {
+  await expectError(
+    post(handler, "inputs=1", { "content-type": "application/x-www-form-urlencoded" }),
+    415,
+    "unsupported_media_type",
+    /send JSON with the header Content-Type: application\/json/,
+  );
+  await expectError(
+    post(handler, '{"inputs": [[1, 2'),
+    400,
+    "invalid_json",
+    /Body is not valid JSON/,
+  );
+  await expectError(
+    post(handler, new Uint8Array([0x7b, 0xff, 0x7d])),
+    400,
+    "invalid_json",
+    /not UTF-8/,
+  );
+  assert.equal(
+    (await post(handler, JSON.stringify({ inputs: rows(1) }), {
+      "content-type": "application/json; charset=utf-8",
+    })).status,
+    200,
+  );
+});
+
+Deno.test("a body of the wrong shape answers 400 naming the field", async () => {
+  await expectError(
+    postJson(handler, [1, 2]),
+    400,
+    "invalid_inputs",
+    /^Body must be a JSON object, got an array: send \{"inputs"/,
+  );
+  await expectError(postJson(handler, 3), 400, "invalid_inputs", /got number/);
+  await expectError(
+    postJson(handler, { input: rows(1) }),
+    400,
+    "invalid_inputs",
+    /inputs: missing: send \{"inputs"/,
+  );
+  await expectError(
+    postJson(handler, { inputs: rows(1), id: 3 }),
+    400,
+    "invalid_inputs",
+    /id: unknown key: remove it/,
+  );
+  await expectError(
+    postJson(handler, { inputs: "1,2" }),
+    400,
+    "invalid_inputs",
+    /inputs: must be an array of rows/,
+  );
+  await expectError(
+    postJson(handler, { inputs: [] }),
+    400,
+    "invalid_inputs",
+    /inputs: must hold at least one row/,
+  );
+});
+
+Deno.test("rows of the wrong width or with bad numbers answer 400 naming row and value", async () => {
+  await expectError(
+    postJson(handler, { inputs: [rows(1)[0], [1, 2, 3, 4, 5]] }),
+    400,
+    "invalid_inputs",
+    /^inputs\.1: has 5 values but the model takes 6: send rows of exactly 6 numbers$/,
+  );
+  await expectError(
+    post(handler, '{"inputs": [[0, 0, 1e999, 0, 0, 0]]}'),
+    400,
+    "invalid_inputs",
+    /inputs\.0: value 2 is Infinity: every value must be a finite number/,
+  );
+  await expectError(
+    postJson(handler, { inputs: [[0, 0, 0, "1", 0, 0]] }),
+    400,
+    "invalid_inputs",
+    /inputs\.0: value 3 is "1"/,
+  );
+  await expectError(
+    postJson(handler, { inputs: [[0, 0, 0, 0, null, 0]] }),
+    400,
+    "invalid_inputs",
+    /value 4 is null/,
+  );
+  await expectError(
+    postJson(handler, { inputs: [[1e39, 0, 0, 0, 0, 0]] }),
+    400,
+    "invalid_inputs",
+    /value 0 is 1e\+39: .*float32 range/,
+  );
+  await expectError(
+    postJson(handler, { inputs: [7] }),
+    400,
+    "invalid_inputs",
+    /inputs\.0: must be an array of 6 numbers, got number/,
+  );
+});
+
+Deno.test("too many rows or too large a body answer 413", async () => {
+  const limited = createPredictHandler({ model: file, maxRows: 2, maxBodyBytes: 2000 });
+  await expectError(
+    postJson(limited, { inputs: rows(3) }),
+    413,
+    "too_many_rows",
+    /has 3 rows, more than the 2 allowed: split the batch/,
+  );
+  await expectError(
+    post(limited, " ".repeat(2001)),
+    413,
+    "body_too_large",
+    /larger than 2000 bytes/,
+  );
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(new TextEncoder().encode(" ".repeat(1000)));
+    },
+  });
+  await expectError(post(limited, stream), 413, "body_too_large", /send fewer rows per request/);
+});
+
+Deno.test("regression models answer outputs without classes; one sigmoid output gives 0/1 classes", async () => {
+  const registry = createRegistry(builtinActivations());
+  const reg = createNetwork({ inputs: 2, layers: [{ units: 1, activation: "identity" }] }, {
+    registry,
+    seed: 1,
+  });
+  const res = await (await postJson(createPredictHandler({ model: reg }), { inputs: [[1, 2]] }))
+    .json();
+  assert.deepEqual(Object.keys(res), ["outputs"]);
+  const bin = createNetwork({ inputs: 2, layers: [{ units: 1, activation: "sigmoid" }] }, {
+    registry,
+    seed: 1,
+  });
+  bin.layers[0].weights.set([10, 0]);
+  const out =
+    await (await postJson(createPredictHandler({ model: bin }), { inputs: [[1, 0], [-1, 0]] }))
+      .json();
+  assert.deepEqual(out.classes, [1, 0]);
+});
+
+Deno.test("models given as JSON text load too; custom activations come as plugins or a registry", async () => {
+  const cube = elementwise({ name: "myorg/cube", f: (x) => x ** 3, df: (x) => 3 * x * x });
+  const registry = createRegistry([...builtinActivations(), cube]);
+  const net = createNetwork({ inputs: 2, layers: [{ units: 2, activation: "myorg/cube" }] }, {
+    registry,
+    seed: 1,
+  });
+  const text = JSON.stringify(toModelFile(net));
+  assert.throws(() => createPredictHandler({ model: text }), {
+    name: "TypeError",
+    message: /Missing plugin: the model uses activation "myorg\/cube"/,
+  });
+  const h = createPredictHandler({ model: text, registry, name: "cube" });
+  assert.equal((await (await h(new Request("http://x/health"))).json()).name, "cube");
+  assert.equal((await postJson(h, { inputs: [[1, 2]] })).status, 200);
+  const withPlugins = createPredictHandler({ model: text, plugins: [cube] });
+  const a = await (await postJson(withPlugins, { inputs: [[1, 2]] })).json();
+  const b = await (await postJson(h, { inputs: [[1, 2]] })).json();
+  assert.deepEqual(a, b);
+});
+
+Deno.test("broken models and limits fail when the handler is made, not per request", () => {
+  assert.throws(() => createPredictHandler({ model: '{"format": "nagare-model"' }), {
+    name: "TypeError",
+    message: /not JSON/,
+  });
+  assert.throws(() => createPredictHandler({ model: file, maxRows: 0 }), {
+    name: "RangeError",
+    message: "Invalid maxRows: 0 must be a whole number of at least 1",
+  });
+});

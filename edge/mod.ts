@@ -1,0 +1,13 @@
+/**
+ * Edge inference: a fetch-style prediction handler that runs unchanged in
+ * Cloudflare Workers, Deno Deploy, Vercel Edge and Supabase Edge Functions.
+ *
+ * @module
+ */
+export {
+  createPredictHandler,
+  type PredictHandler,
+  type PredictHandlerOptions,
+} from "./handler.ts";
+export { activationTable } from "./activation_table.ts";
+export { collectPlugins } from "./collect_plugins.ts";

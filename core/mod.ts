@@ -54,3 +54,11 @@ export {
   type PluginEntry,
   toModelFile,
 } from "./model_file.ts";
+export { fingerprint, type FingerprintHooks, modelFingerprintHooks } from "./fingerprint.ts";
+export {
+  assertPlugin,
+  checkPlugin,
+  type CheckResult,
+  type PluginReport,
+} from "./plugin_checks/mod.ts";
+export { parsePluginShape } from "./plugin_schema.ts";

@@ -30,7 +30,9 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
     );
   }
   if (!info.isFile) {
-    throw new TypeError(`Invalid plugin path "${path}": it is a directory; pass the .ts file itself`);
+    throw new TypeError(
+      `Invalid plugin path "${path}": it is a directory; pass the .ts file itself`,
+    );
   }
   try {
     return await import(pathToFileURL(absolute).href);

@@ -1,0 +1,107 @@
+/**
+ * Fixed probe inputs shared by the plugin checks and the fingerprint, and the
+ * small helpers that compare what plugins wrote. Internal.
+ *
+ * @module
+ */
+import type { GradReport } from "../gradcheck.ts";
+import type { Floats, LossArgs, LossPlugin, Mat, OptimizerPlugin } from "../types.ts";
+
+/** What a check found: `ok`, one line for humans, and the error the registry throws. */
+export interface CheckResult {
+  /** The check's name: `"shape"`, `"pure"`, `"finite"`, `"gradient"` or `"update"`. */
+  readonly check: string;
+  /** True when the plugin passed. */
+  readonly ok: boolean;
+  /** What was checked (when ok) or what went wrong (when not). */
+  readonly detail: string;
+  /** The TypeError or RangeError to throw when not ok. */
+  readonly error?: TypeError | RangeError;
+  /** The gradient check's report (gradient checks only). */
+  readonly grad?: GradReport;
+}
+
+/** 0, near 0, moderate, saturated and huge (|x| up to 1e4), as 8 rows of 4. */
+export const PROBE_VALUES: readonly number[] = [
+  ...[0, 1e-3, -1e-3, 0.05, -0.05, 0.1, 0.3, -0.3, 0.5, -0.5, 0.75, -0.75, 1.25, -1.25, 2, -2],
+  ...[3, -3, 6, -6, 10, -10, 20, -20, 50, -50, 100, -100, 1e3, -1e3, 1e4, -1e4],
+];
+export const PROBE_COLS = 4;
+/** Inputs of an optimizer probe, and the gradients it is given. */
+export const PARAM_PROBE: readonly number[] = [0.5, -1, 2, 0, 1e-3, -3, 10, -10];
+export const GRAD_PROBE: readonly number[] = [0.1, -0.2, 3, 0, -1e-4, 50, -1e3, 1e-8];
+
+type FloatArray = typeof Float32Array | typeof Float64Array;
+
+export const mat = (data: Floats, rows: number, cols: number): Mat => ({ data, rows, cols });
+export const like = (m: Mat, fill = 0): Mat =>
+  mat(new (m.data.constructor as FloatArray)(m.data.length).fill(fill), m.rows, m.cols);
+
+/** The probe values as a batch matrix, in float64 (default) or float32. */
+export function probeMatrix(Type: FloatArray = Float64Array): Mat {
+  return mat(Type.from(PROBE_VALUES), PROBE_VALUES.length / PROBE_COLS, PROBE_COLS);
+}
+
+/**
+ * Predictions and targets for a loss: its `input` decides the predictions
+ * (probe values, or probabilities including exactly 0 and 1) and the targets
+ * (reals, or one-hot rows). `moderate` keeps the first 4 rows, |y| ≤ 2 (for fingerprints).
+ */
+export function lossProbe(plugin: LossPlugin, moderate = false): LossArgs {
+  const values = moderate ? PROBE_VALUES.slice(0, 16) : PROBE_VALUES;
+  const y = plugin.input === "probabilities"
+    ? values.map((x) => (x >= 1e3 ? 1 : x <= -1e3 ? 0 : 1 / (1 + Math.exp(-x))))
+    : values;
+  const rows = y.length / PROBE_COLS;
+  const t = y.map((_, i) =>
+    plugin.input === "values"
+      ? (i % 7) / 2 - 1.5
+      : Number(i % PROBE_COLS === Math.floor(i / PROBE_COLS) % PROBE_COLS)
+  );
+  return {
+    y: mat(Float64Array.from(y), rows, PROBE_COLS),
+    t: mat(Float64Array.from(t), rows, PROBE_COLS),
+  };
+}
+
+/** The parameters and slots after three updates (t = 1, 2, 3) on the probe tensor. */
+export function probeUpdates(
+  plugin: OptimizerPlugin,
+  Type: FloatArray = Float64Array,
+): { param: Floats; grad: Floats; slots: Floats[] } {
+  const param = Type.from(PARAM_PROBE), grad = Type.from(GRAD_PROBE);
+  const slots = Array.from({ length: plugin.slots }, () => new Type(param.length));
+  for (let t = 1; t <= 3; t++) plugin.update(param, grad, slots, { lr: plugin.lr, t });
+  return { param, grad, slots };
+}
+
+/** Index of the first element where `a` and `b` differ (NaN equals NaN), or -1. */
+export function firstDifference(a: Floats, b: Floats): number {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && a[i] !== b[i]) return i;
+  return -1;
+}
+
+/** Index of the first NaN or infinite element, or -1. */
+export function firstNonFinite(a: Floats): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
+/** A number for messages: 4 significant digits. */
+export const num = (x: number): string => String(Number(x.toPrecision(4)));
+
+/** "a then b", with as many digits as it takes to tell them apart. */
+export function thenDiffers(a: number, b: number): string {
+  let digits = 4;
+  const show = (x: number) => String(Number(x.toPrecision(digits)));
+  while (digits < 17 && show(a) === show(b)) digits++;
+  return `${show(a)} then ${show(b)}`;
+}
+
+/** A passed check. */
+export const pass = (check: string, detail: string): CheckResult => ({ check, ok: true, detail });
+
+/** A failed check with the error the registry throws. */
+export function fail(check: string, error: TypeError | RangeError): CheckResult {
+  return { check, ok: false, detail: error.message, error };
+}

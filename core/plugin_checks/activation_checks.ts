@@ -1,0 +1,159 @@
+/**
+ * The math checks of an activation plugin: purity, finite outputs and the
+ * numerical gradient check.
+ *
+ * @module
+ */
+import { checkActivationGradient, formatGradFailure, type GradReport } from "../gradcheck.ts";
+import type { ActivationPlugin, Mat } from "../types.ts";
+import {
+  type CheckResult,
+  fail,
+  firstDifference,
+  firstNonFinite,
+  like,
+  num,
+  pass,
+  probeMatrix,
+  thenDiffers,
+} from "./_probes.ts";
+
+/** dy for the probes: varied, so a backward that ignores dy is caught. */
+const upstream = (z: Mat): Mat => {
+  const dy = like(z);
+  for (let i = 0; i < dy.data.length; i++) dy.data[i] = 1 - (i % 3) / 4;
+  return dy;
+};
+
+/**
+ * Runs forward and backward twice on the probes: outputs must match bit for
+ * bit and the inputs must be left as they were.
+ *
+ * @example
+ * ```ts
+ * import { checkActivationPurity } from "./activation_checks.ts";
+ * import { elementwise } from "../elementwise.ts";
+ * const noisy = elementwise({ name: "noisy", f: (x) => x + Math.random(), df: () => 1 });
+ * checkActivationPurity(noisy).ok; // false
+ * ```
+ */
+export function checkActivationPurity(plugin: ActivationPlugin): CheckResult {
+  const z = probeMatrix(), z0 = z.data.slice(), y = [like(z), like(z)], dz = [like(z), like(z)];
+  const dy = upstream(z), dy0 = dy.data.slice();
+  const impure = (what: string) =>
+    fail(
+      "pure",
+      new RangeError(
+        `Impure plugin "${plugin.name}": ${what}; a plugin must depend on its inputs only (no Math.random, no state kept between calls)`,
+      ),
+    );
+  for (const out of y) plugin.forward(z, out);
+  let i = firstDifference(z.data, z0);
+  if (i >= 0) return impure(`forward changed its input z at x = ${num(z0[i])}, write into y only`);
+  i = firstDifference(y[0].data, y[1].data);
+  if (i >= 0) {
+    return impure(
+      `forward gave ${thenDiffers(y[0].data[i], y[1].data[i])} for the same input x = ${
+        num(z0[i])
+      }`,
+    );
+  }
+  const y0 = y[0].data.slice();
+  for (const out of dz) plugin.backward({ z, y: y[0], dy, dz: out });
+  i = Math.max(
+    firstDifference(z.data, z0),
+    firstDifference(y[0].data, y0),
+    firstDifference(dy.data, dy0),
+  );
+  if (i >= 0) {
+    return impure(
+      `backward changed its inputs z, y or dy at x = ${num(z0[i])}, write into dz only`,
+    );
+  }
+  i = firstDifference(dz[0].data, dz[1].data);
+  if (i >= 0) {
+    return impure(
+      `backward gave ${thenDiffers(dz[0].data[i], dz[1].data[i])} for the same input x = ${
+        num(z0[i])
+      }`,
+    );
+  }
+  return pass("pure", "forward and backward repeat exactly and leave their inputs alone");
+}
+
+/**
+ * Runs forward and backward on the probes (|x| up to 1e4), in float64 and
+ * float32: every output must be finite. Outputs start as NaN, so one that is
+ * never written fails too.
+ *
+ * @example
+ * ```ts
+ * import { checkActivationFinite } from "./activation_checks.ts";
+ * import { elementwise } from "../elementwise.ts";
+ * checkActivationFinite(elementwise({ name: "exp", f: Math.exp, df: Math.exp })).ok; // false
+ * ```
+ */
+export function checkActivationFinite(plugin: ActivationPlugin): CheckResult {
+  for (const Type of [Float64Array, Float32Array]) {
+    const z = probeMatrix(Type), y = like(z, NaN), dz = like(z, NaN);
+    plugin.forward(z, y);
+    const bad = (what: string, out: Mat, i: number) =>
+      fail(
+        "finite",
+        new RangeError(
+          `Non-finite output from "${plugin.name}": ${what} at x = ${num(z.data[i])} is ${
+            out.data[i]
+          } (${
+            Type === Float32Array ? "float32" : "float64"
+          }); keep outputs finite for every finite input, e.g. clamp before exp`,
+        ),
+      );
+    let i = firstNonFinite(y.data);
+    if (i >= 0) return bad("forward", y, i);
+    plugin.backward({ z, y, dy: upstream(z), dz });
+    i = firstNonFinite(dz.data);
+    if (i >= 0) return bad("backward", dz, i);
+  }
+  return pass(
+    "finite",
+    "forward and backward stay finite for |x| up to 1e4, in float64 and float32",
+  );
+}
+
+/** The detail line of a passed gradient check: points, skipped kinks, worst error. */
+export function gradDetail(report: GradReport): string {
+  const skipped = report.skipped ? ` (${report.skipped} at kinks skipped)` : "";
+  const w = report.worst;
+  const worst = w ? `, worst relative error ${w.relError.toExponential(1)} at x = ${num(w.x)}` : "";
+  return `${report.checked} points${skipped}${worst}`;
+}
+
+/** The RangeError for a failed gradient check; `fix` says what to correct. */
+export function gradError(name: string, report: GradReport, fix: string): RangeError {
+  const where = `wrong at ${report.failures.length} of ${report.checked} points`;
+  return new RangeError(
+    `Gradient check failed: ${formatGradFailure(name, report.worst!)} (${where}); ${fix}`,
+  );
+}
+
+/**
+ * The numerical gradient check of core/gradcheck.ts, as a check result whose
+ * error reads `Gradient check failed: derivative of "myorg/swish" at x = 0.5
+ * is 0.12 but finite differences give 0.74 (...)`.
+ *
+ * @example
+ * ```ts
+ * import { checkActivationGradients } from "./activation_checks.ts";
+ * import { elementwise } from "../elementwise.ts";
+ * const cube = elementwise({ name: "cube", f: (x) => x ** 3, df: (x) => 3 * x });
+ * checkActivationGradients(cube).ok; // false: the derivative is 3x²
+ * ```
+ */
+export function checkActivationGradients(plugin: ActivationPlugin): CheckResult {
+  const report = checkActivationGradient(plugin);
+  if (report.ok) return { ...pass("gradient", gradDetail(report)), grad: report };
+  const fix = plugin.df
+    ? "fix df so it is the derivative of f"
+    : "fix backward so it is the derivative of forward";
+  return { ...fail("gradient", gradError(plugin.name, report, fix)), grad: report };
+}

@@ -1,0 +1,107 @@
+/**
+ * The math checks of an optimizer plugin: a few updates on a small tensor stay
+ * finite, and repeat exactly from the same start.
+ *
+ * @module
+ */
+import type { OptimizerPlugin } from "../types.ts";
+import {
+  type CheckResult,
+  fail,
+  firstDifference,
+  firstNonFinite,
+  GRAD_PROBE,
+  num,
+  PARAM_PROBE,
+  pass,
+  probeUpdates,
+  thenDiffers,
+} from "./_probes.ts";
+
+/**
+ * Three updates on a small tensor (gradients from 1e-8 to 1e3), in float64
+ * and float32: parameters and slots must stay finite.
+ *
+ * @example
+ * ```ts
+ * import { checkOptimizerUpdate } from "./optimizer_checks.ts";
+ * import type { OptimizerPlugin } from "../types.ts";
+ * const bad: OptimizerPlugin = {
+ *   kind: "optimizer", name: "bad", lr: 0.1, slots: 0,
+ *   update: (p, g) => p.forEach((v, i) => (p[i] = v / g[i])),
+ * };
+ * checkOptimizerUpdate(bad).ok; // false: a zero gradient gives Infinity
+ * ```
+ */
+export function checkOptimizerUpdate(plugin: OptimizerPlugin): CheckResult {
+  for (const Type of [Float64Array, Float32Array]) {
+    const { param, slots } = probeUpdates(plugin, Type);
+    const bits = Type === Float32Array ? "float32" : "float64";
+    for (
+      const [what, values] of [
+        ["parameter", param],
+        ...slots.map((s, k) => [`slot ${k}`, s] as const),
+      ] as const
+    ) {
+      const i = firstNonFinite(values);
+      if (i < 0) continue;
+      const where = `${what} ${i} (start ${num(PARAM_PROBE[i])}, gradient ${num(GRAD_PROBE[i])})`;
+      return fail(
+        "update",
+        new RangeError(
+          `Non-finite update from "${plugin.name}": after 3 steps ${where} is ${
+            values[i]
+          } (${bits}); keep updates finite, e.g. add eps before dividing`,
+        ),
+      );
+    }
+  }
+  return pass(
+    "update",
+    `3 updates (lr ${plugin.lr}) keep parameters and slots finite, in float64 and float32`,
+  );
+}
+
+/**
+ * Runs the same three updates twice from the same start: parameters and
+ * slots must match bit for bit, and the gradient must be left as it was.
+ *
+ * @example
+ * ```ts
+ * import { checkOptimizerPurity } from "./optimizer_checks.ts";
+ * import type { OptimizerPlugin } from "../types.ts";
+ * const noisy: OptimizerPlugin = {
+ *   kind: "optimizer", name: "noisy", lr: 0.1, slots: 0,
+ *   update: (p, g, _s, { lr }) => p.forEach((v, i) => (p[i] = v - lr * g[i] * Math.random())),
+ * };
+ * checkOptimizerPurity(noisy).ok; // false
+ * ```
+ */
+export function checkOptimizerPurity(plugin: OptimizerPlugin): CheckResult {
+  const a = probeUpdates(plugin), b = probeUpdates(plugin);
+  const impure = (what: string) =>
+    fail(
+      "pure",
+      new RangeError(
+        `Impure plugin "${plugin.name}": ${what}; an update must depend on param, grad, slots and the step only (no Math.random, no hidden state)`,
+      ),
+    );
+  if (firstDifference(a.grad, Float64Array.from(GRAD_PROBE)) >= 0) {
+    return impure("update changed grad, write into param and slots only");
+  }
+  let i = firstDifference(a.param, b.param);
+  if (i >= 0) {
+    return impure(
+      `the same 3 updates gave parameter ${i} = ${thenDiffers(a.param[i], b.param[i])}`,
+    );
+  }
+  for (let k = 0; k < a.slots.length; k++) {
+    i = firstDifference(a.slots[k], b.slots[k]);
+    if (i >= 0) {
+      return impure(
+        `the same 3 updates gave slot ${k}[${i}] = ${thenDiffers(a.slots[k][i], b.slots[k][i])}`,
+      );
+    }
+  }
+  return pass("pure", "the same updates from the same start give the same parameters and slots");
+}

@@ -1,19 +1,21 @@
 /**
  * Prints GEMM GFLOPS per backend and shape as a table: the best of several
  * timed runs after a warm-up (which also lets the engine tier wasm up).
- * `--tfjs` adds TensorFlow.js' wasm backend (XNNPACK) as a peer, if present.
+ * `--tfjs` adds the TensorFlow.js 4.22 wasm backend (XNNPACK, SIMD, one
+ * thread) as a peer; it is loaded from npm at run time only, so it stays out
+ * of the project's dependencies (hence `--no-lock`).
  *
  * @example
  * ```sh
- * deno run -A _tools/gflops.ts            # ts and wasm-simd
- * deno run -A _tools/gflops.ts --tfjs     # plus tfjs-backend-wasm 4.22
+ * deno run -A _tools/gflops.ts                    # ts, wasm-simd, wasm-relaxed-simd
+ * deno run -A --no-lock _tools/gflops.ts --tfjs   # plus tfjs-backend-wasm
  * ```
  *
  * @module
  */
 import type { Backend, GemmDims } from "../core/backend.ts";
 import { tsBackend } from "../core/kernels.ts";
-import { createWasmBackend } from "../core/wasm_backend.ts";
+import { createWasmBackend, wasmSimdSupported } from "../core/wasm_backend.ts";
 
 /** The shapes of the performance issue: m x k times k x n. */
 export const SHAPES: readonly GemmDims[] = [
@@ -59,9 +61,27 @@ export function measure(run: () => void, dims: GemmDims, budgetMs = 1000): numbe
   return flops / best / 1e6;
 }
 
+// Specifiers in variables keep `deno check` from resolving (and locking) the peer.
+const TFJS_CORE = "npm:@tensorflow/tfjs-core@4.22.0";
+const TFJS_WASM = "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
+
+/** TensorFlow.js' wasm backend on one thread; its glue finds its .wasm beside itself. */
 async function tfjsRunner(): Promise<Runner> {
-  const { tfjsWasmRunner } = await import("./_tfjs_peer.ts");
-  return await tfjsWasmRunner();
+  // deno-lint-ignore no-explicit-any
+  const tf: any = await import(TFJS_CORE);
+  // deno-lint-ignore no-explicit-any
+  const backend: any = await import(TFJS_WASM);
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  backend.setThreadsCount(1);
+  if (!await tf.setBackend("wasm")) throw new Error("TensorFlow.js wasm backend failed to load");
+  return ({ m, n, k }) => {
+    const a = tf.randomUniform([m, k], -0.5, 0.5), b = tf.randomUniform([k, n], -0.5, 0.5);
+    return () => {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+    };
+  };
 }
 
 if (import.meta.main) {
@@ -69,6 +89,12 @@ if (import.meta.main) {
     ["ts", backendRunner(tsBackend)],
     ["wasm-simd", backendRunner(createWasmBackend({ memoryMiB: 128 }))],
   ];
+  if (wasmSimdSupported({ relaxed: true })) {
+    runners.push([
+      "wasm-relaxed-simd",
+      backendRunner(createWasmBackend({ memoryMiB: 128, fma: true })),
+    ]);
+  }
   if (Deno.args.includes("--tfjs")) runners.push(["tfjs-wasm", await tfjsRunner()]);
   const rows = SHAPES.map((dims) => {
     const row: Record<string, string> = { shape: `${dims.m}x${dims.k}x${dims.n}` };

@@ -62,3 +62,43 @@ export {
   type PluginReport,
 } from "./plugin_checks/mod.ts";
 export { parsePluginShape } from "./plugin_schema.ts";
+export {
+  type CheckpointOptions,
+  type EarlyStoppingOptions,
+  train,
+  type TrainOptions,
+} from "./train.ts";
+export type { BatchEvent, EndEvent, EpochEvent, StartEvent, TrainEvent } from "./train_events.ts";
+export {
+  type Checkpoint,
+  CHECKPOINT_FORMAT,
+  CheckpointSchema,
+  parseCheckpoint,
+} from "./checkpoint.ts";
+export type { DataSource, MemorySource, Sample, StreamSource } from "./data/data_source.ts";
+export { inMemory, type InMemoryOptions } from "./data/in_memory.ts";
+export { fromArrays } from "./data/from_arrays.ts";
+export { fromIterable, type SampleIterable } from "./data/from_iterable.ts";
+export { fromStream } from "./data/from_stream.ts";
+export { fromObservable } from "./data/from_observable.ts";
+export { type CsvOptions, fromCsv } from "./data/from_csv.ts";
+export { fromNdjson, type NdjsonOptions } from "./data/from_ndjson.ts";
+export type {
+  PrepareFit,
+  PrepareFn,
+  PrepareState,
+  PrepareStep,
+  Widths,
+} from "./data/prepare_step.ts";
+export { oneHot } from "./data/one_hot.ts";
+export { standardize, type StandardizeState } from "./data/standardize.ts";
+export type {
+  EpochMetrics,
+  LrSchedule,
+  ScheduleContext,
+  ScheduleState,
+} from "./schedules/lr_schedule.ts";
+export { stepDecay, type StepDecayOptions } from "./schedules/step_decay.ts";
+export { exponentialDecay, type ExponentialDecayOptions } from "./schedules/exponential_decay.ts";
+export { cosineDecay, type CosineDecayOptions } from "./schedules/cosine_decay.ts";
+export { reduceOnPlateau, type ReduceOnPlateauOptions } from "./schedules/reduce_on_plateau.ts";

@@ -35,6 +35,12 @@ export interface Registry {
   with(more: readonly Plugin[]): Registry;
 }
 
+const PLURAL: Record<PluginKind, string> = {
+  activation: "activations",
+  loss: "losses",
+  optimizer: "optimizers",
+};
+
 const KINDS: readonly PluginKind[] = ["activation", "loss", "optimizer"];
 type Tables = Map<PluginKind, Map<string, Plugin>>;
 
@@ -76,7 +82,9 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
       if (!found) {
         const known = [...(byKind.get(kind)?.keys() ?? [])].join(", ") || "none";
         throw new TypeError(
-          `Unknown ${kind} "${name}": known ${kind}s are ${known}; register a plugin named "${name}" to use it`,
+          `Unknown ${kind} "${name}": known ${
+            PLURAL[kind]
+          } are ${known}; register a plugin named "${name}" to use it`,
         );
       }
       const params = typeof ref === "string" ? undefined : ref.params;

@@ -11,6 +11,12 @@ export interface StartEvent {
   readonly samples?: number;
   /** Mini-batch size. */
   readonly batchSize: number;
+  /**
+   * What each `prepare` step learned from the training data, in option order
+   * (e.g. standardize's `{ mean, std }`, to scale inputs the same way at
+   * inference); null for steps that learn nothing. Present when there are steps.
+   */
+  readonly prepared?: readonly (Readonly<Record<string, unknown>> | null)[];
 }
 
 /** Emitted after every optimizer step (consumers throttle as they wish). */

@@ -35,11 +35,15 @@ export const fakeCrossEntropy: LossPlugin = {
   input: "probabilities",
   loss({ y, t }) {
     let s = 0;
-    for (let i = 0; i < y.rows * y.cols; i++) if (t.data[i]) s -= t.data[i] * Math.log(Math.max(y.data[i], 1e-12));
+    for (let i = 0; i < y.rows * y.cols; i++) {
+      if (t.data[i]) s -= t.data[i] * Math.log(Math.max(y.data[i], 1e-12));
+    }
     return s / y.rows;
   },
   gradient({ y, t }, dy) {
-    for (let i = 0; i < y.rows * y.cols; i++) dy.data[i] = -t.data[i] / (Math.max(y.data[i], 1e-12) * y.rows);
+    for (let i = 0; i < y.rows * y.cols; i++) {
+      dy.data[i] = -t.data[i] / (Math.max(y.data[i], 1e-12) * y.rows);
+    }
   },
   fused: {
     activation: "softmax",
@@ -74,10 +78,17 @@ export const fakeMomentum = (lr: number, beta = 0.9): OptimizerPlugin => ({
   },
 });
 
-export const trainRegistry = createRegistry([fakeTanh, fakeSigmoid, fakeIdentity, fakeRelu, fakeSoftmax]);
+export const trainRegistry = createRegistry([
+  fakeTanh,
+  fakeSigmoid,
+  fakeIdentity,
+  fakeRelu,
+  fakeSoftmax,
+]);
 
 /** A network from the fake registry. */
-export const net = (spec: NetworkSpec, seed = 1): Network => createNetwork(spec, { registry: trainRegistry, seed });
+export const net = (spec: NetworkSpec, seed = 1): Network =>
+  createNetwork(spec, { registry: trainRegistry, seed });
 
 /** All weights as one byte string, to compare runs bit for bit. */
 export const weightBytes = (network: Network): string =>

@@ -1,0 +1,46 @@
+// The --help text and the flag behind each run-config field.
+
+/** The flag that sets each run-config field, for error messages. */
+export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  dataset: "--dataset",
+  layers: "--layers",
+  loss: "--loss",
+  optimizer: "--optimizer",
+  lr: "--lr",
+  epochs: "--epochs",
+  batchSize: "--batch-size",
+  validationSplit: "--validation-split",
+  seed: "--seed",
+  l2: "--l2",
+  out: "--out",
+};
+
+/** What `deno task train --help` prints. */
+export const HELP = `Train a neural network. With no flags: MNIST, 784-128-64-10, Adam, 10 epochs.
+
+Usage: deno task train [flags]
+
+Data
+  --dataset <name>          mnist | iris | xor | sine (built in, no download)
+  --data <file>             a .csv or .ndjson file of samples
+  --target <column>         the column to predict (required with a .csv file)
+Model and training
+  --layers <spec>           e.g. 128:relu,64:relu,10:softmax (units:activation[:init])
+  --loss <name>             e.g. crossEntropy, binaryCrossEntropy, mse
+  --optimizer <name>        e.g. adam, sgd, momentum, rmsprop
+  --lr <number>             learning rate
+  --epochs <n>              passes over the training data
+  --batch-size <n>          samples per gradient step
+  --validation-split <f>    fraction of training samples held out, in [0, 1)
+  --seed <n>                seed for weights, shuffling and splits (default 42)
+  --l2 <number>             L2 weight decay
+Files
+  --config <file.json>      a run config (the same JSON the server takes); flags override it
+  --out <model.json>        where to write the trained model (default model.json)
+  --plugin <module>         a module exporting plugins to register (repeatable)
+Output
+  --json                    one JSON event per line on stdout; logs on stderr
+  --quiet, -q               no progress bar and no per-epoch lines
+  --help, -h                this text
+
+Exit codes: 0 done, 1 training failed, 2 bad input, 130 interrupted.`;

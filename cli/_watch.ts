@@ -1,0 +1,46 @@
+// Subscribes to a run, feeding the progress bar and the reporter, and stops it on Ctrl-C.
+import type { Observable } from "rxjs";
+import type { TrainEvent } from "../core/train_events.ts";
+import type { Progress } from "./progress.ts";
+import type { Reporter } from "./report.ts";
+
+/** How a run ended. */
+export type WatchResult =
+  | { status: "completed" }
+  | { status: "interrupted"; epoch: number }
+  | { status: "failed"; error: Error; started: boolean };
+
+/**
+ * Runs `events$` to its end. Ctrl-C (SIGINT) unsubscribes, which stops the
+ * trainer before its next step; nothing is written after that.
+ */
+export function watch(
+  events$: Observable<TrainEvent>,
+  sinks: { progress: Progress; reporter: Reporter },
+): Promise<WatchResult> {
+  const { progress, reporter } = sinks;
+  let epoch = 1, started = false;
+  return new Promise<WatchResult>((resolve) => {
+    const finish = (result: WatchResult): void => {
+      Deno.removeSignalListener("SIGINT", onSigint);
+      progress.clear();
+      resolve(result);
+    };
+    const onSigint = (): void => {
+      subscription.unsubscribe();
+      finish({ status: "interrupted", epoch });
+    };
+    Deno.addSignalListener("SIGINT", onSigint);
+    const subscription = events$.subscribe({
+      next(e) {
+        if (e.type === "batch") return progress.batch(e), void (epoch = e.epoch);
+        progress.clear();
+        if (e.type === "start") started = true, epoch = e.fromEpoch;
+        if (e.type === "epoch") epoch = Math.min(e.epoch + 1, e.epochs);
+        reporter.event(e);
+      },
+      error: (error) => finish({ status: "failed", error: error as Error, started }),
+      complete: () => finish({ status: "completed" }),
+    });
+  });
+}

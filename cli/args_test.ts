@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { parseCli, parseFlags, parseLayers, UsageError } from "./args.ts";
+
+const files = (map: Record<string, unknown>) => (path: string): Promise<string> =>
+  path in map
+    ? Promise.resolve(
+      typeof map[path] === "string" ? map[path] as string : JSON.stringify(map[path]),
+    )
+    : Promise.reject(new Deno.errors.NotFound(path));
+
+async function usageError(argv: string[], read = files({})): Promise<string> {
+  const e = await parseCli(argv, read).then(() => undefined, (e) => e);
+  assert.ok(e instanceof UsageError, `expected a UsageError, got ${e}`);
+  return e.message;
+}
+
+Deno.test("no flags give the default job", async () => {
+  const cli = await parseCli([]);
+  assert.equal(cli.config.dataset, "mnist");
+  assert.deepEqual(cli.config.layers.map((l) => l.units), [128, 64, 10]);
+  assert.deepEqual([cli.json, cli.quiet, cli.help, cli.plugins], [false, false, false, []]);
+});
+
+Deno.test("flags map to run-config fields", () => {
+  const p = parseFlags([
+    "--dataset=iris",
+    "--layers",
+    "8:tanh,3:softmax",
+    "--lr",
+    "0.01",
+    "--batch-size",
+    "16",
+    "--validation-split",
+    "0.25",
+    "--seed",
+    "7",
+    "--optimizer",
+    "sgd",
+    "--loss",
+    "crossEntropy",
+    "--epochs",
+    "3",
+    "--out",
+    "m.json",
+    "--plugin",
+    "a.ts",
+    "--plugin",
+    "b.ts",
+    "--json",
+    "-q",
+  ]);
+  assert.deepEqual(p.fields, {
+    dataset: "iris",
+    layers: [{ units: 8, activation: "tanh" }, { units: 3, activation: "softmax" }],
+    lr: 0.01,
+    batchSize: 16,
+    validationSplit: 0.25,
+    seed: 7,
+    optimizer: "sgd",
+    loss: "crossEntropy",
+    epochs: 3,
+    out: "m.json",
+  });
+  assert.deepEqual([p.plugins, p.json, p.quiet], [["a.ts", "b.ts"], true, true]);
+});
+
+Deno.test("--data picks csv or ndjson from the extension", () => {
+  assert.deepEqual(parseFlags(["--data", "d.csv", "--target", "label"]).fields.dataset, {
+    csv: "d.csv",
+    target: "label",
+  });
+  assert.deepEqual(parseFlags(["--data", "d.ndjson"]).fields.dataset, { ndjson: "d.ndjson" });
+});
+
+Deno.test("flags override the config file, which overrides the defaults", async () => {
+  const read = files({ "run.json": { dataset: "xor", epochs: 50, lr: 0.2, seed: 1 } });
+  const { config } = await parseCli(["--config", "run.json", "--epochs", "5"], read);
+  assert.equal(config.dataset, "xor"); // from the file
+  assert.equal(config.lr, 0.2); // from the file, over the xor preset
+  assert.equal(config.epochs, 5); // the flag wins
+  assert.equal(config.batchSize, 4); // the xor preset fills the rest
+  assert.equal(config.out, "model.json"); // global default
+});
+
+Deno.test("--target completes a csv dataset from the config file", async () => {
+  const read = files({
+    "run.json": { dataset: { csv: "a.csv", target: "x" }, layers: [{ units: 1 }] },
+  });
+  const { config } = await parseCli(["--config", "run.json", "--target", "y"], read);
+  assert.deepEqual(config.dataset, { csv: "a.csv", target: "y" });
+});
+
+Deno.test("bad flags are errors naming the flag and the fix", async () => {
+  assert.equal(await usageError(["--epochs", "0"]), "--epochs: must be at least 1");
+  assert.equal(
+    await usageError(["--lr", "fast"]),
+    '--lr: "fast" is not a number; pass e.g. --lr 0.1',
+  );
+  assert.match(await usageError(["--epochz", "3"]), /^Unknown option '--epochz'.*see --help$/);
+  assert.match(await usageError(["--dataset", "cifar"]), /^--dataset: must be one of mnist/);
+  assert.match(await usageError(["--data", "d.csv"]), /^--target: required with --data d\.csv/);
+  assert.match(
+    await usageError(["--data", "d.txt"]),
+    /^--data: d\.txt must end in \.csv or \.ndjson/,
+  );
+  assert.match(await usageError(["--data", "d.csv", "--target", "y"]), /^--layers: is required/);
+  assert.match(await usageError(["--layers", "128:relu,abc"]), /^--layers: "abc" is not units/);
+  assert.match(await usageError(["--layers", "0:relu"]), /^--layers: must be at least 1/);
+  assert.match(await usageError(["--data", "d.csv", "--dataset", "xor"]), /give one of them/);
+});
+
+Deno.test("config file problems name the file and the field", async () => {
+  const read = files({
+    "bad.json": { epochs: -1 },
+    "typo.json": { batchsize: 3 },
+    "broken.json": "{",
+  });
+  assert.equal(
+    await usageError(["--config", "bad.json"], read),
+    "--config bad.json: epochs: must be at least 1",
+  );
+  assert.match(
+    await usageError(["--config", "typo.json"], read),
+    /^--config typo\.json: batchsize: unknown field/,
+  );
+  assert.match(
+    await usageError(["--config", "broken.json"], read),
+    /^--config broken\.json: not valid JSON/,
+  );
+  assert.match(
+    await usageError(["--config", "none.json"], read),
+    /^--config none\.json: file not found/,
+  );
+});
+
+Deno.test("parseLayers reads units, activation and init", () => {
+  assert.deepEqual(parseLayers("4, 2:relu:he"), [{ units: 4 }, {
+    units: 2,
+    activation: "relu",
+    init: "he",
+  }]);
+});

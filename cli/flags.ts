@@ -1,0 +1,134 @@
+import { parseArgs } from "node:util";
+import type { LayerSpec } from "../core/types.ts";
+
+/** Bad command-line input: the CLI prints the message and exits with code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The flags, parsed but not yet merged: `fields` holds run-config fields set by flags. */
+export interface ParsedFlags {
+  fields: Record<string, unknown>;
+  configPath?: string;
+  target?: string;
+  plugins: string[];
+  json: boolean;
+  quiet: boolean;
+  help: boolean;
+}
+
+const NUMBER_FLAGS = {
+  lr: "lr",
+  epochs: "epochs",
+  "batch-size": "batchSize",
+  "validation-split": "validationSplit",
+  seed: "seed",
+  l2: "l2",
+} as const;
+
+const STRING_FLAGS = ["config", "data", "target", "dataset", "layers", "loss", "optimizer", "out"];
+
+function toNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || Number.isNaN(n)) {
+    throw new UsageError(`--${flag}: "${value}" is not a number; pass e.g. --${flag} 0.1`);
+  }
+  return n;
+}
+
+/**
+ * Parses `--layers "128:relu,64:relu,10:softmax"` (units, then optional
+ * activation and init, colon-separated) into layer specs.
+ *
+ * @example
+ * ```ts
+ * import { parseLayers } from "./flags.ts";
+ * parseLayers("8:tanh,1:sigmoid"); // [{ units: 8, activation: "tanh" }, { units: 1, activation: "sigmoid" }]
+ * ```
+ */
+export function parseLayers(text: string): LayerSpec[] {
+  return text.split(",").map((part) => {
+    const [units, activation, init, ...rest] = part.trim().split(":");
+    if (units === "" || Number.isNaN(Number(units)) || rest.length > 0 || activation === "") {
+      throw new UsageError(
+        `--layers: "${part}" is not units[:activation[:init]]; write e.g. --layers 128:relu,64:relu,10:softmax`,
+      );
+    }
+    return {
+      units: Number(units),
+      ...(activation ? { activation } : {}),
+      ...(init ? { init: init as LayerSpec["init"] } : {}),
+    };
+  });
+}
+
+/**
+ * Parses the command line (without merging any config file). Throws a
+ * {@linkcode UsageError} naming the flag for unknown flags and bad values.
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./flags.ts";
+ * parseFlags(["--dataset", "xor", "--epochs", "5"]).fields; // { dataset: "xor", epochs: 5 }
+ * ```
+ */
+export function parseFlags(argv: readonly string[]): ParsedFlags {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: "string" as const }])),
+        ...Object.fromEntries(
+          Object.keys(NUMBER_FLAGS).map((f) => [f, { type: "string" as const }]),
+        ),
+        plugin: { type: "string", multiple: true },
+        json: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    const why = (e as Error).message.replace(/\.?\n/g, "; ").replace(/\.$/, "");
+    throw new UsageError(`${why}; see --help`);
+  }
+  const str = (k: string): string | undefined =>
+    (values as Record<string, unknown>)[k] as string | undefined;
+  const fields: Record<string, unknown> = {};
+  for (const [flag, field] of Object.entries(NUMBER_FLAGS)) {
+    const raw = str(flag);
+    if (raw !== undefined) fields[field] = toNumber(flag, raw);
+  }
+  if (str("data") !== undefined && str("dataset") !== undefined) {
+    throw new UsageError("--data and --dataset: give one of them, not both");
+  }
+  if (str("dataset") !== undefined) fields.dataset = str("dataset");
+  const data = str("data"), target = str("target");
+  if (data !== undefined) fields.dataset = fileDataset(data, target);
+  if (str("layers") !== undefined) fields.layers = parseLayers(str("layers")!);
+  if (str("loss") !== undefined) fields.loss = str("loss");
+  if (str("optimizer") !== undefined) fields.optimizer = str("optimizer");
+  if (str("out") !== undefined) fields.out = str("out");
+  return {
+    fields,
+    ...(str("config") !== undefined ? { configPath: str("config") } : {}),
+    ...(target !== undefined && data === undefined ? { target } : {}),
+    plugins: (values.plugin as string[] | undefined) ?? [],
+    json: values.json === true,
+    quiet: values.quiet === true,
+    help: values.help === true,
+  };
+}
+
+function fileDataset(path: string, target: string | undefined): Record<string, string> {
+  if (/\.csv$/i.test(path)) {
+    if (target === undefined) {
+      throw new UsageError(`--target: required with --data ${path}; name the column to predict`);
+    }
+    return { csv: path, target };
+  }
+  if (/\.(nd)?jsonl?$/i.test(path)) return { ndjson: path, ...(target ? { target } : {}) };
+  throw new UsageError(`--data: ${path} must end in .csv or .ndjson`);
+}

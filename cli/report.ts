@@ -1,0 +1,148 @@
+import type { EpochEvent, TrainEvent } from "../core/train_events.ts";
+import type { Evaluation } from "../jobs/evaluate.ts";
+import type { RunConfig } from "../jobs/run_config.ts";
+
+export type { Evaluation };
+
+/** Receives everything the CLI has to say, and writes it as text or JSON lines. */
+export interface Reporter {
+  /** A trainer event: per-epoch lines (text) or one JSON line per event except batches (JSON). */
+  event(event: TrainEvent): void;
+  /** The test-set result at the end. */
+  test(result: Evaluation): void;
+  /** The model file was written. */
+  saved(path: string, wallMs: number): void;
+  /** A line for people (stdout in text mode, stderr in JSON mode). */
+  info(line: string): void;
+}
+
+/** Options of {@linkcode createReporter}. */
+export interface ReporterOptions {
+  /** One JSON object per line on `out`, people's lines on `err`. */
+  json?: boolean;
+  /** Skip per-epoch lines (results are still printed). */
+  quiet?: boolean;
+  /** Writes one line to stdout. */
+  out: (line: string) => void;
+  /** Writes one line to stderr. */
+  err: (line: string) => void;
+}
+
+const pct = (x: number | undefined): string => (x === undefined ? "-" : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | undefined): string =>
+  x === undefined ? "-" : x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(4);
+const int = (x: number): string => Math.round(x).toLocaleString("en-US");
+
+/**
+ * One line per epoch: epoch, loss, val loss, accuracy, val accuracy, lr,
+ * samples/s and the epoch's time (`sinceMs` is the previous epoch's elapsedMs).
+ *
+ * @example
+ * ```ts
+ * import { formatEpoch } from "./report.ts";
+ * formatEpoch({ type: "epoch", epoch: 1, epochs: 2, loss: 0.5, lr: 0.001, samplesPerSec: 1000, elapsedMs: 1500, layers: [] }, 0);
+ * // "epoch 1/2  loss 0.5000  val_loss -  acc -  val_acc -  lr 0.001  1,000 samples/s  1.5s"
+ * ```
+ */
+export function formatEpoch(e: EpochEvent, sinceMs: number): string {
+  const width = String(e.epochs).length;
+  return [
+    `epoch ${String(e.epoch).padStart(width)}/${e.epochs}`,
+    `loss ${num(e.loss)}`,
+    `val_loss ${num(e.valLoss)}`,
+    `acc ${pct(e.accuracy)}`,
+    `val_acc ${pct(e.valAccuracy)}`,
+    `lr ${Number(e.lr.toPrecision(3))}`,
+    `${int(e.samplesPerSec)} samples/s`,
+    `${((e.elapsedMs - sinceMs) / 1000).toFixed(1)}s`,
+  ].join("  ");
+}
+
+/**
+ * Builds the reporter the CLI writes through. Text mode prints the epoch
+ * lines and a closing summary; JSON mode prints only JSON lines on `out`:
+ * the trainer's start, epoch and end events, then `{ "type": "test", ... }`
+ * and `{ "type": "saved", ... }`.
+ *
+ * @example
+ * ```ts
+ * import { createReporter } from "./report.ts";
+ * const lines: string[] = [];
+ * const r = createReporter({ json: true, out: (l) => lines.push(l), err: () => {} });
+ * r.saved("model.json", 1200);
+ * lines; // ['{"type":"saved","path":"model.json","wallMs":1200}']
+ * ```
+ */
+export function createReporter(options: ReporterOptions): Reporter {
+  const { out, err } = options;
+  let lastElapsed = 0;
+  if (options.json) {
+    return {
+      event(e) {
+        if (e.type !== "batch") out(JSON.stringify(e));
+      },
+      test: (r) => out(JSON.stringify({ type: "test", ...r })),
+      saved: (path, wallMs) => out(JSON.stringify({ type: "saved", path, wallMs })),
+      info: err,
+    };
+  }
+  return {
+    event(e) {
+      if (e.type === "epoch") {
+        if (!options.quiet) out(formatEpoch(e, lastElapsed));
+        lastElapsed = e.elapsedMs;
+      } else if (e.type === "end" && e.reason === "early-stopped") {
+        out(
+          `stopped early after epoch ${e.epochs}; keeping the weights of epoch ${
+            e.bestEpoch ?? e.epochs
+          }`,
+        );
+      }
+    },
+    test(r) {
+      const acc = r.accuracy === undefined ? "" : `test accuracy ${pct(r.accuracy)}, `;
+      out(`${acc}test loss ${num(r.loss)} (${int(r.samples)} samples)`);
+    },
+    saved: (path, wallMs) => out(`wrote ${path} (${(wallMs / 1000).toFixed(1)}s in all)`),
+    info: out,
+  };
+}
+
+/** What {@linkcode formatSummary} describes. */
+export interface SummaryInput {
+  readonly config: RunConfig;
+  readonly inputs: number;
+  readonly samples: { train?: number; validation: number; test?: number };
+  readonly loadMs: number;
+  readonly backend: string;
+}
+
+/**
+ * The opening line: data, sample counts, network shape, loss, optimizer and
+ * settings.
+ *
+ * @example
+ * ```ts ignore
+ * formatSummary({ config, inputs: 784, samples: { train: 7204, validation: 800, test: 1996 }, loadMs: 310, backend: "wasm-simd" });
+ * // "mnist: 7,204 train, 800 validation, 1,996 test samples (loaded in 0.31s)\nnetwork 784-128-64-10 ..."
+ * ```
+ */
+export function formatSummary(s: SummaryInput): string {
+  const c = s.config, d = c.dataset;
+  const name = typeof d === "string" ? d : "csv" in d ? d.csv : d.ndjson;
+  const counts = [
+    s.samples.train === undefined ? "streamed" : `${int(s.samples.train)} train`,
+    ...(s.samples.validation ? [`${int(s.samples.validation)} validation`] : []),
+    ...(s.samples.test ? [`${int(s.samples.test)} test`] : []),
+  ];
+  const shape = [s.inputs, ...c.layers.map((l) => l.units)].join("-");
+  const acts = c.layers.map((l) =>
+    typeof l.activation === "object" ? l.activation.name : l.activation ?? "identity"
+  );
+  const loss = typeof c.loss === "string" ? c.loss : c.loss.name;
+  return `${name}: ${counts.join(", ")} samples (loaded in ${(s.loadMs / 1000).toFixed(2)}s)\n` +
+    `network ${shape} (${
+      acts.join(", ")
+    }), ${loss}, ${c.optimizer.name} lr ${c.lr}, batch ${c.batchSize}, ` +
+    `${c.epochs} epochs, seed ${c.seed}, ${s.backend} kernels`;
+}

@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { fromModelFile } from "../core/model_file.ts";
+import { createRegistry } from "../core/registry.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+
+const SCRIPT = new URL("./train.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+function command(args: string[], cwd: string): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "-A", "--config", CONFIG, SCRIPT, ...args],
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+async function cli(args: string[], cwd: string) {
+  const { code, stdout, stderr } = await command(args, cwd).output();
+  return { code, stdout: decode(stdout), stderr: decode(stderr) };
+}
+
+const listDir = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+
+Deno.test("--json prints only JSON events on stdout and writes the model", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await cli(["--dataset", "xor", "--epochs", "20", "--json", "--out", "xor.json"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split("\n");
+  const events = lines.map((line) => JSON.parse(line));
+  assert.deepEqual(events.map((e) => e.type), [
+    "start",
+    ...Array(20).fill("epoch"),
+    "end",
+    "test",
+    "saved",
+  ]);
+  const epoch = events[1];
+  for (const key of ["epoch", "epochs", "loss", "accuracy", "lr", "samplesPerSec", "elapsedMs"]) {
+    assert.equal(typeof epoch[key], "number", key);
+  }
+  assert.deepEqual(Object.keys(events.at(-2)).sort(), ["accuracy", "loss", "samples", "type"]);
+  assert.equal(events.at(-1).path, "xor.json");
+  assert.match(r.stderr, /^xor: 4 train, 4 test samples/); // people's lines go to stderr
+  assert.deepEqual(listDir(dir), ["xor.json"]); // no temporary file left behind
+  const text = await Deno.readTextFile(`${dir}/xor.json`);
+  const file = JSON.parse(text);
+  assert.equal(file.training.seed, 42);
+  assert.equal(file.training.config.dataset, "xor");
+  assert.equal(file.training.metrics.epoch, 20);
+  assert.equal(file.training.metrics.test.samples, 4);
+  assert.deepEqual(file.plugins.map((p: { kind: string }) => p.kind), [
+    "activation",
+    "activation",
+    "loss",
+    "optimizer",
+  ]);
+  const network = fromModelFile(text, { registry: createRegistry(builtinPlugins()) });
+  assert.deepEqual(network.layers.map((l) => l.units), [8, 1]);
+});
+
+Deno.test("text output: a summary, one line per epoch, the test result and the file", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await cli(["--dataset", "xor", "--epochs", "3"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.equal(lines.length, 2 + 3 + 2);
+  assert.match(
+    lines[2],
+    /^epoch 1\/3 {2}loss \d\.\d{4} {2}val_loss - {2}acc \d+\.\d\d% .* samples\/s {2}\d+\.\ds$/,
+  );
+  assert.match(lines[5], /^test accuracy \d+\.\d\d%, test loss/);
+  assert.match(lines[6], /^wrote model\.json \(\d+\.\ds in all\)$/);
+});
+
+Deno.test("bad input exits 2 with one line naming the flag and the fix", async () => {
+  const dir = await Deno.makeTempDir();
+  const cases: [string[], RegExp][] = [
+    [["--epochs", "0"], /^error: --epochs: must be at least 1\n$/],
+    [
+      ["--dataset", "xor", "--loss", "hinge"],
+      /^error: Unknown loss "hinge": known loss.* mse, .*\n$/,
+    ],
+    [["--dataset", "xor", "--layers", "8:relu,3:softmax"], /^error: Invalid layers: .* 1 units\n$/],
+    [
+      ["--data", "missing.csv", "--target", "y", "--layers", "1"],
+      /^error: --data missing\.csv: file not found; check the path\n$/,
+    ],
+    [["--wat"], /^error: Unknown option '--wat'.*see --help\n$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await cli(args, dir);
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, "");
+  }
+  assert.deepEqual(listDir(dir), []);
+});
+
+Deno.test("--help prints the flags and exits 0", async () => {
+  const r = await cli(["--help"], await Deno.makeTempDir());
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--batch-size <n>/);
+});
+
+Deno.test("--data trains from a CSV file with one-hot labels and standardized features", async () => {
+  const dir = await Deno.makeTempDir();
+  const rows = Array.from(
+    { length: 60 },
+    (_, i) => `${i % 3 + Math.sin(i) / 5},${100 * (i % 3)},${i % 3}`,
+  );
+  await Deno.writeTextFile(`${dir}/d.csv`, `a,b,label\n${rows.join("\n")}\n`);
+  const args = [
+    "--data",
+    "d.csv",
+    "--target",
+    "label",
+    "--layers",
+    "8:relu,3:softmax",
+    "--epochs",
+    "30",
+    "--lr",
+    "0.05",
+    "--json",
+  ];
+  const r = await cli(args, dir);
+  assert.equal(r.code, 0, r.stderr);
+  const events = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+  const start = events[0], last = events.findLast((e) => e.type === "epoch");
+  assert.equal(start.samples, 54);
+  assert.ok(last.valAccuracy > 0.8, `val accuracy ${last.valAccuracy}`);
+  const file = JSON.parse(await Deno.readTextFile(`${dir}/model.json`));
+  assert.equal(file.training.prepared[0].mean.length, 2); // the scaling inference must apply
+});
+
+Deno.test("Ctrl-C stops training, exits 130 and leaves the old model untouched", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/model.json`, "old");
+  const child = command(["--dataset", "xor", "--epochs", "1000000", "--json"], dir).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes('"type":"epoch"')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  child.kill("SIGINT");
+  while (!(await reader.read()).done);
+  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+  assert.equal(status.code, 130);
+  assert.match(stderr, /interrupted in epoch \d+ of 1000000: model\.json not written/);
+  assert.equal(await Deno.readTextFile(`${dir}/model.json`), "old");
+  assert.deepEqual(listDir(dir), ["model.json"]);
+});
+
+Deno.test("--plugin registers the plugins a module exports", async () => {
+  const dir = await Deno.makeTempDir();
+  const core = new URL("../core/elementwise.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    `${dir}/softsign.ts`,
+    `import { elementwise } from "${core}";
+export const softsign = elementwise({
+  name: "test/softsign",
+  f: (x) => x / (1 + Math.abs(x)),
+  df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+});
+`,
+  );
+  const args = ["--dataset", "xor", "--layers", "8:test/softsign,1:sigmoid", "--epochs", "5"];
+  const without = await cli([...args, "--json"], dir);
+  assert.equal(without.code, 2);
+  assert.match(without.stderr, /Unknown activation "test\/softsign"/);
+  const r = await cli([...args, "--plugin", "./softsign.ts", "--json"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const file = JSON.parse(await Deno.readTextFile(`${dir}/model.json`));
+  assert.equal(file.spec.layers[0].activation, "test/softsign");
+});

@@ -1,0 +1,45 @@
+/**
+ * What the trainer reads: samples held in memory, or a source it opens once
+ * per epoch and reads in one pass (a CSV file, a generator, a stream).
+ * Types only; nothing here runs.
+ *
+ * @module
+ */
+
+/** One training example: features and targets. A number `y` is one target (e.g. a class label for `oneHot`). */
+export interface Sample {
+  readonly x: ArrayLike<number>;
+  readonly y: ArrayLike<number> | number;
+}
+
+/**
+ * Samples held in memory as row-major float32 arrays. The trainer shuffles
+ * them fully each epoch and can hold some out for validation by index.
+ */
+export interface MemorySource {
+  readonly kind: "memory";
+  /** Features, `size * inputs` long. */
+  readonly x: Float32Array;
+  /** Targets, `size * outputs` long. */
+  readonly y: Float32Array;
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Number of samples. */
+  readonly size: number;
+}
+
+/**
+ * Samples read in one pass. `open` starts a new pass from the first sample
+ * each time it is called (once per epoch, once more to learn the widths, and
+ * once per `standardize` fit). When `signal` aborts, the pass should stop
+ * reading and release what it holds (a file, a socket).
+ */
+export interface StreamSource {
+  readonly kind: "stream";
+  /** What the samples come from, for messages: "csv", "ndjson", "iterable", ... */
+  readonly name: string;
+  open(signal: AbortSignal): Iterable<Sample> | AsyncIterable<Sample>;
+}
+
+/** Any data the trainer reads. */
+export type DataSource = MemorySource | StreamSource;

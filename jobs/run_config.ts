@@ -1,0 +1,182 @@
+/**
+ * The run config: one JSON object describing a training job. The CLI's
+ * `--config file.json` (merged with its flags) and the server's
+ * `POST /api/runs` body are both checked with {@linkcode RunConfigSchema}.
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { LayerSpecSchema } from "../core/spec.ts";
+import type { LayerSpec, PluginParams, PluginRef } from "../core/types.ts";
+import type { BuiltinDataset } from "./datasets/mod.ts";
+import {
+  DatasetSchema,
+  EarlyStoppingSchema,
+  PluginChoiceSchema,
+  ScheduleSchema,
+} from "./config_schemas.ts";
+import { PRESETS } from "./presets.ts";
+import { count, isObject, nonNegative, positive, strict, text } from "./_schema_helpers.ts";
+
+export { DatasetSchema, EarlyStoppingSchema, PluginChoiceSchema, ScheduleSchema };
+
+/** The valibot schema of a run config; every field is optional (see {@linkcode resolveRunConfig}). */
+export const RunConfigSchema = strict({
+  dataset: v.optional(DatasetSchema),
+  layers: v.optional(
+    v.pipe(
+      v.array(LayerSpecSchema, "must be a list of layers"),
+      v.minLength(1, "must list at least one layer"),
+    ),
+  ),
+  loss: v.optional(PluginChoiceSchema),
+  optimizer: v.optional(PluginChoiceSchema),
+  lr: v.optional(positive),
+  epochs: v.optional(count),
+  batchSize: v.optional(count),
+  validationSplit: v.optional(
+    v.pipe(nonNegative, v.ltValue(1, "must be below 1: it is the fraction of samples held out")),
+  ),
+  seed: v.optional(v.pipe(v.number("must be a number"), v.integer("must be a whole number"))),
+  l2: v.optional(nonNegative),
+  earlyStopping: v.optional(EarlyStoppingSchema),
+  schedule: v.optional(ScheduleSchema),
+  out: v.optional(text),
+});
+
+/** A run config as written (any field may be missing). */
+export type RunConfigInput = v.InferInput<typeof RunConfigSchema>;
+/** Where the data comes from. */
+export type DatasetConfig = BuiltinDataset | { csv: string; target: string } | {
+  ndjson: string;
+  target?: string;
+};
+
+/** A run config with every default filled in. */
+export interface RunConfig {
+  /** A built-in data set (default "mnist"), or a csv/ndjson file. */
+  dataset: DatasetConfig;
+  /** Dense layers, first to last; the inputs come from the data. */
+  layers: LayerSpec[];
+  /** Loss plugin by name, or `{ name, params }`. */
+  loss: PluginRef;
+  /** Optimizer plugin (default adam); its rate is `lr`. */
+  optimizer: { name: string; params?: PluginParams };
+  /** Learning rate, overriding the optimizer's own. */
+  lr: number;
+  /** Passes over the training data. */
+  epochs: number;
+  /** Samples per gradient step. */
+  batchSize: number;
+  /** Fraction of the training samples held out for validation, in [0, 1). */
+  validationSplit: number;
+  /** Seed of the weights, the split and every shuffle (default 42). */
+  seed: number;
+  /** L2 weight decay (default 0). */
+  l2: number;
+  /** Stop when the monitored loss stops improving. */
+  earlyStopping?: v.InferOutput<typeof EarlyStoppingSchema>;
+  /** Learning-rate schedule. */
+  schedule?: v.InferOutput<typeof ScheduleSchema>;
+  /** Where the CLI writes the model (default "model.json"). */
+  out: string;
+}
+
+// For the schemas from core, whose issues carry no message of their own.
+function fallbackMessage(issue: v.BaseIssue<unknown>): string {
+  if (issue.expected === "never") return "unknown field: remove it";
+  if (issue.kind === "schema" && issue.received === "undefined") return "is required";
+  return `must be ${issue.expected}, got ${issue.received}`;
+}
+
+/** One problem with a run config: the dotted path of the field and what to do. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Checks a run config and fills in the defaults: the data set's preset for
+ * layers, loss, lr, epochs, batch size and validation split (MNIST's preset
+ * is the default job), then Adam, seed 42, no L2, `model.json`.
+ *
+ * @example
+ * ```ts
+ * import { resolveRunConfig } from "./run_config.ts";
+ * const r = resolveRunConfig({ epochs: 2 });
+ * r.ok && r.config.optimizer.name; // "adam"
+ * resolveRunConfig({ optimizer: { name: "adam", lr: 1 } });
+ * // { ok: false, issues: [{ path: "optimizer.lr", message: "unknown field: remove it or use one of name, params" }] }
+ * ```
+ */
+export function resolveRunConfig(
+  input: unknown,
+): { ok: true; config: RunConfig } | { ok: false; issues: ConfigIssue[] } {
+  if (!isObject(input)) {
+    return { ok: false, issues: [{ path: "", message: "must be a JSON object of run settings" }] };
+  }
+  const parsed = v.safeParse(RunConfigSchema, input, { message: fallbackMessage });
+  if (!parsed.success) {
+    const issues = parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? "", message: i.message }));
+    return { ok: false, issues };
+  }
+  const c = parsed.output;
+  const dataset: DatasetConfig = c.dataset ?? "mnist";
+  const preset = typeof dataset === "string" ? PRESETS[dataset] : undefined;
+  if (!c.layers && !preset) {
+    const message =
+      "is required with a csv or ndjson dataset: list the layers, e.g. 16:relu,3:softmax";
+    return { ok: false, issues: [{ path: "layers", message }] };
+  }
+  const fallback = preset ?? PRESETS.mnist;
+  const optimizer = typeof c.optimizer === "string" || !c.optimizer
+    ? { name: c.optimizer ?? "adam" }
+    : c.optimizer;
+  const config: RunConfig = {
+    dataset,
+    layers: (c.layers ?? preset!.layers).map((l) => ({ ...l })),
+    loss: c.loss ?? fallback.loss,
+    optimizer,
+    lr: c.lr ?? fallback.lr,
+    epochs: c.epochs ?? fallback.epochs,
+    batchSize: c.batchSize ?? fallback.batchSize,
+    validationSplit: c.validationSplit ?? fallback.validationSplit,
+    seed: c.seed ?? 42,
+    l2: c.l2 ?? 0,
+    ...(c.earlyStopping ? { earlyStopping: c.earlyStopping } : {}),
+    ...(c.schedule ? { schedule: c.schedule } : {}),
+    out: c.out ?? "model.json",
+  };
+  return { ok: true, config };
+}
+
+/**
+ * Like {@linkcode resolveRunConfig} but throws a TypeError naming every
+ * failing field: `Invalid run config: epochs: must be at least 1`.
+ *
+ * @example
+ * ```ts
+ * import { parseRunConfig } from "./run_config.ts";
+ * parseRunConfig({ dataset: "xor" }).layers.length; // 2
+ * ```
+ */
+export function parseRunConfig(input: unknown): RunConfig {
+  const r = resolveRunConfig(input);
+  if (r.ok) return r.config;
+  const lines = r.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  throw new TypeError(`Invalid run config: ${lines.join("; ")}`);
+}
+
+/**
+ * The default job, fully resolved: MNIST, 784-128-64-10 (ReLU, ReLU,
+ * softmax), cross-entropy, Adam at 1e-3, batch 64, 10 epochs, seed 42.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunConfig } from "./run_config.ts";
+ * defaultRunConfig().batchSize; // 64
+ * ```
+ */
+export function defaultRunConfig(): RunConfig {
+  return parseRunConfig({});
+}

@@ -1,0 +1,181 @@
+/**
+ * From a run config to a training run: registry, network, plugins, data, and
+ * the trainer's Observable; then the test-set evaluation and the metadata to
+ * store with the model. Shared by the CLI and the server.
+ *
+ * @module
+ */
+import { type Observable, tap } from "rxjs";
+import type { Backend } from "../core/backend.ts";
+import type { DataSource } from "../core/data/data_source.ts";
+import { inMemory } from "../core/data/in_memory.ts";
+import { oneHot } from "../core/data/one_hot.ts";
+import type { PrepareStep } from "../core/data/prepare_step.ts";
+import { standardize } from "../core/data/standardize.ts";
+import type { ModelMeta } from "../core/model_file.ts";
+import { createNetwork, type Network } from "../core/network.ts";
+import { createRegistry, type Registry } from "../core/registry.ts";
+import { train } from "../core/train.ts";
+import type { EpochEvent, TrainEvent } from "../core/train_events.ts";
+import type { LossPlugin, OptimizerPlugin, Plugin } from "../core/types.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+import { type Arrays, loadBuiltin } from "./datasets/mod.ts";
+import { evaluate, type Evaluation } from "./evaluate.ts";
+import { loadFileData, type OpenFile } from "./file_data.ts";
+import { pickBackend } from "./_backend.ts";
+import { scheduleOf } from "./_schedule.ts";
+import type { RunConfig } from "./run_config.ts";
+
+/** Options of {@linkcode runJob}. */
+export interface JobOptions {
+  /** Plugins to register beside the built-ins (e.g. from `--plugin`). */
+  plugins?: readonly Plugin[];
+  /** Opens csv and ndjson files; needed only for file data sets. */
+  open?: OpenFile;
+  /** Matrix kernels: `"auto"` (default: WebAssembly SIMD where it runs), `"ts"`, or a backend. */
+  backend?: "auto" | "ts" | Backend;
+  /** Emit a `batch` event per step (default true). */
+  batchEvents?: boolean;
+}
+
+/** A prepared run: everything built, nothing trained until `events$` is subscribed. */
+export interface Job {
+  readonly config: RunConfig;
+  readonly registry: Registry;
+  /** The network; training updates its weights in place. */
+  readonly network: Network;
+  readonly loss: LossPlugin;
+  readonly optimizer: OptimizerPlugin;
+  /** Name of the matrix kernels in use, e.g. `"wasm-simd"` or `"ts"`. */
+  readonly backend: string;
+  /** Sample counts: trained on, held out for validation, and tested at the end. */
+  readonly samples: { train?: number; validation: number; test?: number };
+  /** Cold: each subscription starts a run from the network's current weights. */
+  readonly events$: Observable<TrainEvent>;
+  /** Evaluates the data set's test samples; undefined when it has none. */
+  evaluateTest(): Evaluation | undefined;
+  /** What to store with the model: seed, config, final metrics, prepare state. */
+  modelMeta(test?: Evaluation): ModelMeta;
+}
+
+/** The name a model file stores for the data set. */
+function dataName(config: RunConfig): string {
+  const d = config.dataset;
+  return typeof d === "string" ? d : "csv" in d ? d.csv : d.ndjson;
+}
+
+/**
+ * Builds a run from a resolved config: a registry of the built-in and given
+ * plugins, the network (seeded), loss and optimizer (at `config.lr`), the data
+ * (built-in arrays, or a csv/ndjson file standardized and one-hot encoded for
+ * several outputs), and the trainer's Observable. Errors are TypeErrors or
+ * RangeErrors naming the config field and the fix.
+ *
+ * @example
+ * ```ts ignore
+ * const job = await runJob(parseRunConfig({ dataset: "xor" }));
+ * job.events$.subscribe({ complete: () => console.log(job.evaluateTest()) });
+ * ```
+ */
+export async function runJob(config: RunConfig, options: JobOptions = {}): Promise<Job> {
+  const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
+  const loss = registry.get("loss", config.loss);
+  const optimizer = withLr(registry, config);
+  const last = config.layers[config.layers.length - 1].units;
+  let data: DataSource, test: Arrays | undefined, inputs: number;
+  const prepare: PrepareStep[] = [];
+  if (typeof config.dataset === "string") {
+    const set = await loadBuiltin(config.dataset, config.seed);
+    if (set.train.outputs !== last) {
+      throw new TypeError(
+        `Invalid layers: the last layer has ${last} units but ${set.name} has ${set.train.outputs} outputs; end the layers with ${set.train.outputs} units`,
+      );
+    }
+    data = inMemory(set.train), test = set.test, inputs = set.train.inputs;
+  } else {
+    if (!options.open) throw new TypeError("Invalid options: a file data set needs options.open");
+    const file = await loadFileData(config.dataset, {
+      open: options.open,
+      inMemory: config.validationSplit > 0,
+    });
+    data = file.source, inputs = file.inputs;
+    prepare.push(standardize());
+    if (file.outputs === 1 && last > 1) prepare.push(oneHot(last));
+    else if (file.outputs !== last) {
+      throw new TypeError(
+        `Invalid layers: the last layer has ${last} units but the data has ${file.outputs} targets; end the layers with ${file.outputs} units`,
+      );
+    }
+  }
+  const network = createNetwork({ inputs, layers: config.layers }, { registry, seed: config.seed });
+  const total = data.kind === "memory" ? data.size : undefined;
+  const validation = total === undefined ? 0 : Math.round(total * config.validationSplit);
+  let lastEpoch: EpochEvent | undefined, prepared: unknown;
+  const backend = pickBackend(options.backend ?? "auto");
+  const events$ = train({
+    network,
+    loss,
+    optimizer,
+    data,
+    ...(config.validationSplit > 0 ? { validationSplit: config.validationSplit } : {}),
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    seed: config.seed,
+    ...(config.l2 > 0 ? { l2: config.l2 } : {}),
+    ...(prepare.length ? { prepare } : {}),
+    ...(config.schedule ? { schedule: scheduleOf(config.schedule) } : {}),
+    ...(config.earlyStopping ? { earlyStopping: config.earlyStopping } : {}),
+    backend,
+    batchEvents: options.batchEvents ?? true,
+  }).pipe(tap((e) => {
+    if (e.type === "start") prepared = e.prepared;
+    if (e.type === "epoch") lastEpoch = e;
+  }));
+  return {
+    config,
+    registry,
+    network,
+    loss,
+    optimizer,
+    backend: backend.name,
+    samples: {
+      ...(total === undefined ? {} : { train: total - validation }),
+      validation,
+      ...(test ? { test: test.rows } : {}),
+    },
+    events$,
+    evaluateTest: () =>
+      test &&
+      evaluate(network, test, { loss, optimizer, accuracy: lastEpoch?.accuracy !== undefined }),
+    modelMeta(testResult) {
+      const { type: _t, layers: _l, ...metrics } = lastEpoch ?? { type: "", layers: [] };
+      return {
+        name: dataName(config),
+        training: {
+          seed: config.seed,
+          config,
+          metrics: { ...metrics, ...(testResult ? { test: testResult } : {}) },
+          ...(prepared ? { prepared } : {}),
+        },
+        plugins: [pluginEntry("loss", loss), pluginEntry("optimizer", optimizer)],
+      };
+    },
+  };
+}
+
+/** The optimizer at the config's learning rate (a plugin without `configure` keeps its own). */
+function withLr(registry: Registry, config: RunConfig): OptimizerPlugin {
+  const { name, params } = config.optimizer;
+  const plain = registry.get("optimizer", name);
+  if (!plain.configure && !params) return plain;
+  return registry.get("optimizer", { name, params: { ...params, lr: config.lr } });
+}
+
+function pluginEntry(kind: "loss" | "optimizer", p: LossPlugin | OptimizerPlugin) {
+  return {
+    kind,
+    name: p.name,
+    ...(p.version ? { version: p.version } : {}),
+    ...(p.params ? { params: { ...p.params } } : {}),
+  };
+}

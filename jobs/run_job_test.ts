@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { lastValueFrom, toArray } from "rxjs";
+import { elementwise } from "../core/elementwise.ts";
+import { parseRunConfig } from "./run_config.ts";
+import { runJob } from "./run_job.ts";
+
+const blobs = (files: Record<string, string>) => (path: string) => new Blob([files[path]]).stream();
+
+Deno.test("runJob trains xor, scores the test rows and describes the model", async () => {
+  const config = parseRunConfig({ dataset: "xor", epochs: 100 });
+  const job = await runJob(config, { batchEvents: false });
+  assert.equal(job.optimizer.lr, 0.1); // the config's lr, set on the optimizer
+  assert.deepEqual(job.samples, { train: 4, validation: 0, test: 4 });
+  const events = await lastValueFrom(job.events$.pipe(toArray()));
+  assert.deepEqual([events[0].type, events.at(-1)?.type], ["start", "end"]);
+  assert.equal(events.filter((e) => e.type === "batch").length, 0);
+  const test = job.evaluateTest()!;
+  assert.equal(test.accuracy, 1);
+  const meta = job.modelMeta(test);
+  assert.equal(meta.name, "xor");
+  assert.equal(meta.training?.seed, 42);
+  assert.deepEqual(meta.training?.config, config);
+  const metrics = meta.training?.metrics as Record<string, unknown>;
+  assert.equal(metrics.epoch, 100);
+  assert.deepEqual(metrics.test, test);
+  assert.deepEqual(meta.plugins?.map((p) => `${p.kind}:${p.name}`), [
+    "loss:binaryCrossEntropy",
+    "optimizer:adam",
+  ]);
+});
+
+Deno.test("runJob holds out the validation split and seeds everything", async () => {
+  const config = parseRunConfig({ dataset: "iris", epochs: 3 });
+  const [a, b] = [await runJob(config), await runJob(config)];
+  assert.deepEqual(a.samples, { train: 96, validation: 24, test: 30 });
+  const run = async (job: typeof a) =>
+    (await lastValueFrom(job.events$.pipe(toArray()))).filter((e) => e.type === "epoch")
+      .map((e) => e.type === "epoch" && e.valLoss);
+  assert.deepEqual(await run(a), await run(b));
+});
+
+Deno.test("runJob refuses layers that do not end in the data's outputs", async () => {
+  const config = parseRunConfig({
+    dataset: "mnist",
+    layers: [{ units: 3, activation: "softmax" }],
+  });
+  await assert.rejects(runJob(config), {
+    name: "TypeError",
+    message:
+      "Invalid layers: the last layer has 3 units but mnist has 10 outputs; end the layers with 10 units",
+  });
+});
+
+Deno.test("runJob registers the plugins it is given", async () => {
+  const softsign = elementwise({
+    name: "test/softsign",
+    f: (x) => x / (1 + Math.abs(x)),
+    df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+  });
+  const config = parseRunConfig({
+    dataset: "xor",
+    layers: [{ units: 8, activation: "test/softsign" }, { units: 1, activation: "sigmoid" }],
+    epochs: 5,
+  });
+  const job = await runJob(config, { plugins: [softsign], backend: "ts" });
+  assert.equal(job.network.layers[0].activation, softsign);
+  assert.equal(job.backend, "ts");
+  await lastValueFrom(job.events$);
+});
+
+Deno.test("runJob streams an ndjson file, or reads it into memory to split it", async () => {
+  const lines = Array.from(
+    { length: 40 },
+    (_, i) => JSON.stringify({ x: [i / 40], y: [2 * i / 40] }),
+  );
+  const open = blobs({ "d.ndjson": lines.join("\n") });
+  const layers = [{ units: 4, activation: "tanh" }, { units: 1 }];
+  const base = { dataset: { ndjson: "d.ndjson" }, layers, loss: "mse", epochs: 2 };
+  const streamed = await runJob(parseRunConfig({ ...base, validationSplit: 0 }), { open });
+  assert.deepEqual(streamed.samples, { validation: 0 });
+  const epochs = (await lastValueFrom(streamed.events$.pipe(toArray())))
+    .filter((e) => e.type === "epoch");
+  assert.equal(epochs.length, 2);
+  assert.equal(streamed.evaluateTest(), undefined);
+  const split = await runJob(parseRunConfig({ ...base, validationSplit: 0.25 }), { open });
+  assert.deepEqual(split.samples, { train: 30, validation: 10 });
+});

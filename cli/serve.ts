@@ -1,0 +1,84 @@
+/**
+ * `deno task serve`: the training API and live dashboard, on
+ * http://127.0.0.1:8000/ by default. See `--help`.
+ *
+ * @module
+ */
+import { loadPluginModules } from "../io/load_plugins.ts";
+import { parseServeArgs, SERVE_HELP } from "../server/serve_args.ts";
+import { type RunningServer, startServer } from "../server/serve.ts";
+
+/** Where {@linkcode main} writes, and what stops it (Ctrl-C by default). */
+export interface ServeIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the server should stop. */
+  stopped?: Promise<unknown>;
+  /** Called once listening, e.g. for tests. */
+  started?: (server: RunningServer) => void;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    Deno.addSignalListener("SIGINT", stop);
+    if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  });
+}
+
+/**
+ * Runs the server until stopped; returns the exit code: 0 after a clean
+ * stop, 2 for bad flags, files or addresses (the message says which).
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "./serve.ts";
+ * Deno.exit(await main(["--port", "0"]));
+ * ```
+ */
+export async function main(args: string[], io: ServeIo = {
+  out: (l) => console.log(l),
+  err: (l) => console.error(l),
+}): Promise<number> {
+  let server: RunningServer;
+  try {
+    const flags = parseServeArgs(args, { NAGARE_TOKEN: Deno.env.get("NAGARE_TOKEN") });
+    if (flags.help) {
+      io.out(SERVE_HELP);
+      return 0;
+    }
+    if (flags.dataDir !== undefined) {
+      const info = await Deno.stat(flags.dataDir).catch(() => undefined);
+      if (!info?.isDirectory) {
+        throw new TypeError(`--data-dir: no folder ${flags.dataDir}; create it or fix the path`);
+      }
+    }
+    const plugins = await loadPluginModules(flags.plugins);
+    server = await startServer({
+      host: flags.host,
+      port: flags.port,
+      token: flags.token,
+      dataDir: flags.dataDir,
+      maxRuns: flags.maxRuns,
+      corsOrigins: flags.corsOrigins,
+      plugins,
+      onListen: (url) => io.err(`nagare dashboard on ${url} (Ctrl-C stops)`),
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      io.err(`The port is in use: ${error.message}; pass --port 0 or another port`);
+    } else if (
+      error instanceof TypeError || error instanceof Deno.errors.NotFound ||
+      error instanceof RangeError
+    ) {
+      io.err(error.message);
+    } else throw error;
+    return 2;
+  }
+  io.started?.(server);
+  await (io.stopped ?? untilSignal());
+  await server.close();
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

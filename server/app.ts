@@ -1,0 +1,115 @@
+/**
+ * The Hono app: the runs API, live events, the activation gallery and the
+ * dashboard, behind the safety middleware. `app.fetch` is the whole
+ * contract: `startServer` hands it to Deno.serve, tests call `app.request()`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import type { Registry } from "../core/registry.ts";
+import type { Asset } from "./assets.ts";
+import { ApiError, errorJson, onApiError, onNotFound } from "./errors.ts";
+import { localOnly } from "./middleware/local_only.ts";
+import { requireToken } from "./middleware/require_token.ts";
+import { activationsRoute } from "./routes/activations.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { eventsRoute, type EventsRouteOptions } from "./routes/events.ts";
+import { optionsRoute } from "./routes/options.ts";
+import { runsRoutes } from "./routes/runs.ts";
+import { admitRunConfig, type RunLimits } from "./run_policy.ts";
+import type { RunStore } from "./run_store.ts";
+
+/** Options of {@linkcode createApp}. */
+export interface AppOptions {
+  /** Where runs live; see `createRunStore`. */
+  store: RunStore;
+  /** Plugins runs may use and the gallery shows (built-in and `--plugin` ones). */
+  registry: Registry;
+  /** When set, every `/api` request needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Folder that csv/ndjson data sets must live in; none allows built-in data sets only. */
+  dataDir?: string;
+  /** Origins allowed by CORS; none turns CORS off. */
+  corsOrigins?: readonly string[];
+  /** Largest request body in bytes (default 64 KiB); past it, 413. */
+  maxBodyBytes?: number;
+  /** Size limits of a run. */
+  limits?: Partial<RunLimits>;
+  /** Settings of every SSE stream. */
+  sse?: EventsRouteOptions["sse"];
+  /** Logs unexpected errors (default `console.error`). */
+  logError?: (error: unknown) => void;
+  /** Loads the dashboard files (default: read them from disk at the first request). */
+  assets?: () => Promise<Map<string, Asset>>;
+}
+
+/**
+ * Builds the app. Safe by default: without a token, `/api` answers only
+ * loopback host names and same-origin writes; CORS is off unless origins
+ * are given.
+ *
+ * @example
+ * ```ts ignore
+ * import { createApp } from "./app.ts";
+ * const app = createApp({ store, registry });
+ * const res = await app.request("/api/runs");
+ * ```
+ */
+export function createApp(options: AppOptions): Hono {
+  const { store, registry, token, dataDir, corsOrigins = [], maxBodyBytes = 64 * 1024 } = options;
+  const app = new Hono();
+  app.onError(onApiError({ log: options.logError }));
+  app.notFound(onNotFound());
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, allowed) => {
+      const methods = [...allowed].sort();
+      c.header("Allow", methods.join(", "));
+      const message = `${c.req.method} is not allowed on ${c.req.path}: use ${
+        methods.join(" or ")
+      }`;
+      return errorJson(c, 405, "method_not_allowed", message, { allow: methods });
+    },
+  }));
+  if (corsOrigins.length > 0) {
+    app.use(
+      "/api/*",
+      cors({
+        origin: [...corsOrigins],
+        allowMethods: ["GET", "POST", "OPTIONS"],
+        allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"],
+        maxAge: 600,
+      }),
+    );
+  }
+  if (token !== undefined) {
+    app.use("/api/*", requireToken({ token, queryTokenPaths: /^\/api\/runs\/[^/]+\/events$/ }));
+  } else app.use("/api/*", localOnly({ allowOrigins: corsOrigins }));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ApiError(
+          413,
+          "payload_too_large",
+          `The body is over ${maxBodyBytes} bytes: send a smaller request`,
+          {
+            maxBytes: maxBodyBytes,
+          },
+        );
+      },
+    }),
+  );
+  const admit = (body: unknown) =>
+    admitRunConfig(body, { registry, dataDir, limits: options.limits });
+  app.route("/api/runs", runsRoutes({ store, admit }));
+  app.route("/api/runs", eventsRoute({ store, sse: options.sse }));
+  app.route("/api/activations", activationsRoute(registry));
+  app.route("/api/options", optionsRoute(registry));
+  app.route("/", dashboardRoutes(options.assets));
+  return app;
+}

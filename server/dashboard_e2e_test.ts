@@ -1,0 +1,208 @@
+// The dashboard in headless Chromium against a real server on 127.0.0.1:
+// start runs from the form, watch them train, stop one, survive a dropped
+// connection, overlay two runs, and save docs/dashboard.png.
+import assert from "node:assert/strict";
+import { chromium, type Page } from "playwright-core";
+import { createRegistry } from "../core/registry.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+import { createApp } from "./app.ts";
+import { loadAssets } from "./assets.ts";
+import { launchJob } from "./launch_job.ts";
+import { createRunStore } from "./run_store.ts";
+import { cuttable } from "./_testing/cuttable.ts";
+import { pacedLaunch } from "./_testing/paced_launch.ts";
+import { waitFor } from "./_testing/wait_for.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+// The README's screenshot is refreshed only on request, so a test run leaves the tree clean:
+// NAGARE_UPDATE_SCREENSHOT=1 deno task test
+const SCREENSHOT = Deno.env.get("NAGARE_UPDATE_SCREENSHOT")
+  ? new URL("../docs/dashboard.png", import.meta.url).pathname
+  : `${Deno.makeTempDirSync()}/dashboard.png`;
+const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+
+interface Dashboard {
+  nagareDashboard: { epochs(id: string): number[]; plotted(): string[] };
+}
+
+async function startRun(
+  page: Page,
+  fields: { dataset: string; hidden: string; activation: string; epochs: number },
+) {
+  const before = await page.evaluate(() =>
+    (globalThis as unknown as Dashboard).nagareDashboard.plotted()
+  );
+  await page.selectOption("select[name=dataset]", fields.dataset);
+  await page.fill("input[name=hidden]", fields.hidden);
+  await page.selectOption("select[name=activation]", fields.activation);
+  await page.fill("input[name=epochs]", String(fields.epochs));
+  await page.click("#run-form button[type=submit]");
+  const handle = await page.waitForFunction((ids) => {
+    const plotted = (globalThis as unknown as Dashboard).nagareDashboard.plotted();
+    return plotted.find((id) => !ids.includes(id));
+  }, before);
+  return await handle.jsonValue() as string;
+}
+
+Deno.test({
+  name: hasChromium
+    ? "the dashboard trains, stops, reconnects and overlays runs in headless Chromium"
+    : `the dashboard in headless Chromium: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium)`,
+  ignore: !hasChromium,
+}, async (t) => {
+  const store = createRunStore({
+    launch: pacedLaunch(launchJob({ backend: "ts" }), 50),
+    maxRunning: 2,
+  });
+  const assets = await loadAssets();
+  const registry = createRegistry(builtinPlugins());
+  const app = createApp({
+    store,
+    registry,
+    assets: () => Promise.resolve(assets),
+    sse: { retryMs: 250 },
+  });
+  const net = cuttable(app.fetch);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, net.fetch);
+  const url = `http://127.0.0.1:${server.addr.port}/`;
+  const profile = await Deno.makeTempDir({ prefix: "nagare-chromium-" });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    viewport: { width: 1440, height: 1080 },
+  });
+  const problems: string[] = [];
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (/Content Security Policy|Uncaught/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(url);
+    const epochsOf = (id: string) =>
+      page.evaluate((id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id), id);
+
+    await t.step("the form offers the built-in data sets and every activation", async () => {
+      await page.waitForSelector("select[name=dataset] option[value=iris]", { state: "attached" });
+      const activations = await page.$$eval(
+        "select[name=activation] option",
+        (o) => o.map((x) => x.textContent),
+      );
+      assert.deepEqual(activations, registry.list("activation").map((a) => a.name));
+    });
+
+    await t.step("the Stop button stops a running run", async () => {
+      const id = await startRun(page, {
+        dataset: "iris",
+        hidden: "8",
+        activation: "relu",
+        epochs: 2000,
+      });
+      await page.waitForSelector(".head button.danger");
+      await page.waitForFunction(
+        (id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id).length >= 2,
+        id,
+      );
+      await page.click(".head button.danger");
+      await waitFor(() => store.get(id)?.status === "stopped", "the run to stop");
+      await page.waitForSelector(".head .badge.stopped");
+      assert.ok((await epochsOf(id)).length < 2000);
+    });
+
+    await t.step(
+      "a sigmoid run trains live: the loss chart gains points, then the run ends",
+      async () => {
+        const id = await startRun(page, {
+          dataset: "iris",
+          hidden: "16, 16, 16",
+          activation: "sigmoid",
+          epochs: 40,
+        });
+        const seen: number[] = [];
+        while (store.get(id)?.status !== "done") {
+          const points = Number(await page.getAttribute(`.head[data-run="${id}"]`, "data-points"));
+          if (points !== seen.at(-1)) seen.push(points);
+          await new Promise((r) => setTimeout(r, 40));
+        }
+        assert.ok(
+          seen.filter((n) => n > 0 && n < 40).length >= 3,
+          `points seen while training: ${seen}`,
+        );
+        assert.deepEqual(seen, [...seen].sort((a, b) => a - b), "points only grow");
+        await page.waitForSelector(".head .badge.done");
+        assert.deepEqual(await epochsOf(id), Array.from({ length: 40 }, (_, i) => i + 1));
+      },
+    );
+
+    await t.step(
+      "after a dropped connection the page resumes without losing or duplicating points",
+      async () => {
+        const id = await startRun(page, {
+          dataset: "iris",
+          hidden: "16, 16, 16",
+          activation: "relu",
+          epochs: 40,
+        });
+        await page.waitForFunction(
+          (id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id).length >= 8,
+          id,
+        );
+        assert.ok(net.cutAll() >= 1, "an open stream was cut");
+        await waitFor(() => store.get(id)?.status === "done", "the run to finish", 20_000);
+        await page.waitForFunction(
+          (id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id).length >= 40,
+          id,
+        );
+        assert.deepEqual(await epochsOf(id), Array.from({ length: 40 }, (_, i) => i + 1));
+        assert.ok(
+          net.lastEventIds.some((h) => Number(h) > 0),
+          `a reconnect sent Last-Event-ID: ${net.lastEventIds}`,
+        );
+      },
+    );
+
+    await t.step("the last two runs are overlaid; the screenshot shows their charts", async () => {
+      assert.equal((await page.$$(".head")).length, 2);
+      assert.equal(await page.textContent(".head:nth-child(1) strong"), "A iris");
+      for (const chart of ["loss", "accuracy", "lr", "grads"]) {
+        assert.ok(await page.$(`#chart-${chart} canvas`), `${chart} chart drawn`);
+      }
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      const png = await Deno.readFile(SCREENSHOT);
+      assert.ok(png.length > 20_000, "the screenshot has content");
+    });
+
+    await t.step("the activation gallery plots every activation with its derivative", async () => {
+      await page.goto(new URL("/activations", url).href);
+      await page.waitForSelector("figure[data-name=sigmoid] canvas");
+      const names = await page.$$eval(
+        "figure[data-name]",
+        (f) => f.map((x) => x.getAttribute("data-name")),
+      );
+      assert.deepEqual(names, registry.list("activation").map((a) => a.name));
+      assert.match(await page.textContent("figure[data-name=sigmoid] .slope") ?? "", /0\.25/);
+      assert.match(await page.textContent(".explain") ?? "", /at most\s+0\.25/);
+    });
+
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await store.close();
+    await server.shutdown();
+    await Deno.remove(profile, { recursive: true });
+    if (!Deno.env.get("NAGARE_UPDATE_SCREENSHOT")) {
+      await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
+    }
+  }
+});

@@ -1,0 +1,48 @@
+/**
+ * The real {@linkcode Launch}: builds a run with `jobs/run_job.ts` (the same
+ * code path as `deno task train`) and, when training completes, evaluates
+ * the test set and makes the model file.
+ *
+ * @module
+ */
+import { toModelFile } from "../core/model_file.ts";
+import type { Plugin } from "../core/types.ts";
+import { type JobOptions, runJob } from "../jobs/run_job.ts";
+import type { Launch } from "./run_store.ts";
+
+/** Options of {@linkcode launchJob}. */
+export interface LaunchJobOptions {
+  /** Plugins beside the built-ins (from `--plugin`). */
+  plugins?: readonly Plugin[];
+  /** Matrix kernels (default `"auto"`). */
+  backend?: JobOptions["backend"];
+}
+
+/**
+ * A launch that trains for real. File data set paths must already be
+ * checked (the server's run policy makes them real paths in its data folder).
+ *
+ * @example
+ * ```ts ignore
+ * import { createRunStore } from "./run_store.ts";
+ * import { launchJob } from "./launch_job.ts";
+ * const store = createRunStore({ launch: launchJob({ plugins }) });
+ * ```
+ */
+export function launchJob(options: LaunchJobOptions = {}): Launch {
+  return async function launch(config) {
+    const job = await runJob(config, {
+      plugins: options.plugins,
+      backend: options.backend,
+      open: (path) => Deno.openSync(path).readable,
+    });
+    return {
+      events$: job.events$,
+      result() {
+        const test = job.evaluateTest();
+        const model = toModelFile(job.network, job.modelMeta(test));
+        return { model, ...(test ? { test: { ...test } } : {}) };
+      },
+    };
+  };
+}

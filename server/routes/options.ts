@@ -1,0 +1,28 @@
+/**
+ * `GET /api/options`: what the run form may choose from: the built-in data
+ * sets with their presets, and the registered plugins by kind.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Registry } from "../../core/registry.ts";
+import { BUILTIN_DATASETS } from "../../jobs/datasets/mod.ts";
+import { PRESETS } from "../../jobs/presets.ts";
+
+/**
+ * The options route.
+ *
+ * @example
+ * ```ts ignore
+ * app.route("/api/options", optionsRoute(registry));
+ * ```
+ */
+export function optionsRoute(registry: Registry): Hono {
+  return new Hono().get("/", (c) =>
+    c.json({
+      datasets: BUILTIN_DATASETS.map((name) => ({ name, preset: PRESETS[name] })),
+      activations: registry.list("activation").map((p) => p.name),
+      losses: registry.list("loss").map((p) => p.name),
+      optimizers: registry.list("optimizer").map((p) => p.name),
+    }));
+}

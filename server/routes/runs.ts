@@ -1,0 +1,124 @@
+/**
+ * The runs API: create, list, inspect, stop, and download a run's model.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { ConfigIssue, RunConfig } from "../../jobs/run_config.ts";
+import { ApiError } from "../errors.ts";
+import { readJson } from "../middleware/json_body.ts";
+import {
+  FINAL_STATUSES,
+  isFinal,
+  type Run,
+  runDetail,
+  runLinks,
+  type RunStatus,
+  runSummary,
+} from "../run.ts";
+import type { RunStore } from "../run_store.ts";
+
+/** Checks a request body as a run config (see `admitRunConfig`). */
+export type Admit = (
+  body: unknown,
+) => Promise<{ ok: true; config: RunConfig } | { ok: false; issues: ConfigIssue[] }>;
+
+/** Options of {@linkcode runsRoutes}. */
+export interface RunsRoutesOptions {
+  store: RunStore;
+  admit: Admit;
+}
+
+const STATUSES: readonly RunStatus[] = ["queued", "running", ...FINAL_STATUSES];
+
+/**
+ * Finds a run by the `:id` path parameter, or throws a 404 naming it.
+ *
+ * @example
+ * ```ts ignore
+ * app.get("/api/runs/:id", (c) => c.json(runDetail(findRun(store, c.req.param("id")))));
+ * ```
+ */
+export function findRun(store: RunStore, id: string): Run {
+  const run = store.get(id);
+  if (!run) {
+    throw new ApiError(
+      404,
+      "run_not_found",
+      `No run with id ${JSON.stringify(id)}: list runs with GET /api/runs`,
+      { id },
+    );
+  }
+  return run;
+}
+
+/**
+ * Routes for `/api/runs`, to mount with `app.route("/api/runs", ...)`.
+ *
+ * @example
+ * ```ts ignore
+ * app.route("/api/runs", runsRoutes({ store, admit: (body) => admitRunConfig(body, { registry }) }));
+ * ```
+ */
+export function runsRoutes(options: RunsRoutesOptions): Hono {
+  const { store, admit } = options;
+  return new Hono()
+    .post("/", async (c) => {
+      const result = await admit(await readJson(c));
+      if (!result.ok) {
+        const lines = result.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+        throw new ApiError(400, "invalid_config", `Invalid run config: ${lines.join("; ")}`, {
+          issues: result.issues,
+        });
+      }
+      if (store.full) {
+        throw new ApiError(503, "queue_full", "Too many runs are waiting: retry when one finishes");
+      }
+      const run = store.create(result.config);
+      const links = runLinks(run.id);
+      return c.json({ id: run.id, status: run.status, links }, 201, { Location: links.self });
+    })
+    .get("/", (c) => {
+      const status = c.req.query("status");
+      if (status !== undefined && !STATUSES.includes(status as RunStatus)) {
+        throw new ApiError(
+          400,
+          "invalid_query",
+          `status must be one of ${STATUSES.join(", ")}, got ${JSON.stringify(status)}`,
+        );
+      }
+      const runs = store.list().filter((r) => status === undefined || r.status === status);
+      return c.json({ runs: runs.map(runSummary) });
+    })
+    .get("/:id", (c) => c.json(runDetail(findRun(store, c.req.param("id")))))
+    .post("/:id/stop", (c) => {
+      const run = findRun(store, c.req.param("id"));
+      if (run.status === "done" || run.status === "failed") {
+        throw new ApiError(
+          409,
+          "run_finished",
+          `Run ${run.id} is already ${run.status}: there is nothing to stop`,
+          {
+            status: run.status,
+          },
+        );
+      }
+      store.stop(run.id);
+      return c.json(runSummary(run), isFinal(run) ? 200 : 202);
+    })
+    .get("/:id/model", (c) => {
+      const run = findRun(store, c.req.param("id"));
+      if (run.status !== "done" || !run.model) {
+        throw new ApiError(
+          409,
+          "model_not_ready",
+          `Run ${run.id} is ${run.status}: its model is available once it is done`,
+          {
+            status: run.status,
+          },
+        );
+      }
+      c.header("Content-Disposition", `attachment; filename="nagare-${run.id}.json"`);
+      return c.json(run.model);
+    });
+}

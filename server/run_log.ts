@@ -1,0 +1,135 @@
+/**
+ * A run's event log: one increasing id sequence, a bounded history for
+ * replay, and live fan-out to subscribers.
+ *
+ * @module
+ */
+import { formatSse } from "./sse_format.ts";
+
+/** The SSE event types a run publishes. */
+export type RunEventType = "status" | "epoch" | "batch" | "end" | "error";
+
+/** One published event, with its SSE frame formatted once for every client. */
+export interface LoggedEvent {
+  readonly id: number;
+  readonly event: RunEventType;
+  readonly data: unknown;
+  /** The ready-to-send SSE frame (`event`, `id`, `data`). */
+  readonly frame: string;
+}
+
+/** Receives a run's live events. */
+export interface RunLogSubscriber {
+  /** Called for each new event, in id order. */
+  next(event: LoggedEvent): void;
+  /** Called once when the run finished: no events follow. */
+  close(): void;
+}
+
+/** Options of {@linkcode createRunLog}. */
+export interface RunLogOptions {
+  /**
+   * Batch events kept for replay (default 512). Past it, every second batch
+   * event is dropped, oldest first, so history thins out evenly instead of
+   * forgetting the start. Other events are always kept.
+   */
+  maxBatchEvents?: number;
+}
+
+/** The log of one run. */
+export interface RunLog {
+  /** Assigns the next id, keeps the event for replay and sends it to subscribers. */
+  append(event: RunEventType, data: unknown): LoggedEvent;
+  /** Kept events with an id above `id`, in order. */
+  since(id: number): LoggedEvent[];
+  /** Adds a live subscriber; returns the function that removes it. */
+  subscribe(subscriber: RunLogSubscriber): () => void;
+  /** Marks the log finished and tells every subscriber. Appends after this throw. */
+  close(): void;
+  /** True once {@linkcode RunLog.close} ran. */
+  readonly closed: boolean;
+  /** Id of the last event appended (0 before any). */
+  readonly lastId: number;
+  /** Live subscribers now (tests check it returns to 0 after disconnects). */
+  readonly subscriberCount: number;
+  /** Events kept for replay now. */
+  readonly historySize: number;
+}
+
+/**
+ * Creates an empty run log.
+ *
+ * @example
+ * ```ts
+ * import { createRunLog } from "./run_log.ts";
+ * const log = createRunLog();
+ * log.append("status", { status: "running" });
+ * log.append("epoch", { epoch: 1, loss: 0.7 });
+ * log.since(1).map((e) => e.event); // ["epoch"]
+ * ```
+ */
+export function createRunLog(options: RunLogOptions = {}): RunLog {
+  const maxBatch = options.maxBatchEvents ?? 512;
+  if (!(maxBatch >= 2)) {
+    throw new RangeError(`Invalid maxBatchEvents: ${maxBatch} must be at least 2`);
+  }
+  let history: LoggedEvent[] = [];
+  let batchCount = 0;
+  let lastId = 0;
+  let closed = false;
+  const subscribers = new Set<RunLogSubscriber>();
+
+  function thinBatches(): void {
+    let drop = true;
+    history = history.filter((e) => e.event !== "batch" || !(drop = !drop));
+    batchCount = history.filter((e) => e.event === "batch").length;
+  }
+
+  return {
+    append(event, data) {
+      if (closed) throw new TypeError(`Cannot append "${event}": the run log is closed`);
+      const id = ++lastId;
+      const logged: LoggedEvent = { id, event, data, frame: formatSse({ event, id, data }) };
+      history.push(logged);
+      if (event === "batch" && ++batchCount > maxBatch) thinBatches();
+      for (const s of [...subscribers]) s.next(logged);
+      return logged;
+    },
+    since(id) {
+      let lo = 0, hi = history.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (history[mid].id <= id) lo = mid + 1;
+        else hi = mid;
+      }
+      return history.slice(lo);
+    },
+    subscribe(subscriber) {
+      if (closed) {
+        subscriber.close();
+        return () => {};
+      }
+      subscribers.add(subscriber);
+      return () => void subscribers.delete(subscriber);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      const all = [...subscribers];
+      subscribers.clear();
+      for (const s of all) s.close();
+    },
+    get closed() {
+      return closed;
+    },
+    get lastId() {
+      return lastId;
+    },
+    get subscriberCount() {
+      return subscribers.size;
+    },
+    get historySize() {
+      return history.length;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * What the server accepts as a run: the run-config schema the CLI uses,
+ * plus the server's own rules (plugins it knows, sizes it can afford, data
+ * files only from its data folder, no writing files).
+ *
+ * @module
+ */
+import type { Registry } from "../core/registry.ts";
+import type { PluginKind, PluginRef } from "../core/types.ts";
+import { type ConfigIssue, resolveRunConfig, type RunConfig } from "../jobs/run_config.ts";
+import { PRESETS } from "../jobs/presets.ts";
+import { resolveDataPath } from "./data_path.ts";
+
+/** Sizes the server refuses to go past, so one request cannot exhaust it. */
+export interface RunLimits {
+  /** Most epochs in one run (default 10 000). */
+  maxEpochs: number;
+  /** Most neurons in one layer (default 4096). */
+  maxUnits: number;
+  /** Most layers (default 32). */
+  maxLayers: number;
+}
+
+/**
+ * The default {@linkcode RunLimits}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIMITS } from "./run_policy.ts";
+ * DEFAULT_LIMITS.maxUnits; // 4096
+ * ```
+ */
+export const DEFAULT_LIMITS: RunLimits = { maxEpochs: 10_000, maxUnits: 4096, maxLayers: 32 };
+
+/** Options of {@linkcode admitRunConfig}. */
+export interface AdmitOptions {
+  /** Plugins a run may name. */
+  registry: Registry;
+  /** Folder that file data sets must live in; none means built-in data sets only. */
+  dataDir?: string;
+  /** Size limits (default {@linkcode DEFAULT_LIMITS}). */
+  limits?: Partial<RunLimits>;
+}
+
+const refName = (ref: PluginRef) => (typeof ref === "string" ? ref : ref.name);
+
+function pluginIssue(
+  registry: Registry,
+  kind: PluginKind,
+  ref: PluginRef,
+  path: string,
+): ConfigIssue[] {
+  const name = refName(ref);
+  if (registry.has(kind, name)) return [];
+  const known = registry.list(kind).map((p) => p.name).join(", ");
+  return [{ path, message: `unknown ${kind} "${name}": use one of ${known}` }];
+}
+
+/**
+ * Checks a `POST /api/runs` body. Returns the resolved config (file data
+ * set paths made real and absolute) or every issue, each with the dotted
+ * path of its field.
+ *
+ * @example
+ * ```ts ignore
+ * import { admitRunConfig } from "./run_policy.ts";
+ * const r = await admitRunConfig({ dataset: "xor", epochs: 0 }, { registry });
+ * // { ok: false, issues: [{ path: "epochs", message: "must be at least 1" }] }
+ * ```
+ */
+export async function admitRunConfig(
+  body: unknown,
+  options: AdmitOptions,
+): Promise<{ ok: true; config: RunConfig } | { ok: false; issues: ConfigIssue[] }> {
+  const resolved = resolveRunConfig(body);
+  if (!resolved.ok) return resolved;
+  const { registry } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const config = resolved.config;
+  const issues: ConfigIssue[] = [];
+
+  if ((body as Record<string, unknown>).out !== undefined) {
+    issues.push({
+      path: "out",
+      message:
+        "the server writes no files: remove it and download the model from GET /api/runs/:id/model",
+    });
+  }
+  if (config.epochs > limits.maxEpochs) {
+    issues.push({ path: "epochs", message: `must be at most ${limits.maxEpochs} on this server` });
+  }
+  if (config.layers.length > limits.maxLayers) {
+    issues.push({
+      path: "layers",
+      message: `must list at most ${limits.maxLayers} layers on this server`,
+    });
+  }
+  config.layers.forEach((layer, i) => {
+    if (layer.units > limits.maxUnits) {
+      issues.push({
+        path: `layers.${i}.units`,
+        message: `must be at most ${limits.maxUnits} on this server`,
+      });
+    }
+    if (layer.activation !== undefined) {
+      issues.push(
+        ...pluginIssue(registry, "activation", layer.activation, `layers.${i}.activation`),
+      );
+    }
+  });
+  issues.push(...pluginIssue(registry, "loss", config.loss, "loss"));
+  issues.push(...pluginIssue(registry, "optimizer", config.optimizer, "optimizer"));
+
+  const dataset = config.dataset;
+  if (typeof dataset === "string") {
+    const outputs = PRESETS[dataset].layers.at(-1)!.units; // a preset's last layer fits its data
+    const last = config.layers.length - 1;
+    if (config.layers[last].units !== outputs) {
+      issues.push({
+        path: `layers.${last}.units`,
+        message: `must be ${outputs}: ${dataset} has ${outputs} output${outputs === 1 ? "" : "s"}`,
+      });
+    }
+  } else {
+    const key = "csv" in dataset ? "csv" : "ndjson";
+    const path = "csv" in dataset ? dataset.csv : dataset.ndjson;
+    try {
+      const real = await resolveDataPath(options.dataDir, path);
+      config.dataset = { ...dataset, [key]: real } as RunConfig["dataset"];
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      issues.push({ path: `dataset.${key}`, message: error.message });
+    }
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
+}

@@ -1,0 +1,146 @@
+/**
+ * Drives one run from a trainer's events: statuses, the event log, latest
+ * metrics, and at the end its model file and test metrics.
+ *
+ * @module
+ */
+import { fromEvent, Observable, takeUntil } from "rxjs";
+import type { ModelFile } from "../core/model_file.ts";
+import type { EndEvent, TrainEvent } from "../core/train_events.ts";
+import { isFinal, type Run, setStatus } from "./run.ts";
+
+/** What a finished training hands over. */
+export interface TrainingResult {
+  /** The trained network as a model file, served by `GET /api/runs/:id/model`. */
+  model?: ModelFile;
+  /** Test-set metrics, e.g. `{ loss: 0.1, accuracy: 0.97 }`. */
+  test?: Record<string, unknown>;
+}
+
+/** A training job ready to run: cold events, then its result. */
+export interface Training {
+  /** The trainer's events; subscribing trains, unsubscribing stops within a batch. */
+  readonly events$: Observable<TrainEvent>;
+  /** Called once after `events$` completed: the model and test metrics. */
+  result?(): TrainingResult | Promise<TrainingResult>;
+}
+
+/** Options of {@linkcode trackRun}. */
+export interface TrackOptions {
+  /** Batch events go into the log at most once per this many ms (default 50). */
+  batchSampleMs?: number;
+  /** Clock for that sampling (default `Date.now`). */
+  now?: () => number;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Marks a run failed, publishing an `error` event then the `failed` status.
+ *
+ * @example
+ * ```ts
+ * import { failRun } from "./run_tracker.ts";
+ * import { createRun } from "./run.ts";
+ * import { parseRunConfig } from "../jobs/run_config.ts";
+ * const run = createRun("r1", parseRunConfig({ dataset: "xor" }));
+ * failRun(run, new RangeError("loss is NaN: lower the learning rate"));
+ * run.status; // "failed"
+ * ```
+ */
+export function failRun(run: Run, error: unknown): void {
+  if (isFinal(run)) return;
+  run.error = message(error);
+  run.log.append("error", { message: run.error });
+  setStatus(run, "failed", { error: run.error });
+}
+
+/**
+ * Wraps a training so that subscribing trains and records the run: every
+ * event passes through unchanged while the run's log, metrics and status
+ * follow it. The run's stopper completes it early (status `stopped`), and
+ * so does unsubscribing before the end.
+ *
+ * @example
+ * ```ts ignore
+ * const events$ = trackRun(run, { events$: train(options), result: () => ({ model }) });
+ * events$.subscribe(); // the run is now "running"
+ * ```
+ */
+export function trackRun(
+  run: Run,
+  training: Training,
+  options: TrackOptions = {},
+): Observable<TrainEvent> {
+  const { batchSampleMs = 50, now = Date.now } = options;
+  return new Observable<TrainEvent>((subscriber) => {
+    if (run.stopper.signal.aborted) setStatus(run, "stopped");
+    if (isFinal(run)) return subscriber.complete();
+    setStatus(run, "running");
+    let end: Omit<EndEvent, "type"> | undefined;
+    let lastBatch = -Infinity;
+    let finishing = false;
+
+    const finish = async () => {
+      finishing = true;
+      const result = await training.result?.() ?? {};
+      if (result.model) run.model = result.model;
+      if (result.test) run.test = result.test;
+      run.log.append("end", {
+        reason: "completed",
+        ...end,
+        ...(result.test ? { test: result.test } : {}),
+      });
+      setStatus(run, "done");
+    };
+
+    const subscription = training.events$
+      .pipe(takeUntil(fromEvent(run.stopper.signal, "abort")))
+      .subscribe({
+        next(event) {
+          const { type, ...data } = event;
+          if (event.type === "start") {
+            const { epochs, fromEpoch, samples, batchSize } = event;
+            setStatus(run, "running", {
+              epochs,
+              fromEpoch,
+              batchSize,
+              ...(samples ? { samples } : {}),
+            });
+          } else if (type === "epoch") {
+            run.metrics = data as Run["metrics"];
+            run.log.append("epoch", data);
+          } else if (type === "batch") {
+            const t = now();
+            if (t - lastBatch >= batchSampleMs) {
+              lastBatch = t;
+              run.log.append("batch", data);
+            }
+          } else if (type === "end") end = data as typeof end;
+          subscriber.next(event);
+        },
+        error(error) {
+          failRun(run, error);
+          subscriber.error(error);
+        },
+        complete() {
+          if (run.stopper.signal.aborted) {
+            setStatus(run, "stopped");
+            return subscriber.complete();
+          }
+          finish().then(
+            () => subscriber.complete(),
+            (error) => {
+              failRun(run, error);
+              subscriber.error(error);
+            },
+          );
+        },
+      });
+
+    return () => {
+      subscription.unsubscribe();
+      if (!finishing) setStatus(run, "stopped");
+    };
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * The command line of `deno task serve`, parsed with node:util and checked
+ * with valibot.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import * as v from "valibot";
+
+/**
+ * Help text of `deno task serve`.
+ *
+ * @example
+ * ```ts
+ * import { SERVE_HELP } from "./serve_args.ts";
+ * SERVE_HELP.includes("--token"); // true
+ * ```
+ */
+export const SERVE_HELP = `Serve the nagare dashboard and training API.
+
+Usage: deno task serve [options]
+
+  --host ADDR         address to bind (default 127.0.0.1); any other address needs a token
+  --port N            port (default 8000; 0 picks a free one)
+  --token SECRET      require "Authorization: Bearer SECRET" on /api (or set NAGARE_TOKEN)
+  --data-dir DIR      folder runs may read csv/ndjson data sets from (default: built-in data sets only)
+  --max-runs N        runs that train at once (default 2); more wait in a queue
+  --cors-origin URL   allow this origin to call the API from a browser (repeatable; default: CORS off)
+  --plugin FILE       load plugins from this module at startup (repeatable)
+  -h, --help          show this help`;
+
+/** What the command line asks for. */
+export interface ServeArgs {
+  host: string;
+  port: number;
+  token?: string;
+  dataDir?: string;
+  maxRuns: number;
+  corsOrigins: string[];
+  plugins: string[];
+  help: boolean;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const whole = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, `must be a whole number from ${min} to ${max}`),
+    v.transform(Number),
+    v.minValue(min, `must be a whole number from ${min} to ${max}`),
+    v.maxValue(max, `must be a whole number from ${min} to ${max}`),
+  );
+
+const ArgsSchema = v.object({
+  host: v.pipe(v.string(), v.nonEmpty("must not be empty")),
+  port: whole(0, 65535),
+  token: v.optional(
+    v.pipe(v.string(), v.minLength(8, "must be at least 8 characters: use a long random string")),
+  ),
+  "data-dir": v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
+  "max-runs": whole(1, 64),
+  "cors-origin": v.array(
+    v.pipe(
+      v.string(),
+      v.check(
+        isOrigin,
+        "must be an origin like https://lab.example.com (no path, no trailing slash)",
+      ),
+    ),
+  ),
+  plugin: v.array(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
+  help: v.boolean(),
+});
+
+/**
+ * Parses the arguments; the token may also come from `NAGARE_TOKEN`.
+ * Throws a TypeError naming the flag and the fix.
+ *
+ * @example
+ * ```ts
+ * import { parseServeArgs } from "./serve_args.ts";
+ * parseServeArgs(["--port", "9000"], {}).port; // 9000
+ * ```
+ */
+export function parseServeArgs(args: string[], env: Record<string, string | undefined>): ServeArgs {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: "string", default: "127.0.0.1" },
+        port: { type: "string", default: "8000" },
+        token: { type: "string" },
+        "data-dir": { type: "string" },
+        "max-runs": { type: "string", default: "2" },
+        "cors-origin": { type: "string", multiple: true, default: [] },
+        plugin: { type: "string", multiple: true, default: [] },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    throw new TypeError(`${(error as Error).message}; see deno task serve --help`);
+  }
+  values.token ??= env.NAGARE_TOKEN || undefined;
+  const parsed = v.safeParse(ArgsSchema, values);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const path = v.getDotPath(issue) ?? "";
+    const flag = path.split(".")[0];
+    const given = JSON.stringify(issue.input);
+    const where = flag === "token" && !args.includes("--token") ? "NAGARE_TOKEN" : `--${flag}`;
+    throw new TypeError(
+      `${where}: ${issue.message}, got ${flag === "token" ? "a shorter one" : given}`,
+    );
+  }
+  const o = parsed.output;
+  return {
+    host: o.host,
+    port: o.port,
+    ...(o.token ? { token: o.token } : {}),
+    ...(o["data-dir"] ? { dataDir: o["data-dir"] } : {}),
+    maxRuns: o["max-runs"],
+    corsOrigins: o["cors-origin"],
+    plugins: o.plugin,
+    help: o.help,
+  };
+}

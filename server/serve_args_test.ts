@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { parseServeArgs } from "./serve_args.ts";
+
+Deno.test("serve defaults: loopback, port 8000, two runs at once, no token, no CORS", () => {
+  assert.deepEqual(parseServeArgs([], {}), {
+    host: "127.0.0.1",
+    port: 8000,
+    maxRuns: 2,
+    corsOrigins: [],
+    plugins: [],
+    help: false,
+  });
+});
+
+Deno.test("serve flags are parsed, repeatable ones collected", () => {
+  const args = parseServeArgs([
+    "--host",
+    "0.0.0.0",
+    "--port",
+    "0",
+    "--token",
+    "long-secret",
+    "--data-dir",
+    "data",
+    "--max-runs",
+    "4",
+    "--cors-origin",
+    "https://lab.example",
+    "--cors-origin",
+    "http://localhost:5173",
+    "--plugin",
+    "a.ts",
+    "--plugin",
+    "b.ts",
+  ], {});
+  assert.deepEqual(args, {
+    host: "0.0.0.0",
+    port: 0,
+    token: "long-secret",
+    dataDir: "data",
+    maxRuns: 4,
+    corsOrigins: ["https://lab.example", "http://localhost:5173"],
+    plugins: ["a.ts", "b.ts"],
+    help: false,
+  });
+});
+
+Deno.test("the token may come from NAGARE_TOKEN; the flag wins", () => {
+  assert.equal(parseServeArgs([], { NAGARE_TOKEN: "from-the-env" }).token, "from-the-env");
+  assert.equal(
+    parseServeArgs(["--token", "from-the-flag"], { NAGARE_TOKEN: "from-the-env" }).token,
+    "from-the-flag",
+  );
+});
+
+Deno.test("bad serve flags are TypeErrors naming the flag and the fix", () => {
+  const message = (args: string[], env = {}) => {
+    try {
+      parseServeArgs(args, env);
+      return "accepted";
+    } catch (error) {
+      assert.ok(error instanceof TypeError);
+      return error.message;
+    }
+  };
+  assert.equal(
+    message(["--port", "http"]),
+    '--port: must be a whole number from 0 to 65535, got "http"',
+  );
+  assert.equal(
+    message(["--port", "70000"]),
+    "--port: must be a whole number from 0 to 65535, got 70000",
+  );
+  assert.equal(
+    message(["--max-runs", "0"]),
+    "--max-runs: must be a whole number from 1 to 64, got 0",
+  );
+  assert.match(message(["--token", "short"]), /^--token: must be at least 8 characters/);
+  assert.match(message([], { NAGARE_TOKEN: "short" }), /^NAGARE_TOKEN: must be at least 8/);
+  assert.match(
+    message(["--cors-origin", "https://lab.example/"]),
+    /^--cors-origin: must be an origin/,
+  );
+  assert.match(message(["--cors-origin", "*"]), /^--cors-origin: must be an origin/);
+  assert.match(message(["--prot", "1"]), /Unknown option '--prot'.*--help/);
+  assert.match(message(["extra"]), /positional.*--help/i);
+});

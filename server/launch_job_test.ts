@@ -9,7 +9,7 @@ Deno.test("a real XOR run trains to done with a model file and test metrics", as
   try {
     const run = store.create(parseRunConfig({ dataset: "xor", epochs: 20 }));
     await waitFor(() => run.status !== "running", "the run to end", 20_000);
-    assert.equal(run.status, "done", run.error);
+    assert.equal(run.status, "done", run.error ?? "");
     assert.equal(run.metrics?.epoch, 20);
     assert.equal(run.metrics?.layers.length, 2);
     assert.equal(run.model?.format, "nagare-model");

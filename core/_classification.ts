@@ -2,17 +2,29 @@ import type { Network } from "./network.ts";
 import type { LossPlugin, Mat } from "./types.ts";
 
 /**
+ * True when the loss reads a row of outputs as one distribution over classes:
+ * it fuses with softmax, or it is the crossEntropy family (whose `fromLogits`
+ * form applies softmax itself). Other logits losses, such as binary
+ * cross-entropy, treat each output as its own yes/no question.
+ */
+function rowwiseLoss(loss: LossPlugin): boolean {
+  return loss.fused?.activation === "softmax" || loss.name === "crossEntropy";
+}
+
+/**
  * Whether accuracy means something for this network and loss:
  * - "multi": several outputs read as one class each (softmax-like row-wise
  *   probabilities, or logits for a loss that applies softmax itself), scored by arg-max;
  * - "binary": one probability output (sigmoid), scored at 0.5, and only while
  *   every target is exactly 0 or 1 (see {@linkcode binaryTargets});
- * - undefined: regression, or several independent sigmoid outputs (multi-label).
+ * - undefined: regression, or several independent outputs (multi-label:
+ *   element-wise sigmoid, or logits for binary cross-entropy).
  */
 export function classification(network: Network, loss: LossPlugin): "multi" | "binary" | undefined {
   const out = network.layers[network.layers.length - 1].activation;
   if (network.outputs > 1) {
-    return loss.input === "logits" || (out.probabilities && out.rowwise) ? "multi" : undefined;
+    if (out.probabilities) return out.rowwise ? "multi" : undefined;
+    return loss.input === "logits" && rowwiseLoss(loss) ? "multi" : undefined;
   }
   return out.probabilities ? "binary" : undefined;
 }

@@ -92,6 +92,7 @@ export type {
 } from "./data/prepare_step.ts";
 export { oneHot } from "./data/one_hot.ts";
 export { standardize, type StandardizeState } from "./data/standardize.ts";
+export { foldStandardize, type Standardization, standardizeState } from "./fold_standardize.ts";
 export type {
   EpochMetrics,
   LrSchedule,

@@ -79,11 +79,25 @@ function toRows(m: Mat): number[][] {
 }
 
 /**
+ * Classes of probability outputs: one probability is a yes/no answer; a
+ * row-wise (softmax) row is one distribution, whose class is the arg-max;
+ * several element-wise probabilities (sigmoid) are separate yes/no answers.
+ */
+function classesOf(y: Mat, rows: number[][], rowwise: boolean): (number | number[])[] {
+  if (y.cols === 1) return rows.map((row) => Number(row[0] > 0.5));
+  if (rowwise) return rows.map((_, i) => argmaxRow(y, i));
+  return rows.map((row) => row.map((p) => Number(p > 0.5)));
+}
+
+/**
  * Builds a fetch-style prediction handler for one model. The model is loaded
  * and checked once, here, so a broken model fails at startup, not per request.
  *
  * - `POST /predict` with `{ "inputs": number[][] }` answers `{ "outputs": number[][] }`,
- *   plus `"classes"` (arg-max per row, or 0/1 for one sigmoid output) for classifiers.
+ *   plus `"classes"` for models whose output activation gives probabilities: per row,
+ *   the arg-max for a row-wise output (softmax: one class per row), 0/1 at 0.5 for
+ *   one sigmoid output, and for several independent outputs (sigmoid, multi-label)
+ *   an array of 0/1, one per output. Logits models give no classes.
  * - `GET /health` answers the model's name, input and output widths.
  * - Problems answer `{ "error": { "code", "message } }`: 400 bad JSON or inputs, 404 unknown
  *   route, 405 wrong method, 413 too many rows or too large a body, 415 not JSON.
@@ -141,10 +155,7 @@ export function createPredictHandler(options: PredictHandlerOptions): PredictHan
     const y = predict(network, parseInputs(body));
     const outputs = toRows(y);
     if (!classifier) return jsonResponse({ outputs });
-    // One probability (sigmoid) is a yes/no answer; several are scores per class.
-    const classOf = (row: number[], i: number) =>
-      y.cols === 1 ? Number(row[0] > 0.5) : argmaxRow(y, i);
-    return jsonResponse({ outputs, classes: outputs.map(classOf) });
+    return jsonResponse({ outputs, classes: classesOf(y, outputs, output.rowwise === true) });
   };
 
   return async function predictHandler(req: Request): Promise<Response> {

@@ -249,6 +249,21 @@ Deno.test("regression models answer outputs without classes; one sigmoid output 
   assert.deepEqual(out.classes, [1, 0]);
 });
 
+Deno.test("several sigmoid outputs (multi-label) give one 0/1 class per output, not an arg-max", async () => {
+  const registry = createRegistry(builtinActivations());
+  const multi = createNetwork({ inputs: 2, layers: [{ units: 3, activation: "sigmoid" }] }, {
+    registry,
+    seed: 1,
+  });
+  // Output j is sigmoid(10 x0 * sign_j): two labels follow x0, one opposes it.
+  multi.layers[0].weights.set([10, 10, -10, 0, 0, 0]);
+  multi.layers[0].bias.set([0, 0, 0]);
+  const out =
+    await (await postJson(createPredictHandler({ model: multi }), { inputs: [[1, 0], [-1, 0]] }))
+      .json();
+  assert.deepEqual(out.classes, [[1, 1, 0], [0, 0, 1]]);
+});
+
 Deno.test("models given as JSON text load too; custom activations come as plugins or a registry", async () => {
   const cube = elementwise({ name: "myorg/cube", f: (x) => x ** 3, df: (x) => 3 * x * x });
   const registry = createRegistry([...builtinActivations(), cube]);

@@ -42,6 +42,22 @@ Deno.test("data paths that escape the folder are refused with the reason", async
     );
     assert.match(await reason("missing.csv"), /no file "missing.csv"/);
     assert.match(await reason("sub"), /not a regular file/);
+    for (const p of [".", "sub/.."]) {
+      assert.equal(
+        await reason(p),
+        `TypeError: "${p}" is the data folder itself, not a regular file`,
+      );
+    }
+    assert.match(
+      await reason("ok.csv/"),
+      /^TypeError: "ok.csv\/" is not a regular file: it goes through a file/,
+    );
+    assert.match(await reason("ok.csv/x.csv"), /^TypeError: "ok.csv\/x.csv" is not a regular file/);
+    await Deno.symlink("loop.csv", join(dir, "loop.csv"));
+    assert.equal(
+      await reason("loop.csv"),
+      'TypeError: cannot open "loop.csv" (FilesystemLoop): check the name',
+    );
     assert.match(await reason("a\0b"), /NUL/);
   });
 });

@@ -29,11 +29,23 @@ export interface EarlyStopping {
   /** Puts the best weights back (when `restoreBest`); returns their epoch. */
   restore(): number | undefined;
   state(): EarlyStoppingState;
+  /**
+   * True when the patience is already used up (`wait >= patience`), as in a
+   * state saved by a run that stopped early: a resumed run then trains no
+   * more epochs.
+   */
+  stopped(): boolean;
 }
 
 /**
  * Builds early stopping over `params` (the network's tensors, written in
  * place on restore), from a saved state when resuming.
+ *
+ * A state saved with `restoreBest: false` holds no weights. Resumed with
+ * `restoreBest` on, the best epoch so far is forgotten (its weights are
+ * gone): the best is tracked again from the first resumed epoch, and
+ * `restore()` puts back the best weights since then. The count of epochs
+ * without improvement is kept, so a stopped run stays stopped.
  *
  * @example
  * ```ts ignore
@@ -65,6 +77,7 @@ export function createEarlyStopping(
   let best = saved?.best ?? null, bestEpoch = saved?.bestEpoch ?? 0, wait = saved?.wait ?? 0;
   const snapshot = restoreBest ? params.map((p) => new Float32Array(p.length)) : undefined;
   if (snapshot && saved?.weights) decodeInto(saved.weights, snapshot, "earlyStopping.weights");
+  else if (snapshot && bestEpoch > 0) best = null, bestEpoch = 0; // no weights to restore: see above
   return {
     update(epoch, metrics) {
       const value = monitor === "loss" ? metrics.loss : metrics.valLoss!;
@@ -86,5 +99,6 @@ export function createEarlyStopping(
       wait,
       ...(snapshot && bestEpoch > 0 ? { weights: snapshot.map(encodeFloats) } : {}),
     }),
+    stopped: () => wait >= patience,
   };
 }

@@ -52,3 +52,48 @@ Deno.test("early stopping without restoreBest keeps no copy and restores nothing
   assert.equal(w[0], 6);
   assert.equal(es.state().weights, undefined);
 });
+
+Deno.test("early stopping resumed with restoreBest from a state saved without weights never restores zeros", () => {
+  const w = new Float32Array([1, 2]);
+  const first = createEarlyStopping(
+    { patience: 5, restoreBest: false, monitor: "loss" },
+    [w],
+    false,
+  );
+  first.update(1, { loss: 1 });
+  first.update(2, { loss: 2 });
+  const saved = JSON.parse(JSON.stringify(first.state()));
+  assert.equal(saved.bestEpoch, 1);
+  assert.equal(saved.weights, undefined);
+
+  const w2 = new Float32Array([7, 7]);
+  const resumed = createEarlyStopping({ patience: 5, monitor: "loss" }, [w2], false, saved);
+  assert.equal(resumed.restore(), undefined, "the saved best epoch has no weights to put back");
+  assert.deepEqual([...w2], [7, 7]);
+  assert.equal(resumed.update(3, { loss: 3 }), false);
+  w2.set([8, 8]);
+  assert.equal(resumed.update(4, { loss: 4 }), false);
+  assert.equal(resumed.restore(), 3, "the best is tracked again from the first resumed epoch");
+  assert.deepEqual([...w2], [7, 7]);
+});
+
+Deno.test("early stopping restored from the state of a stopped run reports it is stopped", () => {
+  const w = new Float32Array([1]);
+  const options = { patience: 1, monitor: "loss" } as const;
+  const es = createEarlyStopping(options, [w], false);
+  assert.equal(es.stopped(), false);
+  es.update(1, { loss: 1 });
+  assert.equal(es.update(2, { loss: 2 }), true);
+  assert.equal(es.stopped(), true);
+  const saved = JSON.parse(JSON.stringify(es.state()));
+  assert.equal(createEarlyStopping(options, [w], false, saved).stopped(), true);
+  assert.equal(
+    createEarlyStopping({ ...options, restoreBest: false }, [w], false, saved).stopped(),
+    true,
+  );
+  assert.equal(
+    createEarlyStopping({ ...options, patience: 3 }, [w], false, saved).stopped(),
+    false,
+    "more patience on resume trains on",
+  );
+});

@@ -19,6 +19,16 @@ export interface CsvOptions {
 function columnIndex(header: readonly string[], name: string): number {
   const i = header.indexOf(name);
   if (i === -1) {
+    // Without LF the whole file is one "header" line: show only its first line.
+    const cr = header.findIndex((f) => f.includes("\r"));
+    if (cr !== -1) {
+      const firstLine = [...header.slice(0, cr), header[cr].slice(0, header[cr].indexOf("\r"))];
+      throw new TypeError(
+        `Unknown CSV column "${name}": the header has ${
+          firstLine.join(", ")
+        } then a CR; the file seems to use CR-only line endings; convert it to LF or CRLF`,
+      );
+    }
     throw new TypeError(`Unknown CSV column "${name}": the header has ${header.join(", ")}`);
   }
   return i;
@@ -47,7 +57,7 @@ async function* samples(
         throw new TypeError(
           `Invalid CSV: line ${r.line}, column "${header![cols[k]]}": ${
             JSON.stringify(text)
-          } is not a number; fix or remove the row`,
+          } is not a ${Number.isNaN(value) ? "" : "finite "}number; fix or remove the row`,
         );
       }
       out[k] = value;

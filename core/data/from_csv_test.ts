@@ -77,6 +77,21 @@ Deno.test("fromCsv rejects an unclosed quote, an unknown column and an empty fil
   });
 });
 
+Deno.test("fromCsv explains an unknown column in a file with CR-only line endings", async () => {
+  await assert.rejects(csv("a,b,label\r1,2,0\r3,4,1\r", { target: "label" }), {
+    name: "TypeError",
+    message:
+      'Unknown CSV column "label": the header has a, b, label then a CR; the file seems to use CR-only line endings; convert it to LF or CRLF',
+  });
+});
+
+Deno.test("fromCsv says a number too large for a float is not finite", async () => {
+  await assert.rejects(csv("a,b\n1,2\n1e400,3\n", { target: "b" }), {
+    message:
+      /^Invalid CSV: line 3, column "a": "1e400" is not a finite number; fix or remove the row$/,
+  });
+});
+
 Deno.test("fromCsv opens a new stream for every pass", async () => {
   let opened = 0;
   const source = fromCsv(() => (opened++, textStream("a,b\n1,2\n")), { target: "b" });

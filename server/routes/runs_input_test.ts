@@ -171,3 +171,22 @@ Deno.test("file data sets are refused without a data folder and must stay inside
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a data path the file system refuses is a 400 issue on dataset.csv, not a 500", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "nagare-data-" });
+  try {
+    await Deno.writeTextFile(join(dir, "points.csv"), "x,y\n1,0\n");
+    const csv = (path: string) =>
+      postJson({ dataset: { csv: path, target: "y" }, layers: [{ units: 1 }] });
+    await withApp(async ({ app }) => {
+      assert.deepEqual(await issuesOf(await app.request("/api/runs", csv("points.csv/"))), [
+        'dataset.csv: "points.csv/" is not a regular file: it goes through a file as if it were a folder; check for a stray "/"',
+      ]);
+      assert.deepEqual(await issuesOf(await app.request("/api/runs", csv("."))), [
+        'dataset.csv: "." is the data folder itself, not a regular file',
+      ]);
+    }, { dataDir: dir });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,7 +1,7 @@
 /**
  * Checks the dependency direction of ../shared/STYLE.md and the file-size
  * budget, reading the module graph from `deno info --json`:
- * 1. core/ imports nothing from plugins/, server/, cli/, jobs/, edge/, io/, examples/;
+ * 1. core/ imports nothing from plugins/, server/, cli/, jobs/, edge/, io/, parallel/, examples/;
  * 2. inside core/, only the trainer, data sources and schedules import rxjs;
  * 3. the inference path (core/infer.ts, edge/handler.ts, plugins/activations)
  *    reaches no rxjs, no hono, and no Deno or Node APIs;
@@ -88,7 +88,9 @@ const problems: string[] = [];
 for (const e of edges) {
   const from = rel(e.from), to = rel(e.to);
   if (!isSource(e.from) || e.from.startsWith("npm:")) continue;
-  if (from.startsWith("core/") && /^(plugins|server|cli|jobs|edge|io|examples)\//.test(to)) {
+  if (
+    from.startsWith("core/") && /^(plugins|server|cli|jobs|edge|io|parallel|examples)\//.test(to)
+  ) {
     problems.push(`${from} imports ${to}: core/ must not import ${to.split("/")[0]}/`);
   }
   if (

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { loadTfjs, type Tfjs } from "../bench/_tfjs.ts";
 import type { Backend, GemmDims } from "../core/backend.ts";
 import { tsBackend } from "../core/kernels.ts";
 import { createWasmBackend, wasmSimdSupported } from "../core/wasm_backend.ts";
@@ -61,19 +62,8 @@ export function measure(run: () => void, dims: GemmDims, budgetMs = 1000): numbe
   return flops / best / 1e6;
 }
 
-// Specifiers in variables keep `deno check` from resolving (and locking) the peer.
-const TFJS_CORE = "npm:@tensorflow/tfjs-core@4.22.0";
-const TFJS_WASM = "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
-
-/** TensorFlow.js' wasm backend on one thread; its glue finds its .wasm beside itself. */
-async function tfjsRunner(): Promise<Runner> {
-  // deno-lint-ignore no-explicit-any
-  const tf: any = await import(TFJS_CORE);
-  // deno-lint-ignore no-explicit-any
-  const backend: any = await import(TFJS_WASM);
-  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-  backend.setThreadsCount(1);
-  if (!await tf.setBackend("wasm")) throw new Error("TensorFlow.js wasm backend failed to load");
+/** `tf.matMul` of a loaded TensorFlow.js (see bench/_tfjs.ts), read back each time. */
+export function tfjsRunner({ tf }: Tfjs): Runner {
   return ({ m, n, k }) => {
     const a = tf.randomUniform([m, k], -0.5, 0.5), b = tf.randomUniform([k, n], -0.5, 0.5);
     return () => {
@@ -95,7 +85,7 @@ if (import.meta.main) {
       backendRunner(createWasmBackend({ memoryMiB: 128, fma: true })),
     ]);
   }
-  if (Deno.args.includes("--tfjs")) runners.push(["tfjs-wasm", await tfjsRunner()]);
+  if (Deno.args.includes("--tfjs")) runners.push(["tfjs-wasm", tfjsRunner(await loadTfjs("wasm"))]);
   const rows = SHAPES.map((dims) => {
     const row: Record<string, string> = { shape: `${dims.m}x${dims.k}x${dims.n}` };
     for (const [name, runner] of runners) {

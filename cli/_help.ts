@@ -12,6 +12,8 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   validationSplit: "--validation-split",
   seed: "--seed",
   l2: "--l2",
+  backend: "--backend",
+  workers: "--workers",
   out: "--out",
 };
 
@@ -34,10 +36,19 @@ Model and training
   --validation-split <f>    fraction of training samples held out, in [0, 1)
   --seed <n>                seed for weights, shuffling and splits (default 42)
   --l2 <number>             L2 weight decay
+Speed
+  --backend <name>          auto | wasm | ts: matrix kernels (default auto: wasm SIMD where available)
+  --workers <n>             threads per step (default: one per core when the job is big enough)
 Files
   --config <file.json>      a run config (the same JSON the server takes); flags override it
   --out <model.json>        where to write the trained model (default model.json)
   --plugin <module>         a module exporting plugins to register (repeatable)
+Dashboard
+  --serve                   serve the live dashboard for this run (http://127.0.0.1:8000/);
+                            it stays up after training until Ctrl-C
+  --host <address>          with --serve: address to bind (default 127.0.0.1)
+  --port <n>                with --serve: port (default 8000; 0 picks a free one)
+  --token <secret>          with --serve: bearer token, required off loopback (or NAGARE_TOKEN)
 Output
   --json                    one JSON event per line on stdout; logs on stderr
   --quiet, -q               no progress bar and no per-epoch lines

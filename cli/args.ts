@@ -1,6 +1,6 @@
 import { type ConfigIssue, resolveRunConfig, type RunConfig } from "../jobs/run_config.ts";
 import { FLAG_OF_FIELD, HELP } from "./_help.ts";
-import { type ParsedFlags, parseFlags, parseLayers, UsageError } from "./flags.ts";
+import { type ParsedFlags, parseFlags, parseLayers, type ServeFlags, UsageError } from "./flags.ts";
 
 export { HELP, type ParsedFlags, parseFlags, parseLayers, UsageError };
 
@@ -16,6 +16,8 @@ export interface CliOptions {
   quiet: boolean;
   /** `--help` was given: print {@linkcode HELP} and do nothing else. */
   help: boolean;
+  /** `--serve`: serve the dashboard for this run. */
+  serve?: ServeFlags;
 }
 
 /** Reads a `--config` file as JSON. */
@@ -79,6 +81,6 @@ export async function parseCli(
   }
   const resolved = resolveRunConfig(merged);
   if (!resolved.ok) throw new UsageError(resolved.issues.map((i) => describe(i, flags)).join("; "));
-  const { plugins, json, quiet, help } = flags;
-  return { config: resolved.config, plugins, json, quiet, help };
+  const { plugins, json, quiet, help, serve } = flags;
+  return { config: resolved.config, plugins, json, quiet, help, ...(serve ? { serve } : {}) };
 }

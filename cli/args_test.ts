@@ -64,6 +64,19 @@ Deno.test("flags map to run-config fields", () => {
   assert.deepEqual([p.plugins, p.json, p.quiet], [["a.ts", "b.ts"], true, true]);
 });
 
+Deno.test("--backend and --workers set the speed fields, checked like the others", async () => {
+  assert.deepEqual(parseFlags(["--backend", "ts", "--workers", "2"]).fields, {
+    backend: "ts",
+    workers: 2,
+  });
+  await assert.rejects(parseCli(["--backend", "gpu"], files({})), {
+    message: '--backend: must be "auto", "ts" or "wasm"',
+  });
+  await assert.rejects(parseCli(["--workers", "0"], files({})), {
+    message: "--workers: must be at least 1",
+  });
+});
+
 Deno.test("--data picks csv or ndjson from the extension", () => {
   assert.deepEqual(parseFlags(["--data", "d.csv", "--target", "label"]).fields.dataset, {
     csv: "d.csv",

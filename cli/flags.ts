@@ -15,6 +15,15 @@ export interface ParsedFlags {
   json: boolean;
   quiet: boolean;
   help: boolean;
+  /** `--serve`: also serve the dashboard for this run (with `--host`, `--port`, `--token`). */
+  serve?: ServeFlags;
+}
+
+/** Where `--serve` listens. */
+export interface ServeFlags {
+  host?: string;
+  port?: number;
+  token?: string;
 }
 
 const NUMBER_FLAGS = {
@@ -24,9 +33,23 @@ const NUMBER_FLAGS = {
   "validation-split": "validationSplit",
   seed: "seed",
   l2: "l2",
+  workers: "workers",
 } as const;
 
-const STRING_FLAGS = ["config", "data", "target", "dataset", "layers", "loss", "optimizer", "out"];
+const STRING_FLAGS = [
+  "config",
+  "data",
+  "target",
+  "dataset",
+  "layers",
+  "loss",
+  "optimizer",
+  "backend",
+  "out",
+  "host",
+  "port",
+  "token",
+];
 
 function toNumber(flag: string, value: string): number {
   const n = Number(value);
@@ -86,6 +109,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
         ),
         plugin: { type: "string", multiple: true },
         json: { type: "boolean" },
+        serve: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -110,9 +134,12 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   if (str("layers") !== undefined) fields.layers = parseLayers(str("layers")!);
   if (str("loss") !== undefined) fields.loss = str("loss");
   if (str("optimizer") !== undefined) fields.optimizer = str("optimizer");
+  if (str("backend") !== undefined) fields.backend = str("backend");
   if (str("out") !== undefined) fields.out = str("out");
+  const serve = serveFlags(values.serve === true, str);
   return {
     fields,
+    ...(serve ? { serve } : {}),
     ...(str("config") !== undefined ? { configPath: str("config") } : {}),
     ...(target !== undefined && data === undefined ? { target } : {}),
     plugins: (values.plugin as string[] | undefined) ?? [],
@@ -131,4 +158,22 @@ function fileDataset(path: string, target: string | undefined): Record<string, s
   }
   if (/\.(nd)?jsonl?$/i.test(path)) return { ndjson: path, ...(target ? { target } : {}) };
   throw new UsageError(`--data: ${path} must end in .csv or .ndjson`);
+}
+
+/** `--serve` with `--host`, `--port` and `--token`; those three need `--serve`. */
+function serveFlags(on: boolean, str: (k: string) => string | undefined): ServeFlags | undefined {
+  const given = ["host", "port", "token"].filter((k) => str(k) !== undefined);
+  if (!on) {
+    if (given.length) throw new UsageError(`--${given[0]}: only with --serve`);
+    return undefined;
+  }
+  const port = str("port");
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) {
+    throw new UsageError(`--port: "${port}" is not a port; pass a whole number from 0 to 65535`);
+  }
+  return {
+    ...(str("host") !== undefined ? { host: str("host") } : {}),
+    ...(port !== undefined ? { port: Number(port) } : {}),
+    ...(str("token") !== undefined ? { token: str("token") } : {}),
+  };
 }

@@ -115,6 +115,8 @@ export interface SummaryInput {
   readonly samples: { train?: number; validation: number; test?: number };
   readonly loadMs: number;
   readonly backend: string;
+  /** Threads per step (omitted or 1: no mention). */
+  readonly workers?: number;
 }
 
 /**
@@ -144,5 +146,6 @@ export function formatSummary(s: SummaryInput): string {
     `network ${shape} (${
       acts.join(", ")
     }), ${loss}, ${c.optimizer.name} lr ${c.lr}, batch ${c.batchSize}, ` +
-    `${c.epochs} epochs, seed ${c.seed}, ${s.backend} kernels`;
+    `${c.epochs} epochs, seed ${c.seed}, ${s.backend} kernels` +
+    (s.workers && s.workers > 1 ? ` on ${s.workers} threads` : "");
 }

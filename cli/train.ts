@@ -7,6 +7,8 @@
  * @module
  */
 import process from "node:process";
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { saveModel } from "../io/model_io.ts";
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { type Job, runJob } from "../jobs/run_job.ts";
@@ -14,6 +16,10 @@ import { HELP, parseCli, UsageError } from "./args.ts";
 import { createProgress } from "./progress.ts";
 import { createReporter, formatSummary } from "./report.ts";
 import { watch } from "./_watch.ts";
+import { nextSigint, startDashboard } from "./_dashboard.ts";
+import type { LiveTraining } from "../server/serve_training.ts";
+import type { ServeFlags } from "./flags.ts";
+import type { Plugin } from "../core/types.ts";
 
 /** Where the CLI writes; tests pass their own. */
 export interface TrainIo {
@@ -38,6 +44,26 @@ function openFile(path: string): ReadableStream<Uint8Array> {
   }
 }
 
+/** Refuses an `--out` that could not be written, before any training is spent on it. */
+function checkOut(out: string): void {
+  const dir = dirname(resolve(out));
+  const stat = (p: string) => {
+    try {
+      return Deno.statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  if (!stat(dir)?.isDirectory) {
+    throw new UsageError(
+      `--out ${out}: the folder ${dir} does not exist; create it or pick another path`,
+    );
+  }
+  if (stat(out)?.isDirectory) {
+    throw new UsageError(`--out ${out}: is a folder; give a file path such as ${out}/model.json`);
+  }
+}
+
 /**
  * Runs the command line and returns the exit code.
  *
@@ -49,14 +75,23 @@ function openFile(path: string): ReadableStream<Uint8Array> {
 export async function main(argv: readonly string[], io: TrainIo = consoleIo): Promise<number> {
   const began = performance.now();
   let job: Job, json = false, progressOn = false, quiet = false;
+  let plugins: Plugin[] = [], serve: ServeFlags | undefined;
   try {
     const cli = await parseCli(argv);
     if (cli.help) return io.out(HELP), 0;
-    ({ json, quiet } = cli);
-    const plugins = await loadPluginModules(cli.plugins);
+    ({ json, quiet, serve } = cli);
+    checkOut(cli.config.out);
+    plugins = await loadPluginModules(cli.plugins);
     // A bar only where a person watches: on the terminal the output goes to.
     progressOn = !quiet && (json ? process.stderr.isTTY : process.stdout.isTTY) === true;
-    job = await runJob(cli.config, { plugins, open: openFile, batchEvents: progressOn });
+    job = await runJob(cli.config, {
+      plugins,
+      pluginModules: cli.plugins.map((p) => pathToFileURL(resolve(p)).href),
+      open: openFile,
+      batchEvents: progressOn,
+      // no server shares this process: a turn of the event loop (~2 ms) every 100 ms is enough
+      yieldEveryMs: 100,
+    });
   } catch (e) {
     if (!isInputError(e)) throw e;
     io.err(`error: ${e.message}`);
@@ -70,10 +105,22 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   });
   if (!quiet) {
     const loadMs = performance.now() - began;
-    const { config, samples, backend } = job;
-    reporter.info(formatSummary({ config, inputs: job.network.inputs, samples, loadMs, backend }));
+    const { config, samples, backend, workers } = job;
+    const inputs = job.network.inputs;
+    reporter.info(formatSummary({ config, inputs, samples, loadMs, backend, workers }));
   }
-  const result = await watch(job.events$, { progress, reporter });
+  let live: LiveTraining | undefined;
+  if (serve) {
+    try {
+      live = await startDashboard(job, serve, { plugins, io });
+    } catch (e) {
+      if (!isInputError(e) && !(e instanceof Deno.errors.AddrInUse)) throw e;
+      io.err(`error: --serve: ${(e as Error).message}`);
+      return 2;
+    }
+  }
+  const result = await watch(live?.events$ ?? job.events$, { progress, reporter });
+  if (live && result.status !== "completed") await live.close();
   if (result.status === "interrupted") {
     io.err(
       `interrupted in epoch ${result.epoch} of ${job.config.epochs}: ${job.config.out} not written`,
@@ -87,12 +134,17 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   const test = job.evaluateTest();
   if (test) reporter.test(test);
   try {
-    await saveModel(job.config.out, job.network, job.modelMeta(test));
+    await saveModel(job.config.out, job.modelNetwork(), job.modelMeta(test));
   } catch (e) {
     io.err(`error: cannot write ${job.config.out}: ${(e as Error).message}; check --out`);
     return 1;
   }
   reporter.saved(job.config.out, performance.now() - began);
+  if (live) {
+    io.err(`training done; the dashboard stays at ${live.server.url} until Ctrl-C`);
+    await nextSigint();
+    await live.close();
+  }
   return 0;
 }
 

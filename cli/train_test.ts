@@ -177,3 +177,19 @@ export const softsign = elementwise({
   const file = JSON.parse(await Deno.readTextFile(`${dir}/model.json`));
   assert.equal(file.spec.layers[0].activation, "test/softsign");
 });
+
+Deno.test("an --out that cannot be written is refused before training", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const missing = await cli(["--dataset", "xor", "--out", "no/such/dir/m.json"], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--out no\/such\/dir\/m.json: the folder .* does not exist/);
+    assert.doesNotMatch(missing.stderr, /epoch/);
+    await Deno.mkdir(`${dir}/models`);
+    const folder = await cli(["--dataset", "xor", "--out", "models"], dir);
+    assert.equal(folder.code, 2);
+    assert.match(folder.stderr, /--out models: is a folder/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

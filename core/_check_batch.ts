@@ -3,6 +3,13 @@ import type { Batch, Mat } from "./types.ts";
 
 /** Throws a RangeError naming the problem when a batch does not fit the network or holds NaN/Infinity. */
 export function checkBatch(batch: Batch, network: Network, maxRows: number): void {
+  checkBatchShape(batch, network, maxRows);
+  checkFinite(batch.x, "inputs");
+  checkFinite(batch.t, "targets");
+}
+
+/** The shape half of {@linkcode checkBatch}: widths and row counts, not the values. */
+export function checkBatchShape(batch: Batch, network: Network, maxRows: number): void {
   const { x, t } = batch;
   if (x.cols !== network.inputs) {
     throw new RangeError(
@@ -22,8 +29,6 @@ export function checkBatch(batch: Batch, network: Network, maxRows: number): voi
       `Batch too large: ${x.rows} rows but the step was built for batchSize ${maxRows}`,
     );
   }
-  checkFinite(x, "inputs");
-  checkFinite(t, "targets");
 }
 
 function checkFinite(m: Mat, what: string): void {

@@ -24,27 +24,26 @@ export function createStatsTracker(
   alloc: (n: number) => Floats,
 ): { before(): void; after(): void; read(): LayerStats[] } {
   const layers = network.layers;
-  let copies: Floats[] | undefined;
-  let stats: LayerStats[] = [];
+  // Allocated up front so a backend that runs out of memory says so at setup, not an epoch later.
+  const copies: Floats[] = layers.map((l) => alloc(l.weights.length));
+  // Filled in place at every measured step; read() hands out copies.
+  const stats: LayerStats[] = [];
   return {
     before() {
-      copies ??= layers.map((l) => alloc(l.weights.length));
-      layers.forEach((l, i) => copies![i].set(l.weights));
-      stats = layers.map((_, i) => ({
-        gradNorm: norm(grads[2 * i]),
-        weightNorm: 0,
-        updateRatio: 0,
-      }));
+      for (let i = 0; i < layers.length; i++) {
+        copies[i].set(layers[i].weights);
+        stats[i] = { gradNorm: norm(grads[2 * i]), weightNorm: 0, updateRatio: 0 };
+      }
     },
     after() {
-      layers.forEach((l, i) => {
-        const w = l.weights, old = copies![i];
+      for (let i = 0; i < layers.length; i++) {
+        const w = layers[i].weights, old = copies[i];
         let d = 0;
         for (let j = 0; j < w.length; j++) d += (w[j] - old[j]) ** 2;
         const weightNorm = norm(w);
         stats[i].weightNorm = weightNorm;
         stats[i].updateRatio = weightNorm > 0 ? Math.sqrt(d) / weightNorm : 0;
-      });
+      }
     },
     read: () => stats.map((s) => ({ ...s })),
   };

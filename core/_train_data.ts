@@ -1,6 +1,6 @@
 import type { DataSource, MemorySource } from "./data/data_source.ts";
 import { type BatchBuffer, createBatchBuffer, type Pass } from "./data/_pass.ts";
-import { memoryPass } from "./data/_memory_pass.ts";
+import { type MemoryPass, memoryPass } from "./data/_memory_pass.ts";
 import { sampleReader } from "./data/_sample_reader.ts";
 import { streamPass } from "./data/_stream_pass.ts";
 import type { Widths } from "./data/prepare_step.ts";
@@ -14,6 +14,8 @@ export interface DataPlan {
   /** In-memory rows this plan reads, ascending; `order` is their per-pass order. */
   readonly rows?: Uint32Array;
   readonly order?: Uint32Array;
+  /** The one pass over in-memory rows, started again for each epoch. */
+  readonly memory?: MemoryPass;
 }
 
 /** Holds `split` of in-memory rows out for validation, chosen by the seeded stream. */
@@ -63,7 +65,15 @@ export async function planData(
   if (source.kind === "stream") return { source, widths, buffer };
   const own = rows ?? Uint32Array.from({ length: source.size }, (_, i) => i);
   if (own.length === 0) throw new RangeError(`The ${what} data has no samples`);
-  return { source, widths, buffer, rows: own, order: new Uint32Array(own.length) };
+  const order = new Uint32Array(own.length);
+  return {
+    source,
+    widths,
+    buffer,
+    rows: own,
+    order,
+    memory: memoryPass(source, order, buffer, batchSize),
+  };
 }
 
 /** Samples per pass, when known without reading. */
@@ -84,7 +94,7 @@ export function openPass(
     const order = plan.order!;
     order.set(plan.rows!);
     if (shuffle) shuffle.rng.shuffle(order);
-    return memoryPass(source, order, plan.buffer, batchSize);
+    return plan.memory!.restart();
   }
   const reader = sampleReader(
     source.open(signal),

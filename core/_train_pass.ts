@@ -36,9 +36,9 @@ export interface EpochInfo {
   readonly lr: number;
   /** Optimizer steps before this epoch. */
   readonly stepsBefore: number;
-  readonly samplesPerEpoch?: number;
-  /** Receives batch events; omitted when `batchEvents` is off. */
-  readonly emit?: (event: BatchEvent) => void;
+  readonly samplesPerEpoch: number | undefined;
+  /** Receives batch events; undefined when `batchEvents` is off. */
+  readonly emit: ((event: BatchEvent) => void) | undefined;
 }
 
 function diverged(value: number, epoch: number, batch: number, lr: number): RangeError {
@@ -101,7 +101,8 @@ export async function trainPass(
       if (turn) await turn;
     }
   } finally {
-    await pass.close();
+    const closing = pass.close();
+    if (closing) await closing;
   }
 }
 
@@ -125,6 +126,7 @@ export async function evaluatePass(
       if (turn) await turn;
     }
   } finally {
-    await pass.close();
+    const closing = pass.close();
+    if (closing) await closing;
   }
 }

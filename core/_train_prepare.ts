@@ -35,7 +35,8 @@ export async function prepareSteps(
           await ctx.pauser.due();
         }
       } finally {
-        await pass.close();
+        const closing = pass.close();
+        if (closing) await closing;
       }
       if (ctx.signal.aborted) return undefined;
       state = fit.result();

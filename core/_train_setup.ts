@@ -4,7 +4,7 @@ import { parameters } from "./network.ts";
 import { createRng, type Rng, type RngState } from "./rng.ts";
 import type { ScheduleState } from "./schedules/lr_schedule.ts";
 import type { TrainOptions } from "./train.ts";
-import { createTrainStep, type TrainStep } from "./train_step.ts";
+import { createTrainStep, type TrainStep, type TrainStepOptions } from "./train_step.ts";
 import { restoreCheckpoint } from "./_checkpoint_codec.ts";
 import { classification } from "./_classification.ts";
 import { createPauser, type Pauser } from "./_pauser.ts";
@@ -56,6 +56,7 @@ function sameWidths(train: DataPlan, val: DataPlan): void {
 
 /**
  * Checks the options and builds a run: resumes weights and optimizer state,
+ * builds the step (`createStep`, closed again when setup fails or is aborted),
  * draws the validation split, learns the data widths, fits the prepare steps.
  * Undefined when aborted meanwhile.
  */
@@ -63,14 +64,33 @@ export async function setupRun(o: TrainOptions, signal: AbortSignal): Promise<Ru
   const cfg = checkOptions(o);
   const { network, optimizer, loss, resume } = o;
   const state = resume ? restoreCheckpoint(resume, network, optimizer) : undefined;
-  const step = createTrainStep(network, {
+  const stepOptions: TrainStepOptions = {
     loss,
     optimizer,
     batchSize: cfg.batchSize,
     ...(o.l2 === undefined ? {} : { l2: o.l2 }),
     ...(o.backend ? { backend: o.backend } : {}),
     ...(state ? { state } : {}),
-  });
+  };
+  const step = await (o.createStep ?? createTrainStep)(network, stepOptions);
+  try {
+    const run = await planRun(o, cfg, step, signal);
+    if (!run) step.close?.();
+    return run;
+  } catch (error) {
+    step.close?.();
+    throw error;
+  }
+}
+
+async function planRun(
+  o: TrainOptions,
+  cfg: CheckedOptions,
+  step: TrainStep,
+  signal: AbortSignal,
+): Promise<Run | undefined> {
+  const { network, loss, resume } = o;
+  if (signal.aborted) return undefined;
   let rng = createRng(cfg.seed);
   const split = o.validationSplit !== undefined && o.data.kind === "memory"
     ? splitRows(o.data, o.validationSplit, rng)

@@ -34,8 +34,11 @@ export {
   createOptimizerState,
   globalNorm,
   type OptimizerState,
+  type OptimizerStep,
+  updateParams,
 } from "./optimize.ts";
 export {
+  type CreateStep,
   createTrainStep,
   type LayerStats,
   type RunOptions,

@@ -46,18 +46,43 @@ export function globalNorm(arrays: readonly Floats[]): number {
  */
 export function applyOptimizer(
   optimizer: OptimizerPlugin,
-  step: { params: readonly Floats[]; grads: readonly Floats[]; state: OptimizerState; lr: number },
+  step: OptimizerStep,
 ): number {
+  const norm = globalNorm(step.grads);
+  updateParams(optimizer, step, norm);
+  return norm;
+}
+
+/** What one optimizer step reads and writes. */
+export interface OptimizerStep {
+  readonly params: readonly Floats[];
+  readonly grads: readonly Floats[];
+  readonly state: OptimizerState;
+  readonly lr: number;
+}
+
+/**
+ * {@linkcode applyOptimizer} without its return value: the global norm is only
+ * measured when the optimizer clips (it costs a pass over every gradient).
+ * `norm` passes one measured already.
+ *
+ * @example
+ * ```ts ignore
+ * updateParams(optimizer, { params, grads, state, lr: 0.01 });
+ * ```
+ */
+export function updateParams(optimizer: OptimizerPlugin, step: OptimizerStep, norm?: number): void {
   const { params, grads, state, lr } = step;
-  const norm = globalNorm(grads);
-  if (optimizer.clipNorm !== undefined && norm > optimizer.clipNorm) {
-    const scale = optimizer.clipNorm / norm;
-    for (const g of grads) for (let i = 0; i < g.length; i++) g[i] *= scale;
+  if (optimizer.clipNorm !== undefined) {
+    const n = norm ?? globalNorm(grads);
+    if (n > optimizer.clipNorm) {
+      const scale = optimizer.clipNorm / n;
+      for (const g of grads) for (let i = 0; i < g.length; i++) g[i] *= scale;
+    }
   }
   state.t += 1;
   const ctx = { lr, t: state.t };
   for (let i = 0; i < params.length; i++) {
     optimizer.update(params[i], grads[i], state.slots[i], ctx);
   }
-  return norm;
 }

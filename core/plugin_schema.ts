@@ -89,6 +89,7 @@ const OptimizerSchema = object({
     v.maxValue(16, "must be at most 16"),
   ),
   clipNorm: v.optional(v.pipe(finite("a positive number"), v.gtValue(0, "must be more than 0"))),
+  elementwise: v.optional(v.boolean("must be true or false")),
   update: fn,
 });
 

@@ -12,6 +12,7 @@ import type { PrepareStep } from "./data/prepare_step.ts";
 import type { Network } from "./network.ts";
 import type { LrSchedule } from "./schedules/lr_schedule.ts";
 import type { TrainEvent } from "./train_events.ts";
+import type { CreateStep } from "./train_step.ts";
 import type { LossPlugin, OptimizerPlugin } from "./types.ts";
 import { runTraining } from "./_train_run.ts";
 
@@ -45,6 +46,15 @@ export interface TrainOptions {
   l2?: number;
   /** Matrix kernels (default: pure TypeScript). */
   backend?: Backend;
+  /**
+   * Builds the training step from the network and the step options (loss,
+   * optimizer, batch size, l2, backend, resumed state). Default:
+   * `createTrainStep`, on this thread. `parallel({ workers })` from
+   * parallel/mod.ts splits every batch over Workers (data parallelism); the
+   * trainer closes the step, ending its Workers, when the run completes,
+   * fails or is unsubscribed.
+   */
+  createStep?: CreateStep;
   /**
    * Shuffle every epoch (default true): in-memory data fully; streams through
    * a buffer of `buffer` samples (default 10,000) so memory stays bounded.

@@ -2,7 +2,7 @@
 // random in-memory data: train() (shuffle, batch copies, events, event-loop
 // turns) against the bare createTrainStep loop. Samples/s = 2048 / time per iteration.
 import { lastValueFrom } from "rxjs";
-import { fakeSgd } from "./_testing/fakes.ts";
+import { fakeMse, fakeSgd } from "./_testing/fakes.ts";
 import { fakeCrossEntropy, net } from "./_testing/train_fakes.ts";
 import { inMemory } from "./data/in_memory.ts";
 import { train, type TrainOptions } from "./train.ts";
@@ -62,4 +62,37 @@ Deno.bench("train() yielding after every batch", { group, n: 10, warmup: 2 }, as
 });
 Deno.bench("train() never yielding (pipeline cost only)", { group, n: 10, warmup: 2 }, async () => {
   await lastValueFrom(train({ ...options, yieldEveryMs: Infinity }));
+});
+
+// xor-tiny (2-8-1, tanh, sigmoid, MSE, SGD, one batch of 4 per epoch): here the
+// trainer's per-epoch work (timing, the epoch event, layer statistics, the
+// shuffle) costs as much as a step, so it shows what the pipeline adds.
+const xorSpec = {
+  inputs: 2,
+  layers: [{ units: 8, activation: "tanh" }, { units: 1, activation: "sigmoid" }],
+};
+const xorX = new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), xorY = new Float32Array([0, 1, 1, 0]);
+const xorGroup = "xor-tiny 2-8-1, 1,000 epochs of one batch of 4";
+const xorStep = createTrainStep(net(xorSpec), {
+  loss: fakeMse,
+  optimizer: fakeSgd(0.5),
+  batchSize: 4,
+});
+const xorBatch = { x: { data: xorX, rows: 4, cols: 2 }, t: { data: xorY, rows: 4, cols: 1 } };
+const withStats = { lr: 0.5, stats: true };
+Deno.bench("bare createTrainStep loop, stats every step", {
+  group: xorGroup,
+  baseline: true,
+}, () => {
+  for (let i = 0; i < 1000; i++) xorStep.run(xorBatch, withStats);
+});
+Deno.bench("train()", { group: xorGroup }, async () => {
+  await lastValueFrom(train({
+    network: net(xorSpec),
+    loss: fakeMse,
+    optimizer: fakeSgd(0.5),
+    data: inMemory({ x: xorX, y: xorY, inputs: 2, outputs: 1 }),
+    epochs: 1000,
+    batchSize: 4,
+  }));
 });

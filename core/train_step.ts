@@ -3,7 +3,7 @@ import { forwardLayer } from "./forward.ts";
 import { tsBackend } from "./kernels.ts";
 import { countCorrect } from "./metrics.ts";
 import { type Network, parameters } from "./network.ts";
-import { applyOptimizer, createOptimizerState, type OptimizerState } from "./optimize.ts";
+import { createOptimizerState, type OptimizerState, updateParams } from "./optimize.ts";
 import { checkLossPairing } from "./pairing.ts";
 import type { ActivationGrad, Batch, Floats, LossPlugin, OptimizerPlugin } from "./types.ts";
 import { checkBatch } from "./_check_batch.ts";
@@ -51,7 +51,19 @@ export interface TrainStep {
   evaluate(batch: Batch): { loss: number; correct: number };
   /** Per-layer norms from the last `run(batch, { stats: true })`. */
   stats(): LayerStats[];
+  /** Releases what the step holds (a data-parallel step's Workers); the trainer calls it when a run ends. */
+  close?(): void;
 }
+
+/**
+ * Builds the {@linkcode TrainStep} a run uses: {@linkcode createTrainStep} by
+ * default, or a data-parallel step over Workers (`parallel()` in parallel/).
+ * The trainer awaits it once per run and calls the step's `close` at the end.
+ */
+export type CreateStep = (
+  network: Network,
+  options: TrainStepOptions,
+) => TrainStep | Promise<TrainStep>;
 
 type MutMat = { data: Floats; rows: number; cols: number };
 
@@ -173,7 +185,7 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     run(batch, runOptions) {
       const value = gradients(batch);
       if (runOptions?.stats) tracker.before();
-      applyOptimizer(optimizer, { params, grads, state, lr: runOptions?.lr ?? optimizer.lr });
+      updateParams(optimizer, { params, grads, state, lr: runOptions?.lr ?? optimizer.lr });
       if (runOptions?.stats) tracker.after();
       return value;
     },

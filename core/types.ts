@@ -133,6 +133,13 @@ export interface OptimizerPlugin extends PluginBase {
   readonly slots: number;
   /** Rescale all gradients together when their global L2 norm exceeds this. */
   readonly clipNorm?: number;
+  /**
+   * True when `update` treats every element on its own (as SGD, Adam and the
+   * other built-ins do), so that updating any slices of a tensor and its slots
+   * equals updating the whole: a data-parallel trainer then splits the update
+   * across threads. Leave it out when the rule looks at a tensor as a whole.
+   */
+  readonly elementwise?: boolean;
   /** Updates `param` in place from `grad`, reading and writing its `slots`. */
   update(param: Floats, grad: Floats, slots: Floats[], ctx: UpdateContext): void;
   readonly configure?: (params: PluginParams) => OptimizerPlugin;

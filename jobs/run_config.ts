@@ -8,6 +8,7 @@
 import * as v from "valibot";
 import { LayerSpecSchema } from "../core/spec.ts";
 import type { LayerSpec, PluginParams, PluginRef } from "../core/types.ts";
+import { wasmSimdSupported } from "../core/wasm_backend.ts";
 import type { BuiltinDataset } from "./datasets/mod.ts";
 import {
   DatasetSchema,
@@ -41,6 +42,16 @@ export const RunConfigSchema = strict({
   l2: v.optional(nonNegative),
   earlyStopping: v.optional(EarlyStoppingSchema),
   schedule: v.optional(ScheduleSchema),
+  backend: v.optional(
+    v.pipe(
+      v.picklist(["auto", "ts", "wasm"], 'must be "auto", "ts" or "wasm"'),
+      v.check(
+        (b) => b !== "wasm" || wasmSimdSupported(),
+        'is "wasm" but this runtime has no WebAssembly SIMD; use "ts" or "auto"',
+      ),
+    ),
+  ),
+  workers: v.optional(v.pipe(count, v.maxValue(256, "must be at most 256"))),
   out: v.optional(text),
 });
 
@@ -78,6 +89,18 @@ export interface RunConfig {
   earlyStopping?: v.InferOutput<typeof EarlyStoppingSchema>;
   /** Learning-rate schedule. */
   schedule?: v.InferOutput<typeof ScheduleSchema>;
+  /**
+   * Matrix kernels: "wasm" (WebAssembly SIMD), "ts" (pure TypeScript), or
+   * "auto" (the default: wasm where the runtime has SIMD). Both give the same
+   * results within float32 rounding.
+   */
+  backend?: "auto" | "ts" | "wasm";
+  /**
+   * Threads computing each step (data parallelism over Workers). Default: one
+   * per core (`navigator.hardwareConcurrency`) when the network and batch are
+   * big enough to gain from it, else 1. Capped at the core count.
+   */
+  workers?: number;
   /** Where the CLI writes the model (default "model.json"). */
   out: string;
 }
@@ -145,6 +168,8 @@ export function resolveRunConfig(
     l2: c.l2 ?? 0,
     ...(c.earlyStopping ? { earlyStopping: c.earlyStopping } : {}),
     ...(c.schedule ? { schedule: c.schedule } : {}),
+    ...(c.backend ? { backend: c.backend } : {}),
+    ...(c.workers ? { workers: c.workers } : {}),
     out: c.out ?? "model.json",
   };
   return { ok: true, config };

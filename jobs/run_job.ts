@@ -5,8 +5,8 @@
  *
  * @module
  */
+import { foldStandardize, standardizeState } from "../core/fold_standardize.ts";
 import { type Observable, tap } from "rxjs";
-import type { Backend } from "../core/backend.ts";
 import type { DataSource } from "../core/data/data_source.ts";
 import { inMemory } from "../core/data/in_memory.ts";
 import { oneHot } from "../core/data/one_hot.ts";
@@ -22,7 +22,8 @@ import { builtinPlugins } from "../plugins/mod.ts";
 import { type Arrays, loadBuiltin } from "./datasets/mod.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import { loadFileData, type OpenFile } from "./file_data.ts";
-import { pickBackend } from "./_backend.ts";
+import { parallel } from "../parallel/parallel_step.ts";
+import { type BackendChoice, jobWorkers, pickBackend, stepFloats } from "./_backend.ts";
 import { scheduleOf } from "./_schedule.ts";
 import type { RunConfig } from "./run_config.ts";
 
@@ -32,10 +33,23 @@ export interface JobOptions {
   plugins?: readonly Plugin[];
   /** Opens csv and ndjson files; needed only for file data sets. */
   open?: OpenFile;
-  /** Matrix kernels: `"auto"` (default: WebAssembly SIMD where it runs), `"ts"`, or a backend. */
-  backend?: "auto" | "ts" | Backend;
+  /**
+   * Matrix kernels: `"auto"` (WebAssembly SIMD where it runs), `"ts"`,
+   * `"wasm"`, or a backend; overrides the config's `backend` (default "auto").
+   */
+  backend?: BackendChoice;
+  /** Threads per step; overrides the config's `workers` (default: chosen, see `pickWorkers`). */
+  workers?: number;
+  /**
+   * Module URLs (`file:///...`) or absolute paths holding the `plugins`, so
+   * that Workers can rebuild them. Without them a run using a custom plugin
+   * trains on one thread (or fails, when `workers` above 1 is asked for).
+   */
+  pluginModules?: readonly string[];
   /** Emit a `batch` event per step (default true). */
   batchEvents?: boolean;
+  /** Give the event loop a turn after this much work (default 25 ms, for servers). */
+  yieldEveryMs?: number;
 }
 
 /** A prepared run: everything built, nothing trained until `events$` is subscribed. */
@@ -48,10 +62,17 @@ export interface Job {
   readonly optimizer: OptimizerPlugin;
   /** Name of the matrix kernels in use, e.g. `"wasm-simd"` or `"ts"`. */
   readonly backend: string;
+  /** Threads computing each step: this one and `workers - 1` Workers. */
+  readonly workers: number;
   /** Sample counts: trained on, held out for validation, and tested at the end. */
   readonly samples: { train?: number; validation: number; test?: number };
   /** Cold: each subscription starts a run from the network's current weights. */
   readonly events$: Observable<TrainEvent>;
+  /**
+   * The network to save: the trained one, with a fitted `standardize()` step
+   * folded into its first layer so the saved model takes raw inputs.
+   */
+  modelNetwork(): Network;
   /** Evaluates the data set's test samples; undefined when it has none. */
   evaluateTest(): Evaluation | undefined;
   /** What to store with the model: seed, config, final metrics, prepare state. */
@@ -111,7 +132,10 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
   const total = data.kind === "memory" ? data.size : undefined;
   const validation = total === undefined ? 0 : Math.round(total * config.validationSplit);
   let lastEpoch: EpochEvent | undefined, prepared: unknown;
-  const backend = pickBackend(options.backend ?? "auto");
+  const backend = pickBackend(options.backend ?? config.backend ?? "auto", {
+    floats: stepFloats(network, { batchSize: config.batchSize, slots: optimizer.slots }),
+  });
+  const workers = jobWorkers(config, options, network, [loss, optimizer]);
   const events$ = train({
     network,
     loss,
@@ -126,7 +150,9 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
     ...(config.schedule ? { schedule: scheduleOf(config.schedule) } : {}),
     ...(config.earlyStopping ? { earlyStopping: config.earlyStopping } : {}),
     backend,
+    ...(workers > 1 ? { createStep: parallel({ workers, plugins: options.pluginModules }) } : {}),
     batchEvents: options.batchEvents ?? true,
+    ...(options.yieldEveryMs === undefined ? {} : { yieldEveryMs: options.yieldEveryMs }),
   }).pipe(tap((e) => {
     if (e.type === "start") prepared = e.prepared;
     if (e.type === "epoch") lastEpoch = e;
@@ -138,6 +164,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
     loss,
     optimizer,
     backend: backend.name,
+    workers,
     samples: {
       ...(total === undefined ? {} : { train: total - validation }),
       validation,
@@ -147,6 +174,11 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
     evaluateTest: () =>
       test &&
       evaluate(network, test, { loss, optimizer, accuracy: lastEpoch?.accuracy !== undefined }),
+    modelNetwork() {
+      // Saved models take raw inputs: a standardize step is folded into the first layer.
+      const state = standardizeState(prepared);
+      return state ? foldStandardize(network, state) : network;
+    },
     modelMeta(testResult) {
       const { type: _t, layers: _l, ...metrics } = lastEpoch ?? { type: "", layers: [] };
       return {
@@ -155,7 +187,8 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
           seed: config.seed,
           config,
           metrics: { ...metrics, ...(testResult ? { test: testResult } : {}) },
-          ...(prepared ? { prepared } : {}),
+          // Already folded into the saved weights: for the record, not to apply again.
+          ...(prepared ? { prepared, preparedFolded: true } : {}),
         },
         plugins: [pluginEntry("loss", loss), pluginEntry("optimizer", optimizer)],
       };

@@ -3,6 +3,7 @@ import { lastValueFrom, toArray } from "rxjs";
 import { elementwise } from "../core/elementwise.ts";
 import { parseRunConfig } from "./run_config.ts";
 import { runJob } from "./run_job.ts";
+import { predict } from "../core/infer.ts";
 
 const blobs = (files: Record<string, string>) => (path: string) => new Blob([files[path]]).stream();
 
@@ -84,4 +85,37 @@ Deno.test("runJob streams an ndjson file, or reads it into memory to split it", 
   assert.equal(streamed.evaluateTest(), undefined);
   const split = await runJob(parseRunConfig({ ...base, validationSplit: 0.25 }), { open });
   assert.deepEqual(split.samples, { train: 30, validation: 10 });
+});
+
+Deno.test("a model saved from a standardized CSV job predicts from raw inputs", async () => {
+  // Features around 1500 with a spread of 300: without folding the standardize
+  // step into the saved weights, raw inputs would saturate the network.
+  const rows = ["x1,x2,label"];
+  for (let i = 0; i < 200; i++) {
+    const x1 = 1000 + ((i * 37) % 1000), x2 = -50 + ((i * 11) % 100);
+    rows.push(`${x1},${x2},${x1 > 1500 ? 1 : 0}`);
+  }
+  const config = parseRunConfig({
+    dataset: { csv: "data.csv", target: "label" },
+    layers: [{ units: 8, activation: "relu" }, { units: 2, activation: "softmax" }],
+    loss: "crossEntropy",
+    epochs: 60,
+    validationSplit: 0,
+  });
+  const job = await runJob(config, {
+    open: blobs({ "data.csv": rows.join("\n") }),
+    batchEvents: false,
+  });
+  await lastValueFrom(job.events$);
+  const saved = job.modelNetwork();
+  assert.notEqual(saved, job.network);
+  const raw = new Float32Array(rows.slice(1).flatMap((r) => r.split(",").slice(0, 2).map(Number)));
+  const out = predict(saved, { data: raw, rows: 200, cols: 2 });
+  let correct = 0;
+  for (let i = 0; i < 200; i++) {
+    const predicted = out.data[2 * i + 1] > out.data[2 * i] ? 1 : 0;
+    if (predicted === (raw[2 * i] > 1500 ? 1 : 0)) correct++;
+  }
+  assert.ok(correct >= 180, `raw-input accuracy ${correct}/200`);
+  assert.equal(job.modelMeta(undefined).training?.preparedFolded, true);
 });

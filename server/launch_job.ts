@@ -40,7 +40,7 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
       events$: job.events$,
       result() {
         const test = job.evaluateTest();
-        const model = toModelFile(job.network, job.modelMeta(test));
+        const model = toModelFile(job.modelNetwork(), job.modelMeta(test));
         return { model, ...(test ? { test: { ...test } } : {}) };
       },
     };

@@ -36,7 +36,7 @@ export interface LiveTraining {
  * const job = await runJob(config, { plugins, open });
  * const live = await serveTraining(config, {
  *   events$: job.events$,
- *   result: () => ({ model: toModelFile(job.network, job.modelMeta(job.evaluateTest())) }),
+ *   result: () => ({ model: toModelFile(job.modelNetwork(), job.modelMeta(job.evaluateTest())) }),
  * }, { host, port, token, plugins });
  * await lastValueFrom(live.events$.pipe(tap(progress)), { defaultValue: undefined });
  * // ...save the model as usual, keep serving until Ctrl-C, then:

@@ -27,6 +27,6 @@ export interface Pass {
   fill(): number | Promise<number>;
   /** True when the batch just filled is the pass's last (known before it is used). */
   readonly last: boolean;
-  /** Ends the pass early, releasing what the source holds. */
-  close(): Promise<void>;
+  /** Ends the pass early, releasing what the source holds (in-memory passes hold nothing: no promise). */
+  close(): Promise<void> | undefined;
 }

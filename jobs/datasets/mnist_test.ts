@@ -54,3 +54,18 @@ Deno.test("isMnistTest picks every fifth sample starting at index 4", () => {
     true,
   ]);
 });
+
+Deno.test("mnist read from the files as text equals the JSON modules split by splitMnist", async () => {
+  const files = await Promise.all(
+    Array.from(
+      { length: 10 },
+      (_, d) => import(`mnist/src/digits/${d}.json`, { with: { type: "json" } }),
+    ),
+  );
+  const modules = splitMnist(files.map((f) => f.default.data));
+  const read = await loadMnist();
+  assert.deepEqual(read.train.x, modules.train.x);
+  assert.deepEqual(read.train.y, modules.train.y);
+  assert.deepEqual(read.test?.x, modules.test?.x);
+  assert.deepEqual(read.test?.y, modules.test?.y);
+});

@@ -62,10 +62,19 @@ export function header(name: string, params: PluginParams): {
   version: string;
   lr: number;
   clipNorm?: number;
+  elementwise: true;
   params: PluginParams;
 } {
   const clip = params.clipNorm === undefined ? {} : { clipNorm: params.clipNorm };
-  return { kind: "optimizer", name, version: "1.0.0", lr: params.lr, ...clip, params };
+  return {
+    kind: "optimizer",
+    name,
+    version: "1.0.0",
+    lr: params.lr,
+    ...clip,
+    elementwise: true,
+    params,
+  };
 }
 
 /**

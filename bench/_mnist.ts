@@ -1,0 +1,87 @@
+/**
+ * W1 mnist-mlp: 784-128-64-10 (ReLU, ReLU, softmax), cross-entropy, Adam at
+ * 1e-3, batch 64, on the 8,004 MNIST training digits in memory (no
+ * validation split), scored on the 1,996 test digits. Shared by
+ * `mnist_bench.ts` and the children of `peers.ts`.
+ *
+ * @module
+ */
+import { lastValueFrom } from "rxjs";
+import { loadMnist } from "../jobs/datasets/mnist.ts";
+import { parseRunConfig } from "../jobs/run_config.ts";
+import { runJob } from "../jobs/run_job.ts";
+import type { Tfjs } from "./_tfjs.ts";
+
+/** What one W1 run measured. */
+export interface MnistResult {
+  /** Training samples per second over the whole `fit`/`train` call. */
+  readonly samplesPerSec: number;
+  /** Test accuracy, 0..1. */
+  readonly accuracy: number;
+  /** Threads and kernels actually used (nagare), or the backend (TensorFlow.js). */
+  readonly setup: string;
+}
+
+/**
+ * Trains W1 with nagare through `runJob` (the path of `deno task train` and
+ * the server), timing from subscription to completion.
+ *
+ * @example
+ * ```ts ignore
+ * await nagareMnist({ backend: "wasm", workers: 1, epochs: 5 }); // { samplesPerSec: 25000, ... }
+ * ```
+ */
+export async function nagareMnist(
+  options: { backend: "ts" | "wasm"; workers: number; epochs: number },
+): Promise<MnistResult> {
+  const { backend, workers, epochs } = options;
+  const config = parseRunConfig({ dataset: "mnist", validationSplit: 0, backend, workers, epochs });
+  const job = await runJob(config);
+  const began = performance.now();
+  await lastValueFrom(job.events$);
+  const seconds = (performance.now() - began) / 1000;
+  return {
+    samplesPerSec: job.samples.train! * epochs / seconds,
+    accuracy: job.evaluateTest()!.accuracy!,
+    setup: `${job.backend}, ${job.workers} thread${job.workers > 1 ? "s" : ""}`,
+  };
+}
+
+/**
+ * Trains W1 with TensorFlow.js the way its guide does: a `sequential` model,
+ * `compile` with Adam and accuracy, `fit` with shuffling, `evaluate`.
+ *
+ * @example
+ * ```ts ignore
+ * await tfjsMnist(await loadTfjs("wasm"), 5); // { samplesPerSec: 4600, ... }
+ * ```
+ */
+export async function tfjsMnist(
+  { tf, layers, backend }: Tfjs,
+  epochs: number,
+): Promise<MnistResult> {
+  const { train, test } = await loadMnist();
+  const x = tf.tensor2d(train.x, [train.rows, 784]), y = tf.tensor2d(train.y, [train.rows, 10]);
+  const model = layers.sequential({
+    layers: [
+      layers.layers.dense({ inputShape: [784], units: 128, activation: "relu" }),
+      layers.layers.dense({ units: 64, activation: "relu" }),
+      layers.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: "categoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
+  const began = performance.now();
+  await model.fit(x, y, { epochs, batchSize: 64, shuffle: true, verbose: 0 });
+  const seconds = (performance.now() - began) / 1000;
+  const tx = tf.tensor2d(test!.x, [test!.rows, 784]), ty = tf.tensor2d(test!.y, [test!.rows, 10]);
+  const [, accuracy] = model.evaluate(tx, ty, { batchSize: 256 });
+  return {
+    samplesPerSec: train.rows * epochs / seconds,
+    accuracy: (await accuracy.data())[0],
+    setup: `tfjs-${backend}`,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * One measurement of `peers.ts`, in a process of its own so that peak memory
+ * and JIT state belong to it alone. Takes a JSON spec as its argument and
+ * prints one JSON line. Run with `--no-lock` (TensorFlow.js stays out of the
+ * lockfile).
+ *
+ * @module
+ */
+import { createRegistry } from "../core/registry.ts";
+import { createWasmBackend } from "../core/wasm_backend.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+import { backendRunner, measure, type Runner, SHAPES, tfjsRunner } from "../_tools/gflops.ts";
+import { nagareMnist, tfjsMnist } from "./_mnist.ts";
+import { loadTfjs } from "./_tfjs.ts";
+import { handXor, tfjsXor, trainXor } from "./_xor.ts";
+
+/** What a child measures. */
+export type PeerSpec =
+  | { task: "w1"; impl: "nagare"; backend: "ts" | "wasm"; workers: number; epochs: number }
+  | { task: "w1"; impl: "tfjs-cpu" | "tfjs-wasm"; epochs: number }
+  | { task: "w2"; impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm"; epochs: number; runs: number }
+  | { task: "w3"; impl: "nagare" | "tfjs-cpu" | "tfjs-wasm"; budgetMs: number };
+
+/** Peak resident memory of this process in MB (Linux), else the current one. */
+function peakMB(): number {
+  try {
+    const kb = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch { /* not Linux */ }
+  return Deno.memoryUsage().rss / 2 ** 20;
+}
+
+/**
+ * Best steps/s after one warm-up run, over at least `runs` timed runs and as
+ * many more as fit in two seconds (the same rule for every implementation,
+ * as for GEMM: a slow one makes fewer runs).
+ */
+async function stepsPerSec(epochs: number, runs: number, run: () => unknown): Promise<number> {
+  await run();
+  let best = Infinity;
+  for (let i = 0, t0 = performance.now(); i < runs || performance.now() - t0 < 2000; i++) {
+    const began = performance.now();
+    await run();
+    best = Math.min(best, performance.now() - began);
+  }
+  return epochs / best * 1000;
+}
+
+const tfjsOf = (impl: string) => loadTfjs(impl === "tfjs-cpu" ? "cpu" : "wasm");
+
+async function measureSpec(spec: PeerSpec): Promise<Record<string, unknown>> {
+  if (spec.task === "w1") {
+    const result = spec.impl === "nagare"
+      ? await nagareMnist(spec)
+      : await tfjsMnist(await tfjsOf(spec.impl), spec.epochs);
+    return { ...result, peakMB: peakMB() };
+  }
+  if (spec.task === "w2") {
+    const { epochs, runs } = spec;
+    if (spec.impl === "hand") {
+      return { stepsPerSec: await stepsPerSec(epochs, runs, () => handXor(epochs)) };
+    }
+    if (spec.impl === "nagare") {
+      const registry = createRegistry(builtinPlugins());
+      return { stepsPerSec: await stepsPerSec(epochs, runs, () => trainXor(registry, epochs)) };
+    }
+    const tfjs = await tfjsOf(spec.impl);
+    return { stepsPerSec: await stepsPerSec(epochs, runs, () => tfjsXor(tfjs, epochs)) };
+  }
+  const runner: Runner = spec.impl === "nagare"
+    ? backendRunner(createWasmBackend({ memoryMiB: 128 }))
+    : tfjsRunner(await tfjsOf(spec.impl));
+  const gflops = SHAPES.map((dims) => {
+    const big = dims.m * dims.n * dims.k > 1e8;
+    return measure(runner(dims), dims, big ? 3 * spec.budgetMs : spec.budgetMs);
+  });
+  return { gflops };
+}
+
+if (import.meta.main) {
+  const spec = JSON.parse(Deno.args[0]) as PeerSpec;
+  console.log(JSON.stringify(await measureSpec(spec)));
+}

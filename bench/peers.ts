@@ -1,0 +1,176 @@
+/**
+ * `deno task bench:peers`: W1 (MNIST MLP), W2 (xor-tiny) and W3 (GEMM) for
+ * nagare and TensorFlow.js 4.22 (cpu and wasm backends) in one run, each
+ * measurement in a child process of its own (see `_peer_child.ts`). Prints a
+ * markdown table (nagare, peer, nagare/peer) with the machine and date, and
+ * saves it atomically to docs/bench_peers.md. About 3 minutes; `--quick`
+ * (1 epoch, fewer runs, no TensorFlow.js cpu GEMM) takes about 1.
+ *
+ * @example
+ * ```sh
+ * deno task bench:peers --quick
+ * ```
+ *
+ * @module
+ */
+import { writeFileAtomic } from "../io/write_atomic.ts";
+import type { PeerSpec } from "./_peer_child.ts";
+import { peerReport, type PeerRow, type Target } from "./_report.ts";
+
+const quick = Deno.args.includes("--quick");
+const EPOCHS = quick ? 1 : 5, REPEATS = quick ? 1 : 3;
+const XOR_EPOCHS = quick ? 1000 : 5000, XOR_RUNS = quick ? 2 : 3, BUDGET_MS = quick ? 300 : 1000;
+const OUT = new URL("../docs/bench_peers.md", import.meta.url);
+const CHILD = new URL("./_peer_child.ts", import.meta.url).pathname;
+
+// deno-lint-ignore no-explicit-any
+type Result = Record<string, any>;
+
+async function child(spec: PeerSpec): Promise<Result> {
+  console.error(`measuring ${JSON.stringify(spec)}`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-lock", CHILD, JSON.stringify(spec)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  if (!out.success || !lines.at(-1)?.startsWith("{")) {
+    throw new Error(`${JSON.stringify(spec)} failed:\n${new TextDecoder().decode(out.stderr)}`);
+  }
+  return JSON.parse(lines.at(-1)!);
+}
+
+/** The run with the median samples/s of `n`. */
+async function median(spec: PeerSpec, n: number): Promise<Result> {
+  const runs: Result[] = [];
+  for (let i = 0; i < n; i++) runs.push(await child(spec));
+  return runs.sort((a, b) => a.samplesPerSec - b.samplesPerSec)[n >> 1];
+}
+
+function cpuModel(): string {
+  try {
+    return Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.+)/)?.[1] ??
+      "unknown CPU";
+  } catch {
+    return "unknown CPU";
+  }
+}
+
+const w1 = (impl: "tfjs-cpu" | "tfjs-wasm", n: number) =>
+  median({ task: "w1", impl, epochs: EPOCHS }, n);
+const nagare = (backend: "ts" | "wasm", workers: number, n: number) =>
+  median({ task: "w1", impl: "nagare", backend, workers, epochs: EPOCHS }, n);
+const [wasm1, wasm2, ts1, ts2] = [
+  await nagare("wasm", 1, REPEATS),
+  await nagare("wasm", 2, REPEATS),
+  await nagare("ts", 1, 1),
+  await nagare("ts", 2, 1),
+];
+const [tfWasm, tfCpu] = [await w1("tfjs-wasm", REPEATS), await w1("tfjs-cpu", 1)];
+const xor = (impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm") =>
+  child({ task: "w2", impl, epochs: XOR_EPOCHS, runs: XOR_RUNS });
+const [xorNagare, xorHand, xorCpu, xorWasm] = [
+  await xor("nagare"),
+  await xor("hand"),
+  await xor("tfjs-cpu"),
+  await xor("tfjs-wasm"),
+];
+const gemm = (impl: "nagare" | "tfjs-cpu" | "tfjs-wasm") =>
+  child({ task: "w3", impl, budgetMs: BUDGET_MS });
+const [gemmNagare, gemmWasm] = [await gemm("nagare"), await gemm("tfjs-wasm")];
+const gemmCpu = quick ? undefined : await gemm("tfjs-cpu");
+
+const W1 = "W1 mnist-mlp", W2 = "W2 xor-tiny", W3 = "W3 GEMM";
+const side = (r: Result, key: string, scale = 1) => ({
+  setup: r.setup as string,
+  value: r[key] * scale,
+});
+const samples = (measure: string, a: Result, b: Result): PeerRow => ({
+  workload: W1,
+  measure,
+  nagare: side(a, "samplesPerSec"),
+  peer: side(b, "samplesPerSec"),
+});
+const rows: PeerRow[] = [
+  samples("training samples/s", wasm1, tfWasm),
+  samples("training samples/s", wasm1, tfCpu),
+  samples("training samples/s, 2 threads vs 1", wasm2, wasm1),
+  samples("training samples/s, pure JS", ts1, tfCpu),
+  samples("training samples/s, pure JS, 2 threads vs 1", ts2, ts1),
+];
+const accuracy = (a: Result, b: Result): PeerRow => ({
+  workload: W1,
+  measure: "test accuracy, %",
+  nagare: side(a, "accuracy", 100),
+  peer: side(b, "accuracy", 100),
+  digits: 2,
+});
+const memory = (a: Result, b: Result): PeerRow => ({
+  workload: W1,
+  measure: "peak RSS, MB",
+  nagare: side(a, "peakMB"),
+  peer: side(b, "peakMB"),
+});
+rows.push(
+  accuracy(wasm1, ts1),
+  accuracy(wasm1, tfWasm),
+  memory(wasm1, tfWasm),
+  memory(wasm2, tfWasm),
+);
+const steps = (peer: Result, setup: string): PeerRow => ({
+  workload: W2,
+  measure: `steps/s (${XOR_EPOCHS} epochs)`,
+  nagare: { setup: "train()", value: xorNagare.stepsPerSec },
+  peer: { setup, value: peer.stepsPerSec },
+});
+rows.push(
+  steps(xorCpu, "tfjs-cpu model.fit"),
+  steps(xorWasm, "tfjs-wasm model.fit"),
+  steps(xorHand, "hand-written loop"),
+);
+const shapes = ["64x784 * 784x128", "256x256 * 256x256", "1024x1024 * 1024x1024"];
+const flops = (peer: Result, setup: string) =>
+  shapes.map((shape, i): PeerRow => ({
+    workload: W3,
+    measure: `GFLOPS ${shape}`,
+    nagare: { setup: "wasm-simd, 1 thread", value: gemmNagare.gflops[i] },
+    peer: { setup, value: peer.gflops[i] },
+    digits: 1,
+  }));
+rows.push(...flops(gemmWasm, "tfjs-wasm, 1 thread"));
+if (gemmCpu) rows.push(...flops(gemmCpu, "tfjs-cpu"));
+
+const targets: Target[] = [
+  { label: "W1 one thread ≥ 3x TensorFlow.js wasm samples/s", row: rows[0], atLeast: 3 },
+  { label: "W1 two threads ≥ 1.7x one thread", row: rows[2], atLeast: 1.7 },
+  { label: "W1 test accuracy wasm within 0.5 points of pure TS", row: rows[5], within: 0.5 },
+  { label: "W1 peak RSS < 150 MB, one thread", row: rows[7], below: 150 },
+  { label: "W1 peak RSS < 150 MB, two threads", row: rows[8], below: 150 },
+  { label: "W2 train() ≥ 50x TensorFlow.js cpu model.fit", row: rows[9], atLeast: 50 },
+  { label: "W2 train() ≥ half the hand-written loop", row: rows[11], atLeast: 0.5 },
+  ...[12, 13, 14].map((i) => ({
+    label: `W3 ${rows[i].measure} ≥ TensorFlow.js wasm`,
+    row: rows[i],
+    atLeast: 1,
+  })),
+];
+const mode = quick
+  ? `quick: W1 ${EPOCHS} epoch, one run each; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s)`
+  : `full: W1 ${EPOCHS} epochs, median of ${REPEATS} runs (wasm rows); W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s) after a warm-up; W3 best run of about ${
+    BUDGET_MS / 1000
+  } s`;
+const report = peerReport(
+  {
+    cpu: cpuModel(),
+    cores: navigator.hardwareConcurrency,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    date: new Date().toISOString().slice(0, 10),
+    mode,
+  },
+  rows,
+  targets,
+);
+console.log(report);
+await writeFileAtomic(OUT.pathname, report);
+console.error(`saved ${OUT.pathname}`);

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { lastValueFrom } from "rxjs";
+import { parameters } from "../core/network.ts";
+import { wasmSimdSupported } from "../core/wasm_backend.ts";
+import { pickBackend, pickWorkers } from "./_backend.ts";
+import { parseRunConfig, resolveRunConfig } from "./run_config.ts";
+import { runJob } from "./run_job.ts";
+
+const weightsAfter = async (backend: "ts" | "wasm") => {
+  // iris, 16 relu + softmax, Adam: a few dozen steps of a small net
+  const config = parseRunConfig({ dataset: "iris", epochs: 4, backend, workers: 1 });
+  const job = await runJob(config, { batchEvents: false });
+  assert.equal(job.backend, backend === "ts" ? "ts" : "wasm-simd");
+  await lastValueFrom(job.events$);
+  return parameters(job.network).map((p) => Float32Array.from(p));
+};
+
+Deno.test(
+  "the ts and wasm backends train to the same weights within float32 rounding, each deterministic",
+  {
+    ignore: !wasmSimdSupported(),
+  },
+  async () => {
+    const [ts, ts2, wasm, wasm2] = [
+      await weightsAfter("ts"),
+      await weightsAfter("ts"),
+      await weightsAfter("wasm"),
+      await weightsAfter("wasm"),
+    ];
+    assert.deepEqual(ts, ts2);
+    assert.deepEqual(wasm, wasm2);
+    ts.forEach((tensor, i) => {
+      for (let j = 0; j < tensor.length; j++) {
+        const scale = Math.max(1, Math.abs(tensor[j]));
+        assert.ok(Math.abs(tensor[j] - wasm[i][j]) <= 1e-4 * scale, `tensor ${i}[${j}]`);
+      }
+    });
+  },
+);
+
+Deno.test("backend and workers are run-config fields checked with their fix", () => {
+  const r = resolveRunConfig({ backend: "gpu", workers: 0 });
+  assert.equal(r.ok, false);
+  assert.deepEqual(!r.ok && r.issues.map((i) => `${i.path}: ${i.message}`), [
+    'backend: must be "auto", "ts" or "wasm"',
+    "workers: must be at least 1",
+  ]);
+  const ok = parseRunConfig({ backend: "ts", workers: 2 });
+  assert.deepEqual([ok.backend, ok.workers], ["ts", 2]);
+  assert.equal(pickBackend("ts").name, "ts");
+  if (wasmSimdSupported()) assert.equal(pickBackend("wasm").name, "wasm-simd");
+});
+
+Deno.test("pickWorkers: one per core for big steps, one for small ones or inline plugins, capped at the cores", () => {
+  const mnist = { cores: 4, batchSize: 64, params: 109_386, portable: true };
+  assert.equal(pickWorkers(mnist), 4);
+  assert.equal(pickWorkers({ ...mnist, batchSize: 16 }), 2); // 8 rows a thread at least
+  assert.equal(pickWorkers({ ...mnist, params: 41, batchSize: 4 }), 1); // xor
+  assert.equal(pickWorkers({ ...mnist, portable: false }), 1);
+  assert.equal(pickWorkers({ ...mnist, asked: 3 }), 3);
+  assert.equal(pickWorkers({ ...mnist, asked: 16 }), 4);
+});
+
+Deno.test("runJob trains on the workers the config asks for", async () => {
+  const config = parseRunConfig({ dataset: "iris", epochs: 2, workers: 2, backend: "ts" });
+  const job = await runJob(config, { batchEvents: false });
+  assert.equal(job.workers, Math.min(2, navigator.hardwareConcurrency));
+  assert.equal((await lastValueFrom(job.events$)).type, "end");
+  assert.ok((job.evaluateTest()?.accuracy ?? 0) > 0.3);
+});

@@ -1,0 +1,148 @@
+/**
+ * The main thread's side of a data-parallel step: hands out rows, computes
+ * its own slice, meets the workers, and exposes it all as a `TrainStep`.
+ * Internal: built by `parallel()`.
+ *
+ * @module
+ */
+import type { Network } from "../core/network.ts";
+import { type OptimizerState, updateParams } from "../core/optimize.ts";
+import type { TrainStep, TrainStepOptions } from "../core/train_step.ts";
+import type { Batch } from "../core/types.ts";
+import { checkBatchShape } from "../core/_check_batch.ts";
+import { createStatsTracker } from "../core/_layer_stats.ts";
+import {
+  ARRIVE,
+  CMD,
+  correctAt,
+  FINISH,
+  GEN,
+  GRADIENTS,
+  GRADIENTS_AND_UPDATE,
+  type Layout,
+  lossAt,
+  LR,
+  rowCount,
+  rowStart,
+  STEP,
+  STOP,
+} from "./_layout.ts";
+import { arrive, waitFor } from "./_sync.ts";
+import { createThreadStep, piecesOf, rangeOf, reducePieces, updatePieces } from "./_thread_step.ts";
+
+/** Options of {@linkcode createParallelStep}. */
+export interface MainStepOptions extends TrainStepOptions {
+  readonly layout: Layout;
+  /** A copy of the network for this thread's slice. */
+  readonly local: Network;
+  /** The started workers, threads 1 and up. */
+  readonly workers: readonly Worker[];
+}
+
+/** Moves the network's tensors into shared memory (and back to plain arrays at the end). */
+function share(network: Network, layout: Layout): void {
+  network.layers.forEach((layer, i) => {
+    layout.params[2 * i].set(layer.weights);
+    layout.params[2 * i + 1].set(layer.bias);
+    layer.weights = layout.params[2 * i];
+    layer.bias = layout.params[2 * i + 1];
+  });
+}
+
+/** The data-parallel `TrainStep` over started workers. */
+export function createParallelStep(network: Network, options: MainStepOptions): TrainStep {
+  const { layout, optimizer, batchSize } = options;
+  const { control, results } = layout;
+  const threads = layout.sizes.threads, inputs = network.inputs, outputs = network.outputs;
+  share(network, layout);
+  const state: OptimizerState = { t: options.state?.t ?? 0, slots: layout.slots };
+  options.state?.slots.forEach((s, i) => s.forEach((slot, j) => layout.slots[i][j].set(slot)));
+  const { state: _resumed, ...stepOptions } = options;
+  const own = createThreadStep(options.local, { ...stepOptions, thread: 0, layout });
+  const tracker = createStatsTracker(network, layout.reduced, (n) => new Float32Array(n));
+  const split = optimizer.elementwise === true && optimizer.clipNorm === undefined;
+  const total = layout.offsets.at(-1)! + layout.sizes.tensors.at(-1)!;
+  const mine = piecesOf(layout, ...rangeOf(layout, 0)), all = piecesOf(layout, 0, total);
+  const weights = new Array<number>(threads).fill(0);
+  let lastCorrect = 0, closed = false;
+
+  /** Starts `command` on every thread, computes this thread's rows, waits for all gradients. */
+  const gradients = (batch: Batch, command: number): number => {
+    if (closed) throw new TypeError("Parallel step closed: its workers have ended");
+    checkBatchShape(batch, network, batchSize); // each thread checks its rows' values
+    const rows = batch.x.rows;
+    for (let i = 0; i < threads; i++) {
+      const start = Math.floor(i * rows / threads);
+      control[rowStart(i)] = start;
+      control[rowCount(i)] = Math.floor((i + 1) * rows / threads) - start;
+    }
+    const kept = control[rowCount(0)];
+    layout.x.set(batch.x.data.subarray(kept * inputs, rows * inputs), kept * inputs);
+    layout.t.set(batch.t.data.subarray(kept * outputs, rows * outputs), kept * outputs);
+    Atomics.store(control, ARRIVE, 0);
+    Atomics.store(control, FINISH, 0);
+    Atomics.store(control, CMD, command);
+    arrive(control, GEN);
+    own.gradients(batch.x.data, batch.t.data);
+    arrive(control, ARRIVE);
+    waitFor(layout, ARRIVE, threads);
+    let loss = 0;
+    lastCorrect = 0;
+    for (let i = 0; i < threads; i++) {
+      const count = control[rowCount(i)];
+      if (count === 0) continue;
+      loss += count / rows * results[lossAt(i)];
+      lastCorrect += control[correctAt(i)];
+    }
+    return loss;
+  };
+
+  return {
+    network,
+    batchSize,
+    state,
+    grads: layout.reduced,
+    get lastCorrect() {
+      return lastCorrect;
+    },
+    gradients(batch) {
+      const loss = gradients(batch, GRADIENTS);
+      reducePieces(layout, all, weights);
+      return loss;
+    },
+    run(batch, runOptions) {
+      const lr = runOptions?.lr ?? optimizer.lr, stats = runOptions?.stats === true;
+      if (split && !stats) {
+        results[LR] = lr;
+        results[STEP] = state.t + 1;
+        const loss = gradients(batch, GRADIENTS_AND_UPDATE);
+        reducePieces(layout, mine, weights);
+        updatePieces(layout, mine, optimizer);
+        arrive(control, FINISH);
+        waitFor(layout, FINISH, threads);
+        state.t += 1;
+        return loss;
+      }
+      const loss = gradients(batch, GRADIENTS);
+      reducePieces(layout, all, weights);
+      if (stats) tracker.before();
+      updateParams(optimizer, { params: layout.params, grads: layout.reduced, state, lr });
+      if (stats) tracker.after();
+      return loss;
+    },
+    evaluate: (batch) => own.evaluate(batch),
+    stats: () => tracker.read(),
+    close() {
+      if (closed) return;
+      closed = true;
+      Atomics.store(control, CMD, STOP);
+      arrive(control, GEN);
+      for (const worker of options.workers) worker.terminate();
+      for (const layer of network.layers) {
+        layer.weights = new Float32Array(layer.weights);
+        layer.bias = new Float32Array(layer.bias);
+      }
+      state.slots = state.slots.map((slots) => slots.map((s) => new Float32Array(s)));
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The Worker of a data-parallel step. It rebuilds the network, loss and
+ * optimizer from their names and parameters (built-in plugins, plus those
+ * exported by the plugin modules it is given), then serves steps: wait for
+ * the main thread's generation counter, compute the gradient of its rows,
+ * meet the other threads, reduce and update its range of the weights.
+ * Internal: a Worker entry started by `parallel()`; loading it installs the
+ * message handler, so nothing else should import it (types aside).
+ *
+ * @module
+ */
+import type { Backend } from "../core/backend.ts";
+import { tsBackend } from "../core/kernels.ts";
+import type { Network } from "../core/network.ts";
+import type { NetworkSpec, Plugin, PluginKind, PluginRef } from "../core/types.ts";
+import type { PluginsByKind } from "../core/registry.ts";
+import { createWasmBackend } from "../core/wasm_backend.ts";
+import { collectPlugins } from "../edge/collect_plugins.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+import {
+  ARRIVE,
+  CMD,
+  FINISH,
+  GEN,
+  GRADIENTS_AND_UPDATE,
+  layoutOf,
+  type LayoutSizes,
+  reportFailure,
+  type SharedBuffers,
+  STOP,
+} from "./_layout.ts";
+import { arrive, waitChange, waitFor } from "./_sync.ts";
+import { createThreadStep, piecesOf, rangeOf, reducePieces, updatePieces } from "./_thread_step.ts";
+
+/** What the main thread sends a worker once. */
+export interface WorkerInit {
+  readonly thread: number;
+  readonly sizes: LayoutSizes;
+  readonly buffers: SharedBuffers;
+  readonly spec: NetworkSpec;
+  readonly loss: PluginRef;
+  readonly optimizer: PluginRef;
+  readonly l2?: number;
+  /** Backend name: "ts", "wasm-simd" or "wasm-relaxed-simd". */
+  readonly backend: string;
+  readonly memoryMiB?: number;
+  /** Module URLs whose exported plugins join the built-ins. */
+  readonly modules: readonly string[];
+}
+
+interface Scope {
+  onmessage: ((event: MessageEvent<WorkerInit>) => void) | null;
+  postMessage(message: unknown): void;
+}
+
+function backendNamed(name: string, memoryMiB?: number): Backend {
+  const mib = memoryMiB === undefined ? {} : { memoryMiB };
+  if (name === "ts") return tsBackend;
+  if (name === "wasm-simd") return createWasmBackend(mib);
+  if (name === "wasm-relaxed-simd") return createWasmBackend({ ...mib, fma: true });
+  throw new TypeError(
+    `Unknown backend "${name}" in a worker: parallel training rebuilds only ts, wasm-simd and wasm-relaxed-simd`,
+  );
+}
+
+/**
+ * The plugin of `kind` named by `ref`, configured with its params. Not a
+ * registry: the main thread's registry has already checked these very
+ * plugins, and checking them again would cost every worker ~15 ms.
+ */
+function lookup<K extends PluginKind>(
+  plugins: readonly Plugin[],
+  kind: K,
+  ref: PluginRef,
+): PluginsByKind[K] {
+  const name = typeof ref === "string" ? ref : ref.name;
+  const found = plugins.find((p) => p.kind === kind && p.name === name);
+  if (!found) {
+    throw new TypeError(
+      `Unknown ${kind} "${name}" in a worker: a plugin defined inline cannot be rebuilt in a Worker; export it from a module and pass the module's path (parallel({ plugins }) or --plugin), or train with workers: 1`,
+    );
+  }
+  const params = typeof ref === "string" ? undefined : ref.params;
+  const plugin = params && found.configure ? found.configure(params) : found;
+  return plugin as PluginsByKind[K];
+}
+
+/** The network's structure; its weights are copied in from shared memory before each use. */
+function networkOf(spec: NetworkSpec, plugins: readonly Plugin[]): Network {
+  let inputs = spec.inputs;
+  const layers = spec.layers.map((l) => {
+    const layer = {
+      inputs,
+      units: l.units,
+      activation: lookup(plugins, "activation", l.activation ?? "identity"),
+      weights: new Float32Array(inputs * l.units),
+      bias: new Float32Array(l.units),
+    };
+    inputs = l.units;
+    return layer;
+  });
+  return { spec, inputs: spec.inputs, outputs: inputs, layers };
+}
+
+async function setup(init: WorkerInit) {
+  const plugins = builtinPlugins();
+  for (const url of init.modules) plugins.push(...collectPlugins(await import(url), url));
+  const network = networkOf(init.spec, plugins);
+  const optimizer = lookup(plugins, "optimizer", init.optimizer);
+  const layout = layoutOf(init.sizes, init.buffers);
+  const step = createThreadStep(network, {
+    thread: init.thread,
+    layout,
+    loss: lookup(plugins, "loss", init.loss),
+    optimizer,
+    batchSize: init.sizes.batchSize,
+    backend: backendNamed(init.backend, init.memoryMiB),
+    ...(init.l2 === undefined ? {} : { l2: init.l2 }),
+  });
+  const [lo, hi] = rangeOf(layout, init.thread);
+  return { layout, step, optimizer, pieces: piecesOf(layout, lo, hi) };
+}
+
+/** Serves steps until the main thread says stop (or terminates the worker). */
+function serve(init: WorkerInit, ready: Awaited<ReturnType<typeof setup>>): void {
+  const { layout, step, optimizer, pieces } = ready;
+  const control = layout.control, threads = init.sizes.threads;
+  const weights = new Array<number>(threads).fill(0);
+  let generation = 0; // not loaded: the main thread may start the first step before this line runs
+  for (;;) {
+    generation = waitChange(control, GEN, generation);
+    const command = Atomics.load(control, CMD);
+    if (command === STOP) return;
+    try {
+      step.gradients(layout.x, layout.t);
+      arrive(control, ARRIVE);
+      if (command === GRADIENTS_AND_UPDATE) {
+        waitFor(layout, ARRIVE, threads);
+        reducePieces(layout, pieces, weights);
+        updatePieces(layout, pieces, optimizer);
+        arrive(control, FINISH);
+      }
+    } catch (error) {
+      reportFailure(layout, init.thread, error);
+      return;
+    }
+  }
+}
+
+const scope = self as unknown as Scope;
+scope.onmessage = async (event) => {
+  scope.onmessage = null;
+  const init = event.data;
+  let ready;
+  try {
+    ready = await setup(init);
+  } catch (error) {
+    scope.postMessage({ type: "error", message: (error as Error).message ?? String(error) });
+    return;
+  }
+  scope.postMessage({ type: "ready" });
+  serve(init, ready);
+};

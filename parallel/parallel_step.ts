@@ -1,0 +1,147 @@
+/**
+ * Data-parallel training: `train({ ..., createStep: parallel({ workers: 2 }) })`.
+ *
+ * @module
+ */
+import { tsBackend } from "../core/kernels.ts";
+import type { Network } from "../core/network.ts";
+import { type CreateStep, createTrainStep, type TrainStep } from "../core/train_step.ts";
+import type { WasmBackend } from "../core/wasm_backend.ts";
+import { allocateShared, layoutOf } from "./_layout.ts";
+import { createParallelStep } from "./_main_step.ts";
+import type { WorkerInit } from "./_parallel_worker.ts";
+
+/** Options of {@linkcode parallel}. */
+export interface ParallelOptions {
+  /**
+   * Threads computing each step: this one and `workers - 1` Workers (default
+   * `navigator.hardwareConcurrency`). 1 trains on this thread alone, exactly
+   * as without the option.
+   */
+  readonly workers?: number;
+  /**
+   * URLs (or absolute paths) of modules exporting the custom plugins the
+   * network, loss or optimizer use: each Worker imports them and rebuilds the
+   * plugins from their names. Plugins defined inline, outside a module, cannot
+   * be rebuilt in a Worker; such a run fails with an error saying so.
+   */
+  readonly plugins?: readonly string[];
+}
+
+const ref = (p: { name: string; params?: Readonly<Record<string, number>> }) =>
+  p.params ? { name: p.name, params: { ...p.params } } : p.name;
+
+/** A copy of the network's structure with its own weights, for the main thread's slice. */
+function cloneNetwork(network: Network): Network {
+  return {
+    ...network,
+    layers: network.layers.map((l) => ({
+      ...l,
+      weights: new Float32Array(l.weights),
+      bias: new Float32Array(l.bias),
+    })),
+  };
+}
+
+function checkWorkers(workers: number): number {
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new RangeError(`Invalid workers: ${workers} must be a whole number in 1..256`);
+  }
+  return workers;
+}
+
+function spawn(init: WorkerInit): Promise<Worker> {
+  const worker = new Worker(new URL("./_parallel_worker.ts", import.meta.url), { type: "module" });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
+      worker.onmessage = worker.onerror = null;
+      if (event.data.type === "ready") return resolve(worker);
+      worker.terminate();
+      reject(new TypeError(`Worker ${init.thread} could not start: ${event.data.message}`));
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      worker.onmessage = worker.onerror = null;
+      worker.terminate();
+      reject(new TypeError(`Worker ${init.thread} could not start: ${event.message}`));
+    };
+    worker.postMessage(init);
+  });
+}
+
+/**
+ * A step factory for {@linkcode train}'s `createStep` option that splits every
+ * batch across `workers` threads sharing memory (SharedArrayBuffer): each
+ * computes the gradient of its rows; after a barrier the gradients are summed
+ * in thread order, weighted by row counts (so the loss and gradient are the
+ * batch means, as on one thread), and each thread updates its range of the
+ * weights (element-wise optimizers; others, gradient clipping and the
+ * per-epoch layer statistics update on the main thread). Steps synchronise
+ * through `Atomics` on shared control words, not messages; the main thread
+ * computes a slice itself and waits on the rest. A run is deterministic for a
+ * given worker count: same seed, same count, same bits. Across counts the
+ * summation order differs, within float32 rounding.
+ *
+ * The Workers start when a run starts and end when it completes, fails or is
+ * unsubscribed. The network's tensors live in shared memory during the run
+ * and are copied back to plain arrays at its end. Needs a float32 network;
+ * the backend must be `tsBackend` or a `createWasmBackend()` one (each Worker
+ * builds its own).
+ *
+ * @example
+ * ```ts ignore
+ * import { parallel } from "./parallel_step.ts";
+ * train({ network, loss, optimizer, data, epochs: 5, batchSize: 64, backend,
+ *   createStep: parallel({ workers: 2 }) }).subscribe(console.log);
+ * ```
+ */
+export function parallel(options: ParallelOptions = {}): CreateStep {
+  const workers = checkWorkers(options.workers ?? navigator.hardwareConcurrency ?? 1);
+  const modules = [...(options.plugins ?? [])];
+  return async (network, stepOptions): Promise<TrainStep> => {
+    if (workers === 1) return createTrainStep(network, stepOptions);
+    if (!(network.layers[0].weights instanceof Float32Array)) {
+      throw new TypeError("Invalid network for parallel(): it must be float32, not float64");
+    }
+    const backend = stepOptions.backend ?? tsBackend;
+    const sizes = {
+      tensors: network.layers.flatMap((l) => [l.weights.length, l.bias.length]),
+      slots: stepOptions.optimizer.slots,
+      threads: workers,
+      batchSize: stepOptions.batchSize,
+      inputs: network.inputs,
+      outputs: network.outputs,
+    };
+    const buffers = allocateShared(sizes);
+    const memory = (backend as Partial<WasmBackend>).memory;
+    const base = {
+      sizes,
+      buffers,
+      spec: {
+        inputs: network.inputs,
+        layers: network.layers.map((l) => ({ units: l.units, activation: ref(l.activation) })),
+      },
+      loss: ref(stepOptions.loss),
+      optimizer: ref(stepOptions.optimizer),
+      ...(stepOptions.l2 === undefined ? {} : { l2: stepOptions.l2 }),
+      backend: backend.name,
+      ...(memory ? { memoryMiB: memory.buffer.byteLength / 2 ** 20 } : {}),
+      modules,
+    };
+    const started = await Promise.allSettled(
+      Array.from({ length: workers - 1 }, (_, i) => spawn({ ...base, thread: i + 1 })),
+    );
+    const pool = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      for (const worker of pool) worker.terminate();
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    return createParallelStep(network, {
+      ...stepOptions,
+      layout: layoutOf(sizes, buffers),
+      local: cloneNetwork(network),
+      workers: pool,
+    });
+  };
+}

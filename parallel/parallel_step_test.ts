@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { lastValueFrom } from "rxjs";
+import { inMemory } from "../core/data/in_memory.ts";
+import { createNetwork, type Network, parameters } from "../core/network.ts";
+import { createRegistry } from "../core/registry.ts";
+import { train, type TrainOptions } from "../core/train.ts";
+import type { Backend } from "../core/backend.ts";
+import { createWasmBackend, wasmSimdSupported } from "../core/wasm_backend.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+import { parallel } from "./parallel_step.ts";
+import { failsInWorker, softsign } from "./_testing/plugins.ts";
+
+const registry = createRegistry([...builtinPlugins(), softsign, failsInWorker]);
+const ROWS = 200, INPUTS = 12, CLASSES = 3;
+let seed = 3;
+const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const x = Float32Array.from({ length: ROWS * INPUTS }, rand);
+const y = new Float32Array(ROWS * CLASSES);
+for (let i = 0; i < ROWS; i++) y[i * CLASSES + (x[i * INPUTS] > 0.5 ? 1 : i % 3)] = 1;
+const data = inMemory({ x, y, inputs: INPUTS, outputs: CLASSES });
+const pluginModule = new URL("./_testing/plugins.ts", import.meta.url).href;
+
+function network(hidden = "relu"): Network {
+  return createNetwork({
+    inputs: INPUTS,
+    layers: [{ units: 16, activation: hidden }, { units: CLASSES, activation: "softmax" }],
+  }, { registry, seed: 7 });
+}
+
+async function trained(workers: number, extra: Partial<TrainOptions> = {}): Promise<Network> {
+  const net = network();
+  await lastValueFrom(train({
+    network: net,
+    loss: registry.get("loss", "crossEntropy"),
+    optimizer: registry.get("optimizer", { name: "adam", params: { lr: 0.01 } }),
+    data,
+    epochs: 3,
+    batchSize: 32,
+    validationSplit: 0.2,
+    createStep: parallel({ workers }),
+    ...extra,
+  }));
+  return net;
+}
+
+const bytes = (net: Network) =>
+  parameters(net).map((p) => [...new Uint8Array(p.buffer, p.byteOffset, p.byteLength)]);
+
+function close(a: Network, b: Network, tolerance: number): void {
+  parameters(a).forEach((p, i) => {
+    const q = parameters(b)[i];
+    for (let j = 0; j < p.length; j++) {
+      assert.ok(Math.abs(p[j] - q[j]) <= tolerance, `tensor ${i}[${j}]: ${p[j]} vs ${q[j]}`);
+    }
+  });
+}
+
+Deno.test("two workers give byte-identical weights run after run, and match one worker within float32 rounding", async () => {
+  const a = await trained(2), b = await trained(2), single = await trained(1);
+  assert.deepEqual(bytes(a), bytes(b));
+  close(a, single, 1e-4);
+  assert.ok(
+    !(a.layers[0].weights.buffer instanceof SharedArrayBuffer),
+    "weights back in plain arrays",
+  );
+});
+
+Deno.test("three workers split uneven batches and stay deterministic", async () => {
+  const opts = { batchSize: 25, epochs: 2 };
+  const a = await trained(3, opts), b = await trained(3, opts), single = await trained(1, opts);
+  assert.deepEqual(bytes(a), bytes(b));
+  close(a, single, 1e-4);
+});
+
+Deno.test("parallel training on the wasm backend is deterministic and matches ts", {
+  ignore: !wasmSimdSupported(),
+}, async () => {
+  const wasm = (): Backend => createWasmBackend({ memoryMiB: 8 });
+  const a = await trained(2, { backend: wasm() }), b = await trained(2, { backend: wasm() });
+  assert.deepEqual(bytes(a), bytes(b));
+  close(a, await trained(2), 1e-4);
+});
+
+Deno.test("gradient clipping and the per-epoch statistics go through the main thread's update", async () => {
+  const optimizer = registry.get("optimizer", { name: "sgd", params: { lr: 0.1, clipNorm: 0.5 } });
+  const events = (workers: number) =>
+    lastValueFrom(train({
+      network: network(),
+      loss: registry.get("loss", "crossEntropy"),
+      optimizer,
+      data,
+      epochs: 2,
+      batchSize: 40,
+      createStep: parallel({ workers }),
+    }));
+  const [two, one] = [await events(2), await events(1)];
+  assert.equal(two.type, "end");
+  assert.equal(one.type, "end");
+});
+
+Deno.test("workers rebuild custom plugins from the modules they are given", async () => {
+  const net = network("test/softsign");
+  const loss = registry.get("loss", "crossEntropy");
+  const optimizer = registry.get("optimizer", "adam");
+  const run = (plugins?: string[]) =>
+    lastValueFrom(train({
+      network: net,
+      loss,
+      optimizer,
+      data,
+      epochs: 1,
+      batchSize: 50,
+      createStep: parallel({ workers: 2, ...(plugins ? { plugins } : {}) }),
+    }));
+  await assert.rejects(
+    run(),
+    /Unknown activation "test\/softsign" in a worker: a plugin defined inline/,
+  );
+  assert.equal((await run([pluginModule])).type, "end");
+});
+
+Deno.test("an error in a worker reaches the subscriber with its class and message", async () => {
+  const net = network("test/failsInWorker");
+  await assert.rejects(
+    lastValueFrom(train({
+      network: net,
+      loss: registry.get("loss", "crossEntropy"),
+      optimizer: registry.get("optimizer", "sgd"),
+      data,
+      epochs: 1,
+      batchSize: 64,
+      createStep: parallel({ workers: 2, plugins: [pluginModule] }),
+    })),
+    (e: Error) => e instanceof RangeError && /boom \(in worker 1\)/.test(e.message),
+  );
+});
+
+Deno.test("unsubscribing mid-run ends the workers and keeps the last completed step", async () => {
+  const net = network();
+  let batches = 0;
+  await new Promise<void>((resolve) => {
+    const sub = train({
+      network: net,
+      loss: registry.get("loss", "crossEntropy"),
+      optimizer: registry.get("optimizer", "adam"),
+      data,
+      epochs: 50,
+      batchSize: 16,
+      createStep: parallel({ workers: 2 }),
+    }).subscribe((e) => {
+      if (e.type === "batch" && ++batches === 5) {
+        sub.unsubscribe();
+        setTimeout(resolve, 10);
+      }
+    });
+  });
+  assert.equal(batches, 5);
+  assert.ok(parameters(net).every((p) => p.every(Number.isFinite)));
+});
+
+Deno.test("parallel() checks its worker count", () => {
+  assert.throws(
+    () => parallel({ workers: 0 }),
+    /Invalid workers: 0 must be a whole number in 1..256/,
+  );
+  assert.throws(() => parallel({ workers: 1.5 }), RangeError);
+});

@@ -14,11 +14,12 @@ export const ARRIVE = 2; // threads done with their gradients
 export const FINISH = 3; // threads done with their slice of the update
 export const FAILED = 4; // index + 1 of the first worker that threw
 export const MESSAGE_LENGTH = 5; // bytes of its error message
+export const CLAIM = 6; // next chunk of the update a thread may take
 const ROWS = 8; // per thread: first row, row count, correct count
 
 /** Commands. */
 export const GRADIENTS = 1; // gradients only: the main thread reduces and updates
-export const GRADIENTS_AND_UPDATE = 2; // then every thread reduces and updates its range
+export const GRADIENTS_AND_UPDATE = 2; // then the threads share the reduction and update
 export const STOP = 3;
 
 /** Float64 words: learning rate and step count of the update, then one loss per thread. */

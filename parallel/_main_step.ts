@@ -13,6 +13,7 @@ import { checkBatchShape } from "../core/_check_batch.ts";
 import { createStatsTracker } from "../core/_layer_stats.ts";
 import {
   ARRIVE,
+  CLAIM,
   CMD,
   correctAt,
   FINISH,
@@ -28,7 +29,7 @@ import {
   STOP,
 } from "./_layout.ts";
 import { arrive, waitFor } from "./_sync.ts";
-import { createThreadStep, piecesOf, rangeOf, reducePieces, updatePieces } from "./_thread_step.ts";
+import { chunksOf, createThreadStep, piecesOf, reducePieces, updateShare } from "./_thread_step.ts";
 
 /** Options of {@linkcode createParallelStep}. */
 export interface MainStepOptions extends TrainStepOptions {
@@ -62,7 +63,7 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
   const tracker = createStatsTracker(network, layout.reduced, (n) => new Float32Array(n));
   const split = optimizer.elementwise === true && optimizer.clipNorm === undefined;
   const total = layout.offsets.at(-1)! + layout.sizes.tensors.at(-1)!;
-  const mine = piecesOf(layout, ...rangeOf(layout, 0)), all = piecesOf(layout, 0, total);
+  const chunks = chunksOf(layout), all = piecesOf(layout, 0, total);
   const weights = new Array<number>(threads).fill(0);
   let lastCorrect = 0, closed = false;
 
@@ -81,6 +82,7 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     layout.t.set(batch.t.data.subarray(kept * outputs, rows * outputs), kept * outputs);
     Atomics.store(control, ARRIVE, 0);
     Atomics.store(control, FINISH, 0);
+    Atomics.store(control, CLAIM, 0);
     Atomics.store(control, CMD, command);
     arrive(control, GEN);
     own.gradients(batch.x.data, batch.t.data);
@@ -116,8 +118,7 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
         results[LR] = lr;
         results[STEP] = state.t + 1;
         const loss = gradients(batch, GRADIENTS_AND_UPDATE);
-        reducePieces(layout, mine, weights);
-        updatePieces(layout, mine, optimizer);
+        updateShare(layout, chunks, optimizer, weights);
         arrive(control, FINISH);
         waitFor(layout, FINISH, threads);
         state.t += 1;

@@ -3,7 +3,7 @@
  * optimizer from their names and parameters (built-in plugins, plus those
  * exported by the plugin modules it is given), then serves steps: wait for
  * the main thread's generation counter, compute the gradient of its rows,
- * meet the other threads, reduce and update its range of the weights.
+ * meet the other threads, share the reduction and update of the weights.
  * Internal: a Worker entry started by `parallel()`; loading it installs the
  * message handler, so nothing else should import it (types aside).
  *
@@ -30,7 +30,7 @@ import {
   STOP,
 } from "./_layout.ts";
 import { arrive, waitChange, waitFor } from "./_sync.ts";
-import { createThreadStep, piecesOf, rangeOf, reducePieces, updatePieces } from "./_thread_step.ts";
+import { chunksOf, createThreadStep, updateShare } from "./_thread_step.ts";
 
 /** What the main thread sends a worker once. */
 export interface WorkerInit {
@@ -117,13 +117,12 @@ async function setup(init: WorkerInit) {
     backend: backendNamed(init.backend, init.memoryMiB),
     ...(init.l2 === undefined ? {} : { l2: init.l2 }),
   });
-  const [lo, hi] = rangeOf(layout, init.thread);
-  return { layout, step, optimizer, pieces: piecesOf(layout, lo, hi) };
+  return { layout, step, optimizer, chunks: chunksOf(layout) };
 }
 
 /** Serves steps until the main thread says stop (or terminates the worker). */
 function serve(init: WorkerInit, ready: Awaited<ReturnType<typeof setup>>): void {
-  const { layout, step, optimizer, pieces } = ready;
+  const { layout, step, optimizer, chunks } = ready;
   const control = layout.control, threads = init.sizes.threads;
   const weights = new Array<number>(threads).fill(0);
   let generation = 0; // not loaded: the main thread may start the first step before this line runs
@@ -136,8 +135,7 @@ function serve(init: WorkerInit, ready: Awaited<ReturnType<typeof setup>>): void
       arrive(control, ARRIVE);
       if (command === GRADIENTS_AND_UPDATE) {
         waitFor(layout, ARRIVE, threads);
-        reducePieces(layout, pieces, weights);
-        updatePieces(layout, pieces, optimizer);
+        updateShare(layout, chunks, optimizer, weights);
         arrive(control, FINISH);
       }
     } catch (error) {

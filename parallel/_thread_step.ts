@@ -1,7 +1,7 @@
 /**
  * One thread's share of a data-parallel step, the same code on the main
  * thread and in every worker: the gradient of its rows of the batch, and the
- * reduction and update of its range of the flat parameter vector. Internal.
+ * reduction and update of the chunks of the flat parameter vector it claims. Internal.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { tsBackend } from "../core/kernels.ts";
 import { type Network, parameters } from "../core/network.ts";
 import { createTrainStep, type TrainStepOptions } from "../core/train_step.ts";
 import type { Batch, Floats, OptimizerPlugin } from "../core/types.ts";
-import { correctAt, type Layout, lossAt, LR, rowCount, rowStart, STEP } from "./_layout.ts";
+import { CLAIM, correctAt, type Layout, lossAt, LR, rowCount, rowStart, STEP } from "./_layout.ts";
 
 /** A range of one tensor: its weights, reduced gradient, slots, and every thread's gradient. */
 interface Piece {
@@ -38,11 +38,39 @@ export function piecesOf(layout: Layout, lo: number, hi: number): Piece[] {
   return pieces;
 }
 
-/** Thread `thread`'s range of the flat parameter vector, for the split update. */
-export function rangeOf(layout: Layout, thread: number): [number, number] {
+/**
+ * Elements per chunk of the shared update: small enough (~30 µs of Adam) that
+ * the thread done first with its gradient takes the larger share, large enough
+ * that claiming one costs nothing.
+ */
+const CHUNK = 4096;
+
+/** The flat parameter vector cut into chunks of pieces, claimed one by one in {@linkcode updateShare}. */
+export function chunksOf(layout: Layout): Piece[][] {
   const total = layout.sizes.tensors.reduce((a, b) => a + b, 0);
-  const n = layout.sizes.threads;
-  return [Math.floor(thread * total / n), Math.floor((thread + 1) * total / n)];
+  const chunks: Piece[][] = [];
+  for (let lo = 0; lo < total; lo += CHUNK) chunks.push(piecesOf(layout, lo, lo + CHUNK));
+  return chunks;
+}
+
+/**
+ * Reduces and updates chunks until none is left, claiming each through the
+ * shared counter: threads share the work by speed, not by a fixed range. Each
+ * element's bits do not depend on which thread computes it, so the run stays
+ * deterministic.
+ */
+export function updateShare(
+  layout: Layout,
+  chunks: readonly Piece[][],
+  optimizer: OptimizerPlugin,
+  weights: number[],
+): void {
+  for (;;) {
+    const c = Atomics.add(layout.control, CLAIM, 1);
+    if (c >= chunks.length) return;
+    reducePieces(layout, chunks[c], weights);
+    updatePieces(layout, chunks[c], optimizer);
+  }
 }
 
 /**

@@ -74,8 +74,10 @@ function spawn(init: WorkerInit): Promise<Worker> {
  * batch across `workers` threads sharing memory (SharedArrayBuffer): each
  * computes the gradient of its rows; after a barrier the gradients are summed
  * in thread order, weighted by row counts (so the loss and gradient are the
- * batch means, as on one thread), and each thread updates its range of the
- * weights (element-wise optimizers; others, gradient clipping and the
+ * batch means, as on one thread), and the threads update the weights in
+ * chunks, each taking the next free chunk until none is left, so a thread
+ * done early with its gradient takes the larger share (element-wise
+ * optimizers; others, gradient clipping and the
  * per-epoch layer statistics update on the main thread). Steps synchronise
  * through `Atomics` on shared control words, not messages; the main thread
  * computes a slice itself and waits on the rest. A run is deterministic for a

@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { foldStandardize, standardizeState } from "../core/fold_standardize.ts";
+import {
+  foldStandardize,
+  type Standardization,
+  standardizeState,
+} from "../core/fold_standardize.ts";
 import { type Observable, tap } from "rxjs";
 import type { DataSource } from "../core/data/data_source.ts";
 import { inMemory } from "../core/data/in_memory.ts";
@@ -105,6 +109,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
   const last = config.layers[config.layers.length - 1].units;
   let data: DataSource, test: Arrays | undefined, inputs: number;
   const prepare: PrepareStep[] = [];
+  let loaderScaling: Standardization | undefined;
   if (typeof config.dataset === "string") {
     const set = await loadBuiltin(config.dataset, config.seed);
     if (set.train.outputs !== last) {
@@ -113,6 +118,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
       );
     }
     data = inMemory(set.train), test = set.test, inputs = set.train.inputs;
+    loaderScaling = set.standardization;
   } else {
     if (!options.open) throw new TypeError("Invalid options: a file data set needs options.open");
     const file = await loadFileData(config.dataset, {
@@ -175,8 +181,9 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
       test &&
       evaluate(network, test, { loss, optimizer, accuracy: lastEpoch?.accuracy !== undefined }),
     modelNetwork() {
-      // Saved models take raw inputs: a standardize step is folded into the first layer.
-      const state = standardizeState(prepared);
+      // Saved models take raw inputs: a standardize step (the trainer's, or the
+      // built-in data set's own) is folded into the first layer.
+      const state = standardizeState(prepared) ?? loaderScaling;
       return state ? foldStandardize(network, state) : network;
     },
     modelMeta(testResult) {
@@ -189,6 +196,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
           metrics: { ...metrics, ...(testResult ? { test: testResult } : {}) },
           // Already folded into the saved weights: for the record, not to apply again.
           ...(prepared ? { prepared, preparedFolded: true } : {}),
+          ...(loaderScaling ? { inputStandardization: { ...loaderScaling, folded: true } } : {}),
         },
         plugins: [pluginEntry("loss", loss), pluginEntry("optimizer", optimizer)],
       };

@@ -119,3 +119,19 @@ Deno.test("a model saved from a standardized CSV job predicts from raw inputs", 
   assert.ok(correct >= 180, `raw-input accuracy ${correct}/200`);
   assert.equal(job.modelMeta(undefined).training?.preparedFolded, true);
 });
+
+Deno.test("a model saved from the built-in iris job takes raw measurements", async () => {
+  const job = await runJob(parseRunConfig({ dataset: "iris", epochs: 60 }), { batchEvents: false });
+  await lastValueFrom(job.events$);
+  // Fisher's first setosa, versicolor and virginica flowers, in centimetres.
+  const raw = new Float32Array([5.1, 3.5, 1.4, 0.2, 7.0, 3.2, 4.7, 1.4, 6.3, 3.3, 6.0, 2.5]);
+  const out = predict(job.modelNetwork(), { data: raw, rows: 3, cols: 4 }).data;
+  const classes = [0, 1, 2].map((r) =>
+    [0, 1, 2].reduce((b, j) => out[r * 3 + j] > out[r * 3 + b] ? j : b, 0)
+  );
+  assert.deepEqual(classes, [0, 1, 2]);
+  assert.equal(
+    (job.modelMeta(undefined).training?.inputStandardization as { folded: boolean }).folded,
+    true,
+  );
+});

@@ -29,6 +29,11 @@ export interface Dataset {
   readonly test?: Arrays;
   /** Class names for classification, in one-hot order. */
   readonly labels?: readonly string[];
+  /**
+   * How the loader standardized the inputs (per-feature mean and deviation of
+   * the training rows), so that saved models can fold it in and take raw inputs.
+   */
+  readonly standardization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 /**

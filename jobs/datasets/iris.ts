@@ -40,22 +40,30 @@ export function splitIris(rows: readonly (readonly (number | string)[])[], seed:
     trainRows.push(...indices.slice(nTest));
   }
   const train = pickRows(all, trainRows), test = pickRows(all, testRows);
-  standardizeWith(train, [train, test]);
-  return { name: "iris", train, test, labels: IRIS_LABELS };
+  const standardization = standardizeWith(train, [train, test]);
+  return { name: "iris", train, test, labels: IRIS_LABELS, standardization };
 }
 
-/** Scales every column of `targets` by the mean and deviation of `source` (no test leakage). */
-function standardizeWith(source: Arrays, targets: readonly Arrays[]): void {
-  const n = source.rows, c = source.inputs;
+/**
+ * Scales every column of `targets` by the mean and deviation of `source` (no
+ * test leakage) and returns them.
+ */
+function standardizeWith(
+  source: Arrays,
+  targets: readonly Arrays[],
+): { mean: number[]; std: number[] } {
+  const n = source.rows, c = source.inputs, means: number[] = [], stds: number[] = [];
   for (let j = 0; j < c; j++) {
     let mean = 0, sq = 0;
     for (let i = 0; i < n; i++) mean += source.x[i * c + j] / n;
     for (let i = 0; i < n; i++) sq += (source.x[i * c + j] - mean) ** 2 / n;
     const sd = Math.sqrt(sq) || 1;
+    means.push(mean), stds.push(sd);
     for (const t of targets) {
       for (let i = 0; i < t.rows; i++) t.x[i * c + j] = (t.x[i * c + j] - mean) / sd;
     }
   }
+  return { mean: means, std: stds };
 }
 
 /**

@@ -11,12 +11,6 @@ export interface LayerStats {
   updateRatio: number;
 }
 
-function norm(a: Floats): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
-
 /** Keeps a copy of the weights before an update, to measure the update after it. */
 export function createStatsTracker(
   network: Network,
@@ -26,25 +20,44 @@ export function createStatsTracker(
   const layers = network.layers;
   // Allocated up front so a backend that runs out of memory says so at setup, not an epoch later.
   const copies: Floats[] = layers.map((l) => alloc(l.weights.length));
-  // Filled in place at every measured step; read() hands out copies.
-  const stats: LayerStats[] = [];
+  // gradNorm, weightNorm, updateRatio per layer, filled in place at every measured step.
+  const norms = new Float64Array(3 * layers.length);
   return {
     before() {
       for (let i = 0; i < layers.length; i++) {
-        copies[i].set(layers[i].weights);
-        stats[i] = { gradNorm: norm(grads[2 * i]), weightNorm: 0, updateRatio: 0 };
+        const w = layers[i].weights, copy = copies[i], g = grads[2 * i];
+        let s = 0;
+        for (let j = 0; j < w.length; j++) {
+          copy[j] = w[j];
+          s += g[j] * g[j];
+        }
+        norms[3 * i] = Math.sqrt(s);
       }
     },
     after() {
       for (let i = 0; i < layers.length; i++) {
         const w = layers[i].weights, old = copies[i];
-        let d = 0;
-        for (let j = 0; j < w.length; j++) d += (w[j] - old[j]) ** 2;
-        const weightNorm = norm(w);
-        stats[i].weightNorm = weightNorm;
-        stats[i].updateRatio = weightNorm > 0 ? Math.sqrt(d) / weightNorm : 0;
+        let d = 0, s = 0;
+        for (let j = 0; j < w.length; j++) {
+          const v = w[j], u = v - old[j];
+          d += u * u;
+          s += v * v;
+        }
+        const weightNorm = Math.sqrt(s);
+        norms[3 * i + 1] = weightNorm;
+        norms[3 * i + 2] = weightNorm > 0 ? Math.sqrt(d) / weightNorm : 0;
       }
     },
-    read: () => stats.map((s) => ({ ...s })),
+    read() {
+      const out: LayerStats[] = [];
+      for (let i = 0; i < layers.length; i++) {
+        out.push({
+          gradNorm: norms[3 * i],
+          weightNorm: norms[3 * i + 1],
+          updateRatio: norms[3 * i + 2],
+        });
+      }
+      return out;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { BatchBuffer, Pass } from "./data/_pass.ts";
 import type { PrepareFn } from "./data/prepare_step.ts";
-import type { TrainStep } from "./train_step.ts";
+import type { RunOptions, TrainStep } from "./train_step.ts";
 import type { BatchEvent } from "./train_events.ts";
 import { binaryTargets } from "./_classification.ts";
 import type { Pauser } from "./_pauser.ts";
@@ -34,6 +34,9 @@ export interface PassContext {
 export interface EpochInfo {
   readonly epoch: number;
   readonly lr: number;
+  /** The step's options for this epoch's learning rate: without and with per-layer stats. */
+  readonly plain: RunOptions;
+  readonly withStats: RunOptions;
   /** Optimizer steps before this epoch. */
   readonly stepsBefore: number;
   readonly samplesPerEpoch: number | undefined;
@@ -47,58 +50,122 @@ function diverged(value: number, epoch: number, batch: number, lr: number): Rang
   );
 }
 
-/**
- * Runs one epoch of optimizer steps. The last step of the pass also measures
- * per-layer norms. Returns undefined when aborted: the model then holds the
- * last completed step.
- */
-export async function trainPass(
+/** How {@linkcode advance} stopped: the pass ended, was aborted, or must wait for a promise. */
+type Outcome = "done" | "aborted" | Promise<number | void>;
+
+/** One optimizer step on the batch in `buffer` (`rows` rows), adding to `totals`. */
+function runBatch(
   ctx: PassContext,
   pass: Pass,
   buffer: BatchBuffer,
   info: EpochInfo,
-): Promise<PassTotals | undefined> {
-  const { step, chain, pauser, signal } = ctx;
-  const known = info.samplesPerEpoch;
-  const plain = { lr: info.lr }, withStats = { lr: info.lr, stats: true };
+  totals: PassTotals,
+  rows: number,
+): void {
+  const batch = applyChain(ctx.chain, buffer);
+  if (ctx.checkBinary && totals.binary) totals.binary = binaryTargets(batch.t);
+  const value = ctx.step.run(batch, pass.last ? info.withStats : info.plain);
+  totals.batches++;
+  if (!Number.isFinite(value)) throw diverged(value, info.epoch, totals.batches, info.lr);
+  totals.rows += rows;
+  totals.loss += value * rows;
+  totals.correct += ctx.step.lastCorrect;
+  if (info.emit) {
+    const { epoch, lr } = info, n = totals.batches, at = info.stepsBefore + n, seen = totals.rows;
+    const known = info.samplesPerEpoch;
+    info.emit(
+      known === undefined
+        ? { type: "batch", epoch, batch: n, step: at, loss: value, samples: seen, lr }
+        : {
+          type: "batch",
+          epoch,
+          batch: n,
+          step: at,
+          loss: value,
+          samples: seen,
+          samplesPerEpoch: known,
+          lr,
+        },
+    );
+  }
+}
+
+/**
+ * Runs batches without awaiting for as long as the source gives them at once
+ * and no event-loop turn is due. `rows` is a batch already filled.
+ */
+function advance(
+  ctx: PassContext,
+  pass: Pass,
+  buffer: BatchBuffer,
+  info: EpochInfo,
+  totals: PassTotals,
+  rows: number | void,
+): Outcome {
+  for (;;) {
+    if (rows === undefined) {
+      const filled = pass.fill();
+      if (typeof filled !== "number") return filled;
+      rows = filled;
+    }
+    if (ctx.signal.aborted) return "aborted";
+    if (rows === 0) return "done";
+    runBatch(ctx, pass, buffer, info, totals, rows);
+    rows = undefined;
+    if (ctx.signal.aborted) return "aborted";
+    const turn = ctx.pauser.due();
+    if (turn) return turn;
+  }
+}
+
+/** Closes the pass, then gives `result()` (or its error): at once when closing needs no wait. */
+function closeThen<T>(pass: Pass, result: () => T): T | Promise<T> {
+  const closing = pass.close();
+  return closing ? closing.then(result) : result();
+}
+
+/**
+ * Runs one epoch of optimizer steps. The last step of the pass also measures
+ * per-layer norms. Gives undefined when aborted: the model then holds the
+ * last completed step. In-memory data with no turn due finishes without a
+ * promise (an await per epoch costs more than a tiny network's step).
+ */
+export function trainPass(
+  ctx: PassContext,
+  pass: Pass,
+  buffer: BatchBuffer,
+  info: EpochInfo,
+): PassTotals | undefined | Promise<PassTotals | undefined> {
   const totals: PassTotals = { rows: 0, loss: 0, correct: 0, batches: 0, binary: true };
+  let outcome: Outcome;
+  try {
+    outcome = advance(ctx, pass, buffer, info, totals, undefined);
+  } catch (error) {
+    return closeThen(pass, () => {
+      throw error;
+    });
+  }
+  if (typeof outcome === "string") {
+    return closeThen(pass, () => (outcome === "done" ? totals : undefined));
+  }
+  return finishPass(ctx, pass, buffer, info, totals, outcome);
+}
+
+/** The rest of a pass after its first wait. */
+async function finishPass(
+  ctx: PassContext,
+  pass: Pass,
+  buffer: BatchBuffer,
+  info: EpochInfo,
+  totals: PassTotals,
+  waiting: Promise<number | void>,
+): Promise<PassTotals | undefined> {
   try {
     for (;;) {
-      const filled = pass.fill();
-      const rows = typeof filled === "number" ? filled : await filled;
-      if (signal.aborted) return undefined;
-      if (rows === 0) return totals;
-      const batch = applyChain(chain, buffer);
-      if (ctx.checkBinary && totals.binary) totals.binary = binaryTargets(batch.t);
-      const value = step.run(batch, pass.last ? withStats : plain);
-      totals.batches++;
-      if (!Number.isFinite(value)) throw diverged(value, info.epoch, totals.batches, info.lr);
-      totals.rows += rows;
-      totals.loss += value * rows;
-      totals.correct += step.lastCorrect;
-      if (info.emit) {
-        const { epoch, lr } = info,
-          n = totals.batches,
-          at = info.stepsBefore + n,
-          seen = totals.rows;
-        info.emit(
-          known === undefined
-            ? { type: "batch", epoch, batch: n, step: at, loss: value, samples: seen, lr }
-            : {
-              type: "batch",
-              epoch,
-              batch: n,
-              step: at,
-              loss: value,
-              samples: seen,
-              samplesPerEpoch: known,
-              lr,
-            },
-        );
-      }
-      if (signal.aborted) return undefined;
-      const turn = pauser.due();
-      if (turn) await turn;
+      const outcome = advance(ctx, pass, buffer, info, totals, await waiting);
+      if (outcome === "done") return totals;
+      if (outcome === "aborted") return undefined;
+      waiting = outcome;
     }
   } finally {
     const closing = pass.close();

@@ -92,16 +92,27 @@ async function trainEpochs(
   };
   const emitBatch = cfg.batchEvents ? emit : undefined;
   let epoch = run.fromEpoch - 1, stopped = es?.stopped() ?? false;
+  const shuffle = cfg.shuffle ? { rng: run.rng, buffer: cfg.shuffleBuffer } : undefined;
+  // A clock read costs ~0.1 µs in Deno, as much as a tiny network's step: an
+  // epoch starts when the one before it ended unless validation came between.
+  let began = performance.now();
   try {
     while (!stopped && epoch < cfg.epochs && !signal.aborted) {
       epoch++;
       const lr = epochLr(o, run, epoch, scheduleState);
-      const began = performance.now();
-      const shuffle = cfg.shuffle ? { rng: run.rng, buffer: cfg.shuffleBuffer } : undefined;
       const pass = openPass(trainPlan, cfg.batchSize, signal, shuffle);
       // One shape for every epoch, so that trainPass stays monomorphic.
-      const info = { epoch, lr, stepsBefore: steps, samplesPerEpoch, emit: emitBatch };
-      const totals = await trainPass(ctx, pass, trainPlan.buffer, info);
+      const info = {
+        epoch,
+        lr,
+        plain: { lr },
+        withStats: { lr, stats: true },
+        stepsBefore: steps,
+        samplesPerEpoch,
+        emit: emitBatch,
+      };
+      const passed = trainPass(ctx, pass, trainPlan.buffer, info);
+      const totals = passed instanceof Promise ? await passed : passed;
       if (!totals) return;
       if (totals.rows === 0) {
         throw new RangeError(
@@ -116,7 +127,8 @@ async function trainEpochs(
       if (signal.aborted) return;
       const event = epochEvent(run, epoch, lr, totals, val);
       event.samplesPerSec = totals.rows / Math.max(ended - began, 1e-3) * 1000;
-      event.elapsedMs = (val ? performance.now() : ended) - startedAt; // a clock read costs ~0.1 µs
+      began = val ? performance.now() : ended;
+      event.elapsedMs = began - startedAt;
       event.layers = step.stats();
       emit(event);
       if (signal.aborted) return;
@@ -139,6 +151,7 @@ async function trainEpochs(
           ...(prepared.length ? { prepare: [...prepared] } : {}),
           samplesPerEpoch,
         }));
+        began = performance.now(); // the save is not training time
       }
     }
     if (signal.aborted) return;

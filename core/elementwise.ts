@@ -20,6 +20,16 @@ export interface ElementwiseOptions {
   configure?: (params: PluginParams) => ActivationPlugin;
   /** The formula, for humans. */
   description?: string;
+  /**
+   * Optional: the same h as one loop over a batch, with the math written in
+   * the loop. The default loop calls `f` per element through a closure that
+   * every element-wise plugin shares, which V8 cannot inline once several
+   * activations are in use; a hand-written loop runs ~2x faster on small
+   * layers. The registry checks that it agrees with `f`.
+   */
+  forward?: ActivationPlugin["forward"];
+  /** Optional: the same h' as one loop (`dz = dy · h'(z)`); checked against `df`. */
+  backward?: ActivationPlugin["backward"];
 }
 
 /**
@@ -48,11 +58,11 @@ export function elementwise(options: ElementwiseOptions): ActivationPlugin {
     ...(options.description ? { description: options.description } : {}),
     f,
     df,
-    forward(z, y) {
+    forward: options.forward ?? function forward(z, y) {
       const zd = z.data, yd = y.data, n = z.rows * z.cols;
       for (let i = 0; i < n; i++) yd[i] = f(zd[i]);
     },
-    backward({ z, y, dy, dz }) {
+    backward: options.backward ?? function backward({ z, y, dy, dz }) {
       const zd = z.data, yd = y.data, gd = dy.data, out = dz.data, n = z.rows * z.cols;
       for (let i = 0; i < n; i++) out[i] = gd[i] * df(zd[i], yd[i]);
     },

@@ -34,6 +34,38 @@ function gemmNN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number
   }
 }
 
+/**
+ * C (m x 1) = A * b, or A^T * b with A stored k x m: a layer of one unit
+ * (binary classifiers, regression), forward and weight gradient. A dot
+ * product per entry; the general loops would run their inner loop once.
+ */
+function matVec(
+  a: Floats,
+  b: Floats,
+  c: Floats,
+  m: number,
+  k: number,
+  transA: boolean,
+  accumulate: boolean,
+): void {
+  // Strides of A along a row of the product and along the sum.
+  const row = transA ? 1 : k, step = transA ? m : 1;
+  for (let i = 0; i < m; i++) {
+    let s = accumulate ? c[i] : 0;
+    for (let p = 0, at = i * row; p < k; p++, at += step) s += a[at] * b[p];
+    c[i] = s;
+  }
+}
+
+/** C (m x n) = a (m x 1) * b^T (1 x n): the input gradient of a one-unit layer, an outer product. */
+function outer(a: Floats, b: Floats, c: Floats, m: number, n: number, accumulate: boolean): void {
+  for (let i = 0; i < m; i++) {
+    const x = a[i], ci = i * n;
+    if (accumulate) { for (let j = 0; j < n; j++) c[ci + j] += x * b[j]; }
+    else for (let j = 0; j < n; j++) c[ci + j] = x * b[j];
+  }
+}
+
 /** C (m x n) = A^T * B with A stored k x m: dW = X^T dZ. Streams rows of A and B together. */
 function gemmTN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number): void {
   for (let p = 0; p < k; p++) {
@@ -68,12 +100,15 @@ function gemmNT(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number
 
 function gemm(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
   const { m, n, k } = dims;
-  if (!dims.accumulate) c.fill(0, 0, m * n);
   if (dims.transA && dims.transB) {
     throw new TypeError(
       "Unsupported gemm layout: transA and transB together are not needed by dense layers",
     );
   }
+  const accumulate = dims.accumulate === true;
+  if (n === 1 && !dims.transB) return matVec(a, b, c, m, k, dims.transA === true, accumulate);
+  if (k === 1 && dims.transB) return outer(a, b, c, m, n, accumulate);
+  if (!accumulate) c.fill(0, 0, m * n);
   if (dims.transA) gemmTN(a, b, c, m, n, k);
   else if (dims.transB) gemmNT(a, b, c, m, n, k);
   else gemmNN(a, b, c, m, n, k);
@@ -87,8 +122,12 @@ function addBias(c: Floats, bias: Floats, rows: number, cols: number): void {
 }
 
 function colSums(a: Floats, out: Floats, rows: number, cols: number): void {
-  out.fill(0, 0, cols);
-  for (let i = 0; i < rows; i++) {
+  if (rows === 0) {
+    out.fill(0, 0, cols);
+    return;
+  }
+  for (let j = 0; j < cols; j++) out[j] = a[j];
+  for (let i = 1; i < rows; i++) {
     const o = i * cols;
     for (let j = 0; j < cols; j++) out[j] += a[o + j];
   }

@@ -30,7 +30,8 @@ function reference(
 }
 
 for (const layout of ["NN", "TN", "NT"]) {
-  for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [9, 4, 6], [17, 13, 33]]) {
+  // n = 1 and k = 1 take the one-unit paths (matrix-vector, outer product).
+  for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [9, 4, 6], [17, 13, 33], [6, 1, 5], [5, 7, 1]]) {
     Deno.test(`gemm ${layout} matches the naive product for ${m}x${k} by ${k}x${n}`, () => {
       const a = rand(m * k), b = rand(k * n);
       const c = new Float64Array(m * n).fill(99);

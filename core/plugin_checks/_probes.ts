@@ -9,7 +9,7 @@ import type { Floats, LossArgs, LossPlugin, Mat, OptimizerPlugin } from "../type
 
 /** What a check found: `ok`, one line for humans, and the error the registry throws. */
 export interface CheckResult {
-  /** The check's name: `"shape"`, `"pure"`, `"finite"`, `"gradient"` or `"update"`. */
+  /** The check's name: `"shape"`, `"pure"`, `"finite"`, `"gradient"`, `"scalar"` or `"update"`. */
   readonly check: string;
   /** True when the plugin passed. */
   readonly ok: boolean;

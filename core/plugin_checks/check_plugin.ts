@@ -14,6 +14,7 @@ import {
   checkActivationGradients,
   checkActivationPurity,
 } from "./activation_checks.ts";
+import { checkActivationScalar } from "./activation_scalar_check.ts";
 import { checkLossFinite, checkLossGradients, checkLossPurity } from "./loss_checks.ts";
 import { checkOptimizerPurity, checkOptimizerUpdate } from "./optimizer_checks.ts";
 
@@ -75,6 +76,7 @@ function runChecks(value: unknown, options: CheckPluginOptions): CheckResult[] {
         run("pure", () => checkActivationPurity(plugin)),
         run("finite", () => checkActivationFinite(plugin)),
         run("gradient", () => checkActivationGradients(plugin)),
+        run("scalar", () => checkActivationScalar(plugin)),
       ];
     case "loss": {
       const act = options.activation?.name === plugin.fused?.activation

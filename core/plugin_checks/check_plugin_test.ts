@@ -23,6 +23,7 @@ Deno.test("checkPlugin reports each check, the fingerprint and the time", () => 
     ["pure", true],
     ["finite", true],
     ["gradient", true],
+    ["scalar", true],
   ]);
   assert.match(r.fingerprint ?? "", /^fnv1a64:[0-9a-f]{16}$/);
   assert.ok(r.ms >= 0);
@@ -42,7 +43,7 @@ Deno.test("checkPlugin reports each check, the fingerprint and the time", () => 
 Deno.test("checkPlugin runs every check even after one fails", () => {
   const r = checkPlugin(bad.nanForLarge);
   assert.equal(r.ok, false);
-  assert.deepEqual(r.checks.map((c) => c.ok), [true, true, false, true]);
+  assert.deepEqual(r.checks.map((c) => c.ok), [true, true, false, true, true]);
 });
 
 Deno.test("checkPlugin stops after a wrong shape and has no fingerprint", () => {

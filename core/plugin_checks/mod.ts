@@ -17,5 +17,6 @@ export {
   checkActivationGradients,
   checkActivationPurity,
 } from "./activation_checks.ts";
+export { checkActivationScalar } from "./activation_scalar_check.ts";
 export { checkLossFinite, checkLossGradients, checkLossPurity } from "./loss_checks.ts";
 export { checkOptimizerPurity, checkOptimizerUpdate } from "./optimizer_checks.ts";

@@ -17,4 +17,12 @@ export const identity: ActivationPlugin = elementwise({
   description: "h(x) = x (linear)",
   f: (x) => x,
   df: () => 1,
+  forward(z, y) {
+    const zd = z.data, yd = y.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) yd[i] = zd[i];
+  },
+  backward({ z, dy, dz }) {
+    const gd = dy.data, out = dz.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) out[i] = gd[i];
+  },
 });

@@ -36,5 +36,13 @@ export function leakyRelu({ alpha = 0.01 }: LeakyReluOptions = {}): ActivationPl
     description: `h(x) = x if x > 0 else ${alpha}x`,
     f: (x) => (x > 0 ? x : alpha * x),
     df: (x) => (x > 0 ? 1 : alpha),
+    forward(z, y) {
+      const zd = z.data, yd = y.data;
+      for (let i = 0, n = z.rows * z.cols; i < n; i++) yd[i] = zd[i] > 0 ? zd[i] : alpha * zd[i];
+    },
+    backward({ z, dy, dz }) {
+      const zd = z.data, gd = dy.data, out = dz.data;
+      for (let i = 0, n = z.rows * z.cols; i < n; i++) out[i] = gd[i] * (zd[i] > 0 ? 1 : alpha);
+    },
   });
 }

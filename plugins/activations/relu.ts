@@ -19,4 +19,12 @@ export const relu: ActivationPlugin = elementwise({
   description: "h(x) = max(x, 0)",
   f: (x) => (x > 0 ? x : 0),
   df: (x) => (x > 0 ? 1 : 0),
+  forward(z, y) {
+    const zd = z.data, yd = y.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) yd[i] = zd[i] > 0 ? zd[i] : 0;
+  },
+  backward({ z, dy, dz }) {
+    const zd = z.data, gd = dy.data, out = dz.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) out[i] = gd[i] * (zd[i] > 0 ? 1 : 0);
+  },
 });

@@ -23,4 +23,12 @@ export const sigmoid: ActivationPlugin = elementwise({
   description: "h(x) = 1 / (1 + exp(-x))",
   f: logistic,
   df: (x, y) => y * logistic(-x),
+  forward(z, y) {
+    const zd = z.data, yd = y.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) yd[i] = logistic(zd[i]);
+  },
+  backward({ z, y, dy, dz }) {
+    const zd = z.data, yd = y.data, gd = dy.data, out = dz.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) out[i] = gd[i] * (yd[i] * logistic(-zd[i]));
+  },
 });

@@ -18,4 +18,12 @@ export const tanh: ActivationPlugin = elementwise({
   description: "h(x) = tanh(x)",
   f: Math.tanh,
   df: (_x, y) => 1 - y * y,
+  forward(z, y) {
+    const zd = z.data, yd = y.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) yd[i] = Math.tanh(zd[i]);
+  },
+  backward({ z, y, dy, dz }) {
+    const yd = y.data, gd = dy.data, out = dz.data;
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) out[i] = gd[i] * (1 - yd[i] * yd[i]);
+  },
 });

@@ -12,6 +12,7 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   validationSplit: "--validation-split",
   seed: "--seed",
   l2: "--l2",
+  warmupSteps: "--warmup-steps",
   backend: "--backend",
   workers: "--workers",
   out: "--out",
@@ -36,6 +37,7 @@ Model and training
   --validation-split <f>    fraction of training samples held out, in [0, 1)
   --seed <n>                seed for weights, shuffling and splits (default 42)
   --l2 <number>             L2 weight decay
+  --warmup-steps <n>        raise the learning rate linearly over the first n steps
 Speed
   --backend <name>          auto | wasm | ts: matrix kernels (default auto: wasm SIMD where available)
   --workers <n>             threads per step (default: one per core when the job is big enough)

@@ -77,6 +77,18 @@ Deno.test("--backend and --workers set the speed fields, checked like the others
   });
 });
 
+Deno.test("--warmup-steps sets warmupSteps, a whole number of steps", async () => {
+  assert.deepEqual(parseFlags(["--warmup-steps", "100"]).fields, { warmupSteps: 100 });
+  const { config } = await parseCli(["--warmup-steps", "100"], files({}));
+  assert.equal(config.warmupSteps, 100);
+  await assert.rejects(parseCli(["--warmup-steps", "2.5"], files({})), {
+    message: "--warmup-steps: must be a whole number of steps, e.g. 100",
+  });
+  await assert.rejects(parseCli(["--warmup-steps=-1"], files({})), {
+    message: "--warmup-steps: must be 0 or more",
+  });
+});
+
 Deno.test("--data picks csv or ndjson from the extension", () => {
   assert.deepEqual(parseFlags(["--data", "d.csv", "--target", "label"]).fields.dataset, {
     csv: "d.csv",

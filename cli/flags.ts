@@ -33,6 +33,7 @@ const NUMBER_FLAGS = {
   "validation-split": "validationSplit",
   seed: "seed",
   l2: "l2",
+  "warmup-steps": "warmupSteps",
   workers: "workers",
 } as const;
 

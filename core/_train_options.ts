@@ -10,6 +10,8 @@ export interface CheckedOptions {
   shuffleBuffer: number;
   yieldEveryMs: number;
   batchEvents: boolean;
+  /** Steps of linear learning-rate warm-up (0: none). */
+  warmupSteps: number;
   config: Checkpoint["config"];
 }
 
@@ -34,6 +36,12 @@ export function checkOptions(o: TrainOptions): CheckedOptions {
     throw new RangeError(`Invalid yieldEveryMs: ${yieldEveryMs} must be 0 or more`);
   }
   if (o.checkpoint) whole("checkpoint.every", o.checkpoint.every);
+  const warmupSteps = o.warmupSteps ?? 0;
+  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) {
+    throw new RangeError(
+      `Invalid warmupSteps: ${warmupSteps} must be a whole number of steps, 0 or more`,
+    );
+  }
   if (o.validationSplit !== undefined) {
     if (o.validation) {
       throw new TypeError("Invalid options: give validation or validationSplit, not both");
@@ -57,6 +65,7 @@ export function checkOptions(o: TrainOptions): CheckedOptions {
     loss: plugin(o.loss),
     optimizer: plugin(o.optimizer),
     ...(o.schedule ? { schedule: o.schedule.name } : {}),
+    ...(warmupSteps ? { warmupSteps } : {}),
   };
   return {
     epochs,
@@ -66,6 +75,7 @@ export function checkOptions(o: TrainOptions): CheckedOptions {
     shuffleBuffer,
     yieldEveryMs,
     batchEvents: o.batchEvents ?? true,
+    warmupSteps,
     config,
   };
 }

@@ -16,6 +16,8 @@ export interface PassTotals {
   correct: number;
   /** Batches run. */
   batches: number;
+  /** Learning rate of the last step (below the epoch's during warm-up). */
+  lastLr: number;
   /** False once a target other than 0 or 1 was seen (only checked when asked). */
   binary: boolean;
 }
@@ -37,6 +39,8 @@ export interface EpochInfo {
   /** The step's options for this epoch's learning rate: without and with per-layer stats. */
   readonly plain: RunOptions;
   readonly withStats: RunOptions;
+  /** Steps of linear warm-up over the whole run (0: none). */
+  readonly warmupSteps: number;
   /** Optimizer steps before this epoch. */
   readonly stepsBefore: number;
   readonly samplesPerEpoch: number | undefined;
@@ -64,14 +68,21 @@ function runBatch(
 ): void {
   const batch = applyChain(ctx.chain, buffer);
   if (ctx.checkBinary && totals.binary) totals.binary = binaryTargets(batch.t);
-  const value = ctx.step.run(batch, pass.last ? info.withStats : info.plain);
+  const at = info.stepsBefore + totals.batches + 1; // this step, counted over the run
+  let lr = info.lr, options = pass.last ? info.withStats : info.plain;
+  if (at <= info.warmupSteps) {
+    lr = info.lr * at / info.warmupSteps;
+    options = pass.last ? { lr, stats: true } : { lr };
+  }
+  const value = ctx.step.run(batch, options);
   totals.batches++;
-  if (!Number.isFinite(value)) throw diverged(value, info.epoch, totals.batches, info.lr);
+  totals.lastLr = lr;
+  if (!Number.isFinite(value)) throw diverged(value, info.epoch, totals.batches, lr);
   totals.rows += rows;
   totals.loss += value * rows;
   totals.correct += ctx.step.lastCorrect;
   if (info.emit) {
-    const { epoch, lr } = info, n = totals.batches, at = info.stepsBefore + n, seen = totals.rows;
+    const epoch = info.epoch, n = totals.batches, seen = totals.rows;
     const known = info.samplesPerEpoch;
     info.emit(
       known === undefined
@@ -136,7 +147,14 @@ export function trainPass(
   buffer: BatchBuffer,
   info: EpochInfo,
 ): PassTotals | undefined | Promise<PassTotals | undefined> {
-  const totals: PassTotals = { rows: 0, loss: 0, correct: 0, batches: 0, binary: true };
+  const totals: PassTotals = {
+    rows: 0,
+    loss: 0,
+    correct: 0,
+    batches: 0,
+    lastLr: info.lr,
+    binary: true,
+  };
   let outcome: Outcome;
   try {
     outcome = advance(ctx, pass, buffer, info, totals, undefined);
@@ -179,7 +197,14 @@ export async function evaluatePass(
   pass: Pass,
   buffer: BatchBuffer,
 ): Promise<PassTotals | undefined> {
-  const totals: PassTotals = { rows: 0, loss: 0, correct: 0, batches: 0, binary: true };
+  const totals: PassTotals = {
+    rows: 0,
+    loss: 0,
+    correct: 0,
+    batches: 0,
+    lastLr: NaN,
+    binary: true,
+  };
   try {
     for (;;) {
       const rows = await pass.fill();

@@ -107,6 +107,7 @@ async function trainEpochs(
         lr,
         plain: { lr },
         withStats: { lr, stats: true },
+        warmupSteps: cfg.warmupSteps,
         stepsBefore: steps,
         samplesPerEpoch,
         emit: emitBatch,
@@ -125,7 +126,7 @@ async function trainEpochs(
       const val = valPlan &&
         await evaluatePass(ctx, openPass(valPlan, cfg.batchSize, signal), valPlan.buffer);
       if (signal.aborted) return;
-      const event = epochEvent(run, epoch, lr, totals, val);
+      const event = epochEvent(run, epoch, totals.lastLr, totals, val);
       event.samplesPerSec = totals.rows / Math.max(ended - began, 1e-3) * 1000;
       began = val ? performance.now() : ended;
       event.elapsedMs = began - startedAt;

@@ -46,6 +46,7 @@ export const CheckpointSchema = v.object({
     loss: v.object({ name: v.string(), params: v.optional(PluginParamsSchema) }),
     optimizer: v.object({ name: v.string(), params: v.optional(PluginParamsSchema) }),
     schedule: v.optional(v.string()),
+    warmupSteps: v.optional(Count),
   }),
 });
 

@@ -64,6 +64,13 @@ export interface TrainOptions {
   prepare?: readonly PrepareStep[];
   /** Learning rate per epoch from the optimizer's rate (default: constant). */
   schedule?: LrSchedule;
+  /**
+   * Linear learning-rate warm-up: optimizer step k (1-based, counted over the
+   * whole run) uses k / warmupSteps of the epoch's rate until k reaches
+   * `warmupSteps` (default 0: none). Large early steps, with Adam or a high
+   * rate, can throw the weights far from where training settles.
+   */
+  warmupSteps?: number;
   /** Stop when the monitored loss stops improving. */
   earlyStopping?: EarlyStoppingOptions;
   /** Save a checkpoint every few epochs. */

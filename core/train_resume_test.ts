@@ -54,6 +54,7 @@ Deno.test("resuming in-memory training from a checkpoint ends with byte-identica
     prepare: [standardize()],
     schedule: reduceOnPlateau({ factor: 0.5, patience: 1 }),
     earlyStopping: { patience: 50 },
+    warmupSteps: 20, // 5 steps an epoch: the warm-up runs on past the checkpoint
     epochs: 6,
     batchSize: 16,
     seed: 11,

@@ -42,6 +42,9 @@ export const RunConfigSchema = strict({
   l2: v.optional(nonNegative),
   earlyStopping: v.optional(EarlyStoppingSchema),
   schedule: v.optional(ScheduleSchema),
+  warmupSteps: v.optional(
+    v.pipe(nonNegative, v.integer("must be a whole number of steps, e.g. 100")),
+  ),
   backend: v.optional(
     v.pipe(
       v.picklist(["auto", "ts", "wasm"], 'must be "auto", "ts" or "wasm"'),
@@ -89,6 +92,8 @@ export interface RunConfig {
   earlyStopping?: v.InferOutput<typeof EarlyStoppingSchema>;
   /** Learning-rate schedule. */
   schedule?: v.InferOutput<typeof ScheduleSchema>;
+  /** Steps of linear learning-rate warm-up at the start of the run (default 0: none). */
+  warmupSteps?: number;
   /**
    * Matrix kernels: "wasm" (WebAssembly SIMD), "ts" (pure TypeScript), or
    * "auto" (the default: wasm where the runtime has SIMD). Both give the same
@@ -168,6 +173,7 @@ export function resolveRunConfig(
     l2: c.l2 ?? 0,
     ...(c.earlyStopping ? { earlyStopping: c.earlyStopping } : {}),
     ...(c.schedule ? { schedule: c.schedule } : {}),
+    ...(c.warmupSteps ? { warmupSteps: c.warmupSteps } : {}),
     ...(c.backend ? { backend: c.backend } : {}),
     ...(c.workers ? { workers: c.workers } : {}),
     out: c.out ?? "model.json",

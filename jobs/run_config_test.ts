@@ -63,6 +63,9 @@ Deno.test("a wrong type or value is an error naming its path", () => {
   assert.deepEqual(issues({ earlyStopping: { patience: 2, monitor: "acc" } }), [
     'earlyStopping.monitor: must be "valLoss" or "loss"',
   ]);
+  assert.deepEqual(issues({ warmupSteps: 0.5 }), [
+    "warmupSteps: must be a whole number of steps, e.g. 100",
+  ]);
   assert.deepEqual(issues([]), [": must be a JSON object of run settings"]);
 });
 

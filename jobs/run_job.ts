@@ -154,6 +154,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
     ...(config.l2 > 0 ? { l2: config.l2 } : {}),
     ...(prepare.length ? { prepare } : {}),
     ...(config.schedule ? { schedule: scheduleOf(config.schedule) } : {}),
+    ...(config.warmupSteps ? { warmupSteps: config.warmupSteps } : {}),
     ...(config.earlyStopping ? { earlyStopping: config.earlyStopping } : {}),
     backend,
     ...(workers > 1 ? { createStep: parallel({ workers, plugins: options.pluginModules }) } : {}),

@@ -135,3 +135,15 @@ Deno.test("a model saved from the built-in iris job takes raw measurements", asy
     true,
   );
 });
+
+Deno.test("runJob passes the config's warm-up to the trainer", async () => {
+  const job = await runJob(parseRunConfig({ dataset: "xor", epochs: 4, warmupSteps: 2, lr: 0.2 }));
+  const events = await lastValueFrom(job.events$.pipe(toArray()));
+  const rates = events.flatMap((e) => (e.type === "batch" ? [e.lr] : []));
+  assert.deepEqual(rates.map((r) => r.toFixed(6)), [
+    "0.100000",
+    "0.200000",
+    "0.200000",
+    "0.200000",
+  ]);
+});

@@ -1,7 +1,8 @@
 // End to end: build real bundles for a trained model, serve them on loopback
-// ports in workerd (the Cloudflare Workers runtime, from npm), under
-// `deno serve` (the Deno Deploy form) and through Deno.serve (the Supabase
-// wrapper), and check them over HTTP against the trainer's predictions.
+// ports in workerd (the Cloudflare Workers runtime, from npm), in Vercel's
+// Edge Runtime (npm edge-runtime, under Node), under `deno serve` (the Deno
+// Deploy form) and through Deno.serve (the Supabase wrapper), and check them
+// over HTTP against the trainer's predictions.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -178,6 +179,68 @@ Deno.test("e2e: the Supabase function answers through Deno.serve under its funct
       cwd: join(out, "supabase", "functions", "e2e"),
       env: { DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` },
       base: `http://127.0.0.1:${port}/e2e`,
+    }, check);
+  });
+});
+
+/** Vercel's Edge Runtime emulator, the one `vercel dev` uses, pinned and installed from npm. */
+const EDGE_RUNTIME = "edge-runtime@4.0.1";
+
+Deno.test("e2e: the Vercel functions answer in Vercel's Edge Runtime like the trainer", async () => {
+  await buildFor("vercel", async (out, check) => {
+    // Vercel compiles each api/*.js with its imports into one script for the
+    // Edge Runtime sandbox (web APIs only: no Node or Deno globals); so does this.
+    await Deno.writeTextFile(
+      join(out, "edge_entry.js"),
+      'import predict from "./api/predict.js";\n' +
+        'addEventListener("fetch", (event) => event.respondWith(predict(event.request)));\n',
+    );
+    const bundle = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--quiet",
+        "--format",
+        "iife",
+        "--platform",
+        "browser",
+        "-o",
+        "edge.js",
+        "edge_entry.js",
+      ],
+      cwd: out,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(bundle.code, 0, new TextDecoder().decode(bundle.stderr));
+    // Installed into the build folder and started with node directly, so that
+    // stopping the test stops the server (npx would leave it running).
+    const install = await new Deno.Command("npm", {
+      args: [
+        "install",
+        "--prefix",
+        out,
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        EDGE_RUNTIME,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(install.code, 0, new TextDecoder().decode(install.stderr));
+    const port = freePort();
+    await withServer({
+      command: "node",
+      args: [
+        join(out, "node_modules", "edge-runtime", "dist", "cli", "index.js"),
+        "--listen",
+        "--port",
+        String(port),
+        "edge.js",
+      ],
+      cwd: out,
+      base: `http://127.0.0.1:${port}/api`,
     }, check);
   });
 });

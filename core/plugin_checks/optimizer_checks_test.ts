@@ -12,7 +12,7 @@ Deno.test("optimizer checks pass sgd", () => {
 Deno.test("optimizer update check names the parameter that went non-finite", () => {
   assert.equal(
     checkOptimizerUpdate(bad.dividingOptimizer).detail,
-    'Non-finite update from "myorg/newtonish": after 3 steps parameter 3 (start 0, gradient 0) is -Infinity (float64); keep updates finite, e.g. add eps before dividing',
+    'Non-finite update from "myorg/newtonish": after 3 steps parameter 3 (start 0, gradient 0) is -Infinity (float32); keep updates finite, e.g. add eps before dividing',
   );
 });
 

@@ -50,12 +50,15 @@ export function adamRule(
     update(param, grad, [m, v], { lr, t }) {
       if (!(t >= 1)) throw new RangeError(`Invalid ${name} step: t = ${t} is not in [1, inf)`);
       const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t, decay = 1 - lr * wd;
+      // lr·m̂ / (√v̂ + ε) with the bias corrections folded into constants: one
+      // division per weight instead of three (Adam is a third of a 784-128-64-10 step).
+      const rate = lr / c1, unbias = 1 / c2, k1 = 1 - beta1, k2 = 1 - beta2;
       for (let i = 0; i < param.length; i++) {
         const g = grad[i];
-        const mi = beta1 * m[i] + (1 - beta1) * g, vi = beta2 * v[i] + (1 - beta2) * g * g;
+        const mi = beta1 * m[i] + k1 * g, vi = beta2 * v[i] + k2 * g * g;
         m[i] = mi;
         v[i] = vi;
-        param[i] = param[i] * decay - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps);
+        param[i] = param[i] * decay - rate * mi / (Math.sqrt(vi * unbias) + eps);
       }
     },
   };

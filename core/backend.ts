@@ -1,3 +1,4 @@
+import type { AdamConstants } from "./adam_rule.ts";
 import type { Floats } from "./types.ts";
 
 /** Sizes and layout of one matrix product, see {@linkcode Backend.gemm}. */
@@ -14,6 +15,16 @@ export interface GemmDims {
   readonly transB?: boolean;
   /** Add to C instead of overwriting it. */
   readonly accumulate?: boolean;
+  /**
+   * Adds `bias` (length n) to every row of the product in the same pass: a
+   * dense layer's z = x·W + b without a pass of its own over z.
+   */
+  readonly bias?: Floats;
+  /**
+   * Also writes max(C, 0) here (m x n): a ReLU layer's output, taken from the
+   * product as it is stored, so the activation needs no pass of its own.
+   */
+  readonly relu?: Floats;
 }
 
 /**
@@ -33,4 +44,10 @@ export interface Backend {
   addBias(c: Floats, bias: Floats, rows: number, cols: number): void;
   /** Writes the column sums of `a` (rows x cols) into `out` (length cols). */
   colSums(a: Floats, out: Floats, rows: number, cols: number): void;
+  /**
+   * Optional: one Adam step (core/adam_rule.ts) over `param` with moments
+   * `m`, `v`, bit-identical to `adamUpdate`; run in place of optimizers that
+   * declare `kernel: "adam"`.
+   */
+  adam?(param: Floats, grad: Floats, m: Floats, v: Floats, c: AdamConstants): void;
 }

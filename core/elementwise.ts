@@ -14,6 +14,8 @@ export interface ElementwiseOptions {
   probabilities?: boolean;
   /** Preferred weight init (He for the ReLU family, Glorot otherwise). */
   init?: InitName;
+  /** A standard form backends can fuse into the matrix product (see `ActivationPlugin.kernel`). */
+  kernel?: "relu";
   /** Numeric parameters the plugin was made with. */
   params?: PluginParams;
   /** Remakes the plugin with other parameters. */
@@ -55,6 +57,7 @@ export function elementwise(options: ElementwiseOptions): ActivationPlugin {
     ...(options.configure ? { configure: options.configure } : {}),
     ...(options.probabilities ? { probabilities: true } : {}),
     ...(options.init ? { init: options.init } : {}),
+    ...(options.kernel ? { kernel: options.kernel } : {}),
     ...(options.description ? { description: options.description } : {}),
     f,
     df,

@@ -47,11 +47,12 @@ function matVec(
   k: number,
   transA: boolean,
   accumulate: boolean,
+  bias: number,
 ): void {
   // Strides of A along a row of the product and along the sum.
   const row = transA ? 1 : k, step = transA ? m : 1;
   for (let i = 0; i < m; i++) {
-    let s = accumulate ? c[i] : 0;
+    let s = (accumulate ? c[i] : 0) + bias;
     for (let p = 0, at = i * row; p < k; p++, at += step) s += a[at] * b[p];
     c[i] = s;
   }
@@ -99,19 +100,39 @@ function gemmNT(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number
 }
 
 function gemm(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
+  product(a, b, c, dims);
+  const y = dims.relu;
+  if (y) { for (let i = 0, size = dims.m * dims.n; i < size; i++) y[i] = c[i] > 0 ? c[i] : 0; }
+}
+
+function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
   const { m, n, k } = dims;
   if (dims.transA && dims.transB) {
     throw new TypeError(
       "Unsupported gemm layout: transA and transB together are not needed by dense layers",
     );
   }
-  const accumulate = dims.accumulate === true;
-  if (n === 1 && !dims.transB) return matVec(a, b, c, m, k, dims.transA === true, accumulate);
-  if (k === 1 && dims.transB) return outer(a, b, c, m, n, accumulate);
-  if (!accumulate) c.fill(0, 0, m * n);
+  const accumulate = dims.accumulate === true, bias = dims.bias;
+  if (n === 1 && !dims.transB) {
+    return matVec(a, b, c, m, k, dims.transA === true, accumulate, bias ? bias[0] : 0);
+  }
+  // With a bias, C starts from the bias rows (or C + bias): the bias needs no pass of its own.
+  if (bias) startFromBias(c, bias, m, n, accumulate);
+  else if (k === 1 && dims.transB) return outer(a, b, c, m, n, accumulate);
+  else if (!accumulate) c.fill(0, 0, m * n);
+  if (k === 1 && dims.transB) return outer(a, b, c, m, n, true);
   if (dims.transA) gemmTN(a, b, c, m, n, k);
   else if (dims.transB) gemmNT(a, b, c, m, n, k);
   else gemmNN(a, b, c, m, n, k);
+}
+
+/** C = the bias in every row, or C += bias when accumulating. */
+function startFromBias(c: Floats, bias: Floats, rows: number, cols: number, accumulate: boolean) {
+  if (accumulate) return addBias(c, bias, rows, cols);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) c[o + j] = bias[j];
+  }
 }
 
 function addBias(c: Floats, bias: Floats, rows: number, cols: number): void {

@@ -48,6 +48,22 @@ for (const layout of ["NN", "TN", "NT"]) {
       });
       for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i] - 2 * want[i]) < 1e-12);
     });
+    Deno.test(`gemm ${layout} adds a bias row (and writes its ReLU) in the same call for ${m}x${k} by ${k}x${n}`, () => {
+      const a = rand(m * k), b = rand(k * n), bias = rand(n);
+      const dims = { m, n, k, transA: layout === "TN", transB: layout === "NT", bias };
+      const c = new Float64Array(m * n).fill(99);
+      tsBackend.gemm(a, b, c, dims);
+      const want = reference(a, b, m, n, k, layout).map((v, i) => v + bias[i % n]);
+      for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i] - want[i]) < 1e-12);
+      tsBackend.gemm(a, b, c, { ...dims, accumulate: true });
+      for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i] - 2 * want[i]) < 1e-12);
+      const y = new Float64Array(m * n).fill(99);
+      tsBackend.gemm(a, b, c, { ...dims, relu: y });
+      for (let i = 0; i < c.length; i++) {
+        assert.ok(Math.abs(c[i] - want[i]) < 1e-12);
+        assert.equal(y[i], Math.max(c[i], 0));
+      }
+    });
   }
 }
 

@@ -1,3 +1,5 @@
+import { adamConstants, adamSettings } from "./adam_rule.ts";
+import type { Backend } from "./backend.ts";
 import type { Floats, OptimizerPlugin } from "./types.ts";
 
 /** An optimizer's whole state: the step count and its slot arrays per tensor. Serializable. */
@@ -59,6 +61,8 @@ export interface OptimizerStep {
   readonly grads: readonly Floats[];
   readonly state: OptimizerState;
   readonly lr: number;
+  /** Kernels that may run the optimizer's declared `kernel` natively (e.g. wasm Adam). */
+  readonly backend?: Backend;
 }
 
 /**
@@ -81,6 +85,15 @@ export function updateParams(optimizer: OptimizerPlugin, step: OptimizerStep, no
     }
   }
   state.t += 1;
+  const backend = step.backend;
+  if (optimizer.kernel === "adam" && backend?.adam) {
+    // The same rule, bit for bit (the registry checked the plugin's promise).
+    const c = adamConstants(adamSettings(optimizer.params), lr, state.t);
+    for (let i = 0; i < params.length; i++) {
+      backend.adam(params[i], grads[i], state.slots[i][0], state.slots[i][1], c);
+    }
+    return;
+  }
   const ctx = { lr, t: state.t };
   for (let i = 0; i < params.length; i++) {
     optimizer.update(params[i], grads[i], state.slots[i], ctx);

@@ -64,6 +64,7 @@ const ActivationSchema = object({
   init: v.optional(
     v.picklist(["he", "glorot", "lecun", "zeros"], "must be he, glorot, lecun or zeros"),
   ),
+  kernel: v.optional(v.picklist(["relu"], 'must be "relu" or left out')),
 });
 
 const LossSchema = object({
@@ -90,6 +91,7 @@ const OptimizerSchema = object({
   ),
   clipNorm: v.optional(v.pipe(finite("a positive number"), v.gtValue(0, "must be more than 0"))),
   elementwise: v.optional(v.boolean("must be true or false")),
+  kernel: v.optional(v.picklist(["adam"], 'must be "adam" or left out')),
   update: fn,
 });
 

@@ -185,7 +185,13 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     run(batch, runOptions) {
       const value = gradients(batch);
       if (runOptions?.stats) tracker.before();
-      updateParams(optimizer, { params, grads, state, lr: runOptions?.lr ?? optimizer.lr });
+      updateParams(optimizer, {
+        params,
+        grads,
+        state,
+        lr: runOptions?.lr ?? optimizer.lr,
+        backend,
+      });
       if (runOptions?.stats) tracker.after();
       return value;
     },

@@ -63,6 +63,12 @@ export interface ActivationPlugin extends PluginBase {
   readonly rowwise?: boolean;
   /** Preferred weight init for layers using this activation. */
   readonly init?: InitName;
+  /**
+   * A standard form that matrix backends compute inside the product itself
+   * (no pass of its own over the layer): `"relu"` promises that `forward` is
+   * max(z, 0) and `backward` is dy · [z > 0]. The registry checks the promise.
+   */
+  readonly kernel?: "relu";
   /** The scalar function, for element-wise activations (plots, checks). */
   readonly f?: (x: number) => number;
   /** The scalar derivative h'(x) given x and y = h(x), for element-wise activations. */
@@ -140,6 +146,13 @@ export interface OptimizerPlugin extends PluginBase {
    * across threads. Leave it out when the rule looks at a tensor as a whole.
    */
   readonly elementwise?: boolean;
+  /**
+   * A standard rule that matrix backends run natively (on SIMD lanes, with
+   * the same float64 arithmetic): `"adam"` promises that `update` is exactly
+   * core/adam_rule.ts with `beta1`, `beta2`, `eps` and `weightDecay` from
+   * `params`, and slots [m, v]. The registry checks the promise bit for bit.
+   */
+  readonly kernel?: "adam";
   /** Updates `param` in place from `grad`, reading and writing its `slots`. */
   update(param: Floats, grad: Floats, slots: Floats[], ctx: UpdateContext): void;
   readonly configure?: (params: PluginParams) => OptimizerPlugin;

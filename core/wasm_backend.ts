@@ -1,6 +1,9 @@
+import { type AdamConstants, adamUpdate } from "./adam_rule.ts";
 import type { Backend, GemmDims } from "./backend.ts";
 import type { Floats } from "./types.ts";
-import { gemmRelaxedSimdBase64, gemmSimdBase64 } from "./wasm/_gemm_wasm.ts";
+import { kernelModule, type Kernels, wasmSimdSupported } from "./wasm/_kernels.ts";
+
+export { wasmSimdSupported, type WasmSimdSupportOptions } from "./wasm/_kernels.ts";
 
 /** Options of {@linkcode createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -17,79 +20,41 @@ export interface WasmBackendOptions {
    * same bits on every engine. Needs `wasmSimdSupported({ relaxed: true })`.
    */
   readonly fma?: boolean;
+  /**
+   * The compiled kernels to instantiate: another backend's `module` (with the
+   * same `fma`, over the same kind of memory), for example one posted to a
+   * Worker, so that it skips compiling them again and shares their machine code.
+   */
+  readonly module?: WebAssembly.Module;
+  /**
+   * Run over this memory instead of a new one (`memoryMiB` is then ignored):
+   * a `shared: true` memory lets threads run the kernels on the same arrays,
+   * each with its own backend over its own `heap`.
+   */
+  readonly memory?: WebAssembly.Memory;
+  /**
+   * The byte range of `memory` this backend allocates in (default: all of it
+   * above the kernels' own data). Threads sharing a memory need disjoint heaps.
+   */
+  readonly heap?: { readonly start: number; readonly end: number };
 }
 
 /** Options of {@linkcode wasmSimdSupported}. */
-export interface WasmSimdSupportOptions {
-  /** Ask about relaxed SIMD (needed for `fma: true`) instead of plain SIMD. */
-  readonly relaxed?: boolean;
-}
-
 /** A {@linkcode Backend} running WebAssembly SIMD kernels, see {@linkcode createWasmBackend}. */
 export interface WasmBackend extends Backend {
   /** The memory every `alloc`ated array is a view of. */
   readonly memory: WebAssembly.Memory;
-}
-
-interface Kernels {
-  heapBase(): number;
-  packScratchFloats(which: number): number;
-  gemm(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    n: number,
-    k: number,
-    flags: number,
-    pa: number,
-    pb: number,
-  ): void;
-  addBias(c: number, bias: number, rows: number, cols: number): void;
-  colSums(a: number, out: number, rows: number, cols: number): void;
+  /** The compiled kernels, for {@linkcode WasmBackendOptions.module}. */
+  readonly module: WebAssembly.Module;
+  /**
+   * out = wa · a + wb · b element by element, in double precision rounded once
+   * to float32 (as `out[i] = wa * a[i] + wb * b[i]` in TypeScript); a zero
+   * weight drops its term. Arrays outside the memory are copied.
+   */
+  weightedSum(a: Floats, b: Floats, out: Floats, wa: number, wb: number): void;
 }
 
 const ALIGN = 64;
-const PAGE = 65536;
-/**
- * Tiny modules (as in wasm-feature-detect) returning i8x16.popcnt of a splat
- * (SIMD) and i8x16.relaxed_swizzle of two splats (relaxed SIMD), base64-encoded.
- */
-const SIMD_PROBE = "AGFzbQEAAAABBQFgAAF7AwIBAAoKAQgAQQD9D/1iCw==";
-const RELAXED_PROBE = "AGFzbQEAAAABBQFgAAF7AwIBAAoPAQ0AQQH9D0EC/Q/9gAIL";
-
-const compiled = new Map<string, WebAssembly.Module>();
-
-function bytes(base64: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-}
-
-/**
- * Whether this runtime runs WebAssembly with fixed-width SIMD, which
- * {@linkcode createWasmBackend} needs, or with relaxed SIMD, which its `fma`
- * option needs.
- *
- * @example
- * ```ts
- * import { wasmSimdSupported } from "./wasm_backend.ts";
- * const simd = wasmSimdSupported(); // true in Deno, Node 16.4+, current browsers
- * const fma = wasmSimdSupported({ relaxed: true }); // true in Deno 1.34+, Chrome 114+
- * ```
- */
-export function wasmSimdSupported(options: WasmSimdSupportOptions = {}): boolean {
-  const probe = options.relaxed ? RELAXED_PROBE : SIMD_PROBE;
-  return typeof WebAssembly === "object" && WebAssembly.validate(bytes(probe));
-}
-
-/** Compiles (once per variant) the embedded module. */
-function kernelModule(base64: string): WebAssembly.Module {
-  let module = compiled.get(base64);
-  if (!module) {
-    module = new WebAssembly.Module(bytes(base64));
-    compiled.set(base64, module);
-  }
-  return module;
-}
 
 function checkLength(x: Floats, length: number, what: string): void {
   if (x.length < length) {
@@ -132,18 +97,32 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     throw new TypeError("Unsupported option fma: this runtime has no relaxed SIMD");
   }
   const pages = mib * 16;
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const module = kernelModule(fma ? gemmRelaxedSimdBase64 : gemmSimdBase64);
+  const memory = options.memory ?? new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const shared = typeof SharedArrayBuffer === "function" &&
+    memory.buffer instanceof SharedArrayBuffer;
+  const module = options.module ??
+    kernelModule(fma, shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
-  const end = pages * PAGE;
-  let top = kernels.heapBase();
+  const heap = options.heap ?? { start: kernels.heapBase(), end: memory.buffer.byteLength };
+  if (
+    !(heap.start >= kernels.heapBase() && heap.start <= heap.end &&
+      heap.end <= memory.buffer.byteLength)
+  ) {
+    throw new RangeError(
+      `Invalid heap: ${heap.start}..${heap.end} must lie in ${kernels.heapBase()}..${memory.buffer.byteLength}`,
+    );
+  }
+  const end = heap.end;
+  let top = heap.start;
 
   function reserve(floats: number): number {
     const ptr = Math.ceil(top / ALIGN) * ALIGN;
     if (ptr + floats * 4 > end) {
       throw new RangeError(
-        `Out of wasm memory: ${floats} floats do not fit in ${mib} MiB, raise memoryMiB`,
+        `Out of wasm memory: ${floats} floats do not fit in ${
+          ((end - heap.start) / 2 ** 20).toFixed(1)
+        } MiB, raise memoryMiB`,
       );
     }
     top = ptr + floats * 4;
@@ -179,6 +158,20 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   return {
     name: fma ? "wasm-relaxed-simd" : "wasm-simd",
     memory,
+    module,
+    weightedSum(a: Floats, b: Floats, out: Floats, wa: number, wb: number): void {
+      const n = out.length;
+      checkLength(a, n, "a");
+      checkLength(b, n, "b");
+      if (inside(a) && inside(b) && inside(out)) {
+        return kernels.weightedSum(a.byteOffset, b.byteOffset, out.byteOffset, n, wa, wb);
+      }
+      scoped(() => {
+        const po = pointer(out, n, false);
+        kernels.weightedSum(pointer(a, n, true), pointer(b, n, true), po, n, wa, wb);
+        if (!inside(out)) out.set(view(po, n));
+      });
+    },
     alloc(length: number): Float32Array {
       if (!Number.isInteger(length) || length < 0) {
         throw new RangeError(`Invalid alloc length: ${length}`);
@@ -195,16 +188,37 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       checkLength(a, m * k, "a");
       checkLength(b, k * n, "b");
       checkLength(c, m * n, "c");
+      const { bias, relu } = dims;
+      if (bias) checkLength(bias, n, "bias");
+      if (relu) checkLength(relu, m * n, "relu");
       const flags = (dims.transA ? 1 : 0) | (dims.transB ? 2 : 0) | (dims.accumulate ? 4 : 0);
-      if (inside(a) && inside(b) && inside(c)) {
-        kernels.gemm(a.byteOffset, b.byteOffset, c.byteOffset, m, n, k, flags, packA, packB);
+      if (
+        inside(a) && inside(b) && inside(c) && (!bias || inside(bias)) && (!relu || inside(relu))
+      ) {
+        const pBias = bias ? bias.byteOffset : 0, pY = relu ? relu.byteOffset : 0;
+        kernels.gemm(
+          a.byteOffset,
+          b.byteOffset,
+          c.byteOffset,
+          m,
+          n,
+          k,
+          flags,
+          packA,
+          packB,
+          pBias,
+          pY,
+        );
         return;
       }
       scoped(() => {
         const pa = pointer(a, m * k, true), pb = pointer(b, k * n, true);
         const pc = pointer(c, m * n, !!dims.accumulate);
-        kernels.gemm(pa, pb, pc, m, n, k, flags, packA, packB);
+        const pBias = bias ? pointer(bias, n, true) : 0,
+          pY = relu ? pointer(relu, m * n, false) : 0;
+        kernels.gemm(pa, pb, pc, m, n, k, flags, packA, packB, pBias, pY);
         if (!inside(c)) c.set(view(pc, m * n));
+        if (relu && !inside(relu)) relu.set(view(pY, m * n));
       });
     },
     addBias(c: Floats, bias: Floats, rows: number, cols: number): void {
@@ -230,6 +244,31 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         kernels.colSums(pointer(a, rows * cols, true), po, rows, cols);
         if (!inside(out)) out.set(view(po, cols));
       });
+    },
+    adam(param: Floats, grad: Floats, m: Floats, v: Floats, c: AdamConstants): void {
+      const n = param.length;
+      if (!(inside(param) && inside(grad) && inside(m) && inside(v))) {
+        return adamUpdate(param, grad, m, v, c); // the same bits, in TypeScript
+      }
+      checkLength(grad, n, "grad");
+      checkLength(m, n, "m");
+      checkLength(v, n, "v");
+      const { beta1, beta2, k1, k2, rate, unbias, decay, eps } = c;
+      kernels.adam(
+        param.byteOffset,
+        grad.byteOffset,
+        m.byteOffset,
+        v.byteOffset,
+        n,
+        beta1,
+        beta2,
+        k1,
+        k2,
+        rate,
+        unbias,
+        decay,
+        eps,
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Backend, GemmDims } from "./backend.ts";
+import { adamConstants, adamSettings, adamUpdate } from "./adam_rule.ts";
 import { tsBackend } from "./kernels.ts";
 import { createWasmBackend, type WasmBackend, wasmSimdSupported } from "./wasm_backend.ts";
 
@@ -73,6 +74,52 @@ for (const backend of VARIANTS) {
     }
   }
 }
+
+for (const backend of VARIANTS) {
+  Deno.test(`${backend.name} gemm fuses the bias and the ReLU like tsBackend`, () => {
+    for (const layout of LAYOUTS) {
+      for (const [m, n, k] of SIZES) {
+        for (const accumulate of [false, true]) {
+          for (const inside of [true, false]) {
+            const home = inside ? backend : tsBackend;
+            const ref = operands(tsBackend, { m, n, k }, 5), got = operands(home, { m, n, k }, 5);
+            const bias = fill(tsBackend.alloc(n), 9), gotBias = fill(home.alloc(n), 9);
+            const y = tsBackend.alloc(m * n).fill(99), gotY = home.alloc(m * n).fill(99);
+            const dims = { m, n, k, ...layout, accumulate };
+            tsBackend.gemm(ref.a, ref.b, ref.c, { ...dims, bias, relu: y });
+            backend.gemm(got.a, got.b, got.c, { ...dims, bias: gotBias, relu: gotY });
+            assertClose(got.c, ref.c, k + 1);
+            for (let i = 0; i < m * n; i++) {
+              assert.equal(gotY[i], got.c[i] > 0 ? got.c[i] : 0, `relu at ${i}, ${m}x${n}x${k}`);
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+Deno.test("wasm gemm's fused bias gives the same bits wherever the rows are cut", () => {
+  // A data-parallel step computes a layer on row slices: 64 rows at once or 2 x 32 rows (edge tiles differ).
+  const m = 64, n = 21, k = 50;
+  const { a, b } = operands(wasm, { m, n, k }, 3), bias = fill(wasm.alloc(n), 4);
+  const whole = wasm.alloc(m * n), parts = wasm.alloc(m * n);
+  wasm.gemm(a, b, whole, { m, n, k, bias });
+  for (const [start, rows] of [[0, 32], [32, 32], [0, 5], [5, 27]]) {
+    wasm.gemm(
+      a.subarray(start * k, (start + rows) * k),
+      b,
+      parts.subarray(start * n, (start + rows) * n),
+      {
+        m: rows,
+        n,
+        k,
+        bias,
+      },
+    );
+  }
+  assert.deepStrictEqual(parts, whole);
+});
 
 Deno.test("wasm gemm accepts Float64Array operands", () => {
   const dims = { m: 5, n: 9, k: 11, transB: true };
@@ -160,4 +207,80 @@ Deno.test("wasmSimdSupported is true in Deno, with and without relaxed SIMD", ()
 Deno.test("createWasmBackend rejects a memory size out of range", () => {
   assert.throws(() => createWasmBackend({ memoryMiB: 1 }), RangeError);
   assert.throws(() => createWasmBackend({ memoryMiB: 4096 }), RangeError);
+});
+
+Deno.test("wasm weightedSum rounds exactly like the TypeScript loop, dropping zero weights", () => {
+  for (const n of [1, 7, 4096]) {
+    for (const inside of [true, false]) {
+      const backend = inside ? wasm : tsBackend;
+      const a = fill(backend.alloc(n), n), b = fill(backend.alloc(n), n + 1);
+      a[0] = NaN; // a zero weight must drop the NaN with its term
+      for (const [wa, wb] of [[0.5, 0.5], [31 / 64, 33 / 64], [0, 1], [1 / 3, 2 / 3]]) {
+        const out = backend.alloc(n), ref = new Float32Array(n);
+        for (let i = 0; i < n; i++) {
+          ref[i] = wa === 0 ? wb * b[i] : wb === 0 ? wa * a[i] : wa * a[i] + wb * b[i];
+        }
+        wasm.weightedSum(a, b, out, wa, wb);
+        assert.deepStrictEqual(out, ref);
+      }
+    }
+  }
+});
+
+Deno.test("backends over one shared memory allocate in their own heaps and compute the same bits", () => {
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+  const heaps = [{ start: 65536, end: 2 << 20 }, { start: 2 << 20, end: 4 << 20 }];
+  const [one, two] = heaps.map((heap) => createWasmBackend({ memory, heap }));
+  assert.equal(one.memory, memory);
+  const dims = { m: 32, n: 40, k: 50 };
+  const ref = operands(wasm, dims, 5);
+  wasm.gemm(ref.a, ref.b, ref.c, dims);
+  for (const [backend, heap] of [[one, heaps[0]], [two, heaps[1]]] as const) {
+    const got = operands(backend, dims, 5);
+    assert(got.a.byteOffset >= heap.start && got.c.byteOffset + got.c.byteLength <= heap.end);
+    backend.gemm(got.a, got.b, got.c, dims);
+    assert.deepStrictEqual(got.c, ref.c);
+  }
+  // A module compiled for a shared memory is reused as it is.
+  const three = createWasmBackend({ memory, module: one.module, heap: heaps[1] });
+  assert.equal(three.module, one.module);
+});
+
+Deno.test("createWasmBackend rejects a heap outside its memory", () => {
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
+  assert.throws(() => createWasmBackend({ memory, heap: { start: 0, end: 1 << 20 } }), {
+    name: "RangeError",
+    message: /Invalid heap/,
+  });
+});
+
+Deno.test("wasm adam is bit-identical to the TypeScript rule, in or outside its memory", () => {
+  for (const n of [1, 3, 4, 7, 1001]) {
+    const inside = [wasm.alloc(n), wasm.alloc(n), wasm.alloc(n), wasm.alloc(n)];
+    const outside = [
+      new Float32Array(n),
+      new Float32Array(n),
+      new Float32Array(n),
+      new Float32Array(n),
+    ];
+    const ts = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    for (let i = 0; i < n; i++) {
+      for (const [p] of [inside, outside, ts]) p[i] = Math.sin(i) * 3;
+    }
+    const settings = adamSettings({ beta1: 0.85, weightDecay: 0.01 });
+    for (let t = 1; t <= 5; t++) {
+      for (let i = 0; i < n; i++) {
+        const g = Math.cos(i * t) * 10 ** ((i % 9) - 5);
+        inside[1][i] = outside[1][i] = ts[1][i] = g;
+      }
+      const c = adamConstants(settings, 1e-3, t);
+      wasm.adam!(inside[0], inside[1], inside[2], inside[3], c);
+      wasm.adam!(outside[0], outside[1], outside[2], outside[3], c);
+      adamUpdate(ts[0], ts[1], ts[2], ts[3], c);
+    }
+    for (const k of [0, 2, 3]) {
+      assert.deepEqual(inside[k], ts[k], `n = ${n}, array ${k}`);
+      assert.deepEqual(outside[k], ts[k], `n = ${n}, array ${k}`);
+    }
+  }
 });

@@ -14,8 +14,9 @@ export const ARRIVE = 2; // threads done with their gradients
 export const FINISH = 3; // threads done with their slice of the update
 export const FAILED = 4; // index + 1 of the first worker that threw
 export const MESSAGE_LENGTH = 5; // bytes of its error message
-export const CLAIM = 6; // next chunk of the update a thread may take
-const ROWS = 8; // per thread: first row, row count, correct count
+export const READY = 6; // workers done with their setup, serving steps
+const ROWS = 8; // per thread: first row, row count, correct count, next chunk of its update range
+const PER_THREAD = 4;
 
 /** Commands. */
 export const GRADIENTS = 1; // gradients only: the main thread reduces and updates
@@ -42,9 +43,11 @@ export interface LayoutSizes {
   readonly outputs: number;
 }
 
-/** The three shared buffers, as sent to each worker. */
+/** The shared buffers, as sent to each worker. */
 export interface SharedBuffers {
+  /** Holds the floats from byte `floatsAt` on: its own buffer, or a shared wasm memory's. */
   readonly floats: SharedArrayBuffer;
+  readonly floatsAt: number;
   readonly control: SharedArrayBuffer;
   readonly results: SharedArrayBuffer;
   readonly message: SharedArrayBuffer;
@@ -71,14 +74,25 @@ export interface Layout {
   readonly t: Float32Array;
 }
 
-/** Allocates the shared buffers for these sizes (main thread). */
-export function allocateShared(sizes: LayoutSizes): SharedBuffers {
+/** Bytes of the floats for these sizes: weights, reduced gradient, slots, thread gradients, batch. */
+export function floatBytes(sizes: LayoutSizes): number {
   const total = sizes.tensors.reduce((a, b) => a + b, 0);
-  const floats = total * (2 + sizes.slots + sizes.threads) +
-    sizes.batchSize * (sizes.inputs + sizes.outputs);
+  return 4 * (total * (2 + sizes.slots + sizes.threads) +
+    sizes.batchSize * (sizes.inputs + sizes.outputs));
+}
+
+/**
+ * Allocates the shared buffers for these sizes (main thread); the floats go
+ * at byte `floats.at` of `floats.buffer` (a shared wasm memory) when given.
+ */
+export function allocateShared(
+  sizes: LayoutSizes,
+  floats?: { readonly buffer: SharedArrayBuffer; readonly at: number },
+): SharedBuffers {
   return {
-    floats: new SharedArrayBuffer(floats * 4),
-    control: new SharedArrayBuffer((ROWS + 3 * sizes.threads) * 4),
+    floats: floats?.buffer ?? new SharedArrayBuffer(floatBytes(sizes)),
+    floatsAt: floats?.at ?? 0,
+    control: new SharedArrayBuffer((ROWS + PER_THREAD * sizes.threads) * 4),
     results: new SharedArrayBuffer((LOSS + sizes.threads) * 8),
     message: new SharedArrayBuffer(MESSAGE_BYTES),
   };
@@ -89,7 +103,7 @@ export function layoutOf(sizes: LayoutSizes, buffers: SharedBuffers): Layout {
   const offsets: number[] = [];
   let total = 0;
   for (const n of sizes.tensors) offsets.push(total), total += n;
-  let at = 0;
+  let at = buffers.floatsAt / 4;
   const take = (n: number): Float32Array => {
     const view = new Float32Array(buffers.floats, at * 4, n);
     at += n;
@@ -117,10 +131,12 @@ export function layoutOf(sizes: LayoutSizes, buffers: SharedBuffers): Layout {
   };
 }
 
-/** Where thread `i`'s rows, correct count and loss live. */
-export const rowStart = (i: number): number => ROWS + 3 * i;
-export const rowCount = (i: number): number => ROWS + 3 * i + 1;
-export const correctAt = (i: number): number => ROWS + 3 * i + 2;
+/** Where thread `i`'s rows, correct count, update cursor and loss live. */
+export const rowStart = (i: number): number => ROWS + PER_THREAD * i;
+export const rowCount = (i: number): number => ROWS + PER_THREAD * i + 1;
+export const correctAt = (i: number): number => ROWS + PER_THREAD * i + 2;
+/** The next unclaimed chunk of thread `i`'s range of the update. */
+export const claimAt = (i: number): number => ROWS + PER_THREAD * i + 3;
 export const lossAt = (i: number): number => LOSS + i;
 
 /** Records a worker's error for the main thread, which is blocked and cannot take messages. */

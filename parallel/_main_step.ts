@@ -13,7 +13,7 @@ import { checkBatchShape } from "../core/_check_batch.ts";
 import { createStatsTracker } from "../core/_layer_stats.ts";
 import {
   ARRIVE,
-  CLAIM,
+  claimAt,
   CMD,
   correctAt,
   FINISH,
@@ -23,22 +23,37 @@ import {
   type Layout,
   lossAt,
   LR,
+  READY,
   rowCount,
   rowStart,
   STEP,
   STOP,
 } from "./_layout.ts";
 import { arrive, waitFor } from "./_sync.ts";
-import { chunksOf, createThreadStep, piecesOf, reducePieces, updateShare } from "./_thread_step.ts";
+import {
+  chunksOf,
+  createThreadStep,
+  piecesOf,
+  rangeStart,
+  reducePieces,
+  updateShare,
+} from "./_thread_step.ts";
 
 /** Options of {@linkcode createParallelStep}. */
 export interface MainStepOptions extends TrainStepOptions {
   readonly layout: Layout;
   /** A copy of the network for this thread's slice. */
   readonly local: Network;
-  /** The started workers, threads 1 and up. */
+  /** The workers, threads 1 and up: started, maybe not yet set up. */
   readonly workers: readonly Worker[];
 }
+
+/**
+ * Most private warm-up steps this thread runs while the workers set up (each
+ * ~1-3 ms while cold): they overlap the workers' start with compiling this
+ * thread's code, which would otherwise hold up the first real steps.
+ */
+const WARM_UP_STEPS = 24;
 
 /** Moves the network's tensors into shared memory (and back to plain arrays at the end). */
 function share(network: Network, layout: Layout): void {
@@ -60,6 +75,9 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
   options.state?.slots.forEach((s, i) => s.forEach((slot, j) => layout.slots[i][j].set(slot)));
   const { state: _resumed, ...stepOptions } = options;
   const own = createThreadStep(options.local, { ...stepOptions, thread: 0, layout });
+  for (let i = 0; i < WARM_UP_STEPS && Atomics.load(control, READY) < threads - 1; i++) {
+    own.warmUp();
+  }
   const tracker = createStatsTracker(network, layout.reduced, (n) => new Float32Array(n));
   const split = optimizer.elementwise === true && optimizer.clipNorm === undefined;
   const total = layout.offsets.at(-1)! + layout.sizes.tensors.at(-1)!;
@@ -77,12 +95,14 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       control[rowStart(i)] = start;
       control[rowCount(i)] = Math.floor((i + 1) * rows / threads) - start;
     }
-    const kept = control[rowCount(0)];
+    const kept = own.inPlace ? 0 : control[rowCount(0)]; // rows this thread reads from `batch`
     layout.x.set(batch.x.data.subarray(kept * inputs, rows * inputs), kept * inputs);
     layout.t.set(batch.t.data.subarray(kept * outputs, rows * outputs), kept * outputs);
     Atomics.store(control, ARRIVE, 0);
     Atomics.store(control, FINISH, 0);
-    Atomics.store(control, CLAIM, 0);
+    for (let i = 0; i < threads; i++) {
+      Atomics.store(control, claimAt(i), rangeStart(chunks.length, threads, i));
+    }
     Atomics.store(control, CMD, command);
     arrive(control, GEN);
     own.gradients(batch.x.data, batch.t.data);
@@ -109,7 +129,7 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     },
     gradients(batch) {
       const loss = gradients(batch, GRADIENTS);
-      reducePieces(layout, all, weights);
+      reducePieces(layout, all, weights, own.weightedSum);
       return loss;
     },
     run(batch, runOptions) {
@@ -118,14 +138,14 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
         results[LR] = lr;
         results[STEP] = state.t + 1;
         const loss = gradients(batch, GRADIENTS_AND_UPDATE);
-        updateShare(layout, chunks, optimizer, weights);
+        updateShare(layout, chunks, optimizer, weights, 0, own.weightedSum, own.adam);
         arrive(control, FINISH);
         waitFor(layout, FINISH, threads);
         state.t += 1;
         return loss;
       }
       const loss = gradients(batch, GRADIENTS);
-      reducePieces(layout, all, weights);
+      reducePieces(layout, all, weights, own.weightedSum);
       if (stats) tracker.before();
       updateParams(optimizer, { params: layout.params, grads: layout.reduced, state, lr });
       if (stats) tracker.after();

@@ -25,10 +25,12 @@ import {
   GRADIENTS_AND_UPDATE,
   layoutOf,
   type LayoutSizes,
+  READY,
   reportFailure,
   type SharedBuffers,
   STOP,
 } from "./_layout.ts";
+import { type SharedWasm, threadBackend } from "./_shared_wasm.ts";
 import { arrive, waitChange, waitFor } from "./_sync.ts";
 import { chunksOf, createThreadStep, updateShare } from "./_thread_step.ts";
 
@@ -44,6 +46,10 @@ export interface WorkerInit {
   /** Backend name: "ts", "wasm-simd" or "wasm-relaxed-simd". */
   readonly backend: string;
   readonly memoryMiB?: number;
+  /** The main thread's compiled wasm kernels, instantiated as they are. */
+  readonly wasmModule?: WebAssembly.Module;
+  /** The wasm memory all threads share, when the floats live in it (then `backend` is wasm). */
+  readonly shared?: SharedWasm;
   /** Module URLs whose exported plugins join the built-ins. */
   readonly modules: readonly string[];
 }
@@ -53,8 +59,8 @@ interface Scope {
   postMessage(message: unknown): void;
 }
 
-function backendNamed(name: string, memoryMiB?: number): Backend {
-  const mib = memoryMiB === undefined ? {} : { memoryMiB };
+function backendNamed(name: string, memoryMiB?: number, module?: WebAssembly.Module): Backend {
+  const mib = { ...(memoryMiB === undefined ? {} : { memoryMiB }), ...(module ? { module } : {}) };
   if (name === "ts") return tsBackend;
   if (name === "wasm-simd") return createWasmBackend(mib);
   if (name === "wasm-relaxed-simd") return createWasmBackend({ ...mib, fma: true });
@@ -85,7 +91,7 @@ function lookup<K extends PluginKind>(
   return plugin as PluginsByKind[K];
 }
 
-/** The network's structure; its weights are copied in from shared memory before each use. */
+/** The network's structure; its weights are the shared ones, read in place or copied in before each use. */
 function networkOf(spec: NetworkSpec, plugins: readonly Plugin[]): Network {
   let inputs = spec.inputs;
   const layers = spec.layers.map((l) => {
@@ -114,7 +120,9 @@ async function setup(init: WorkerInit) {
     loss: lookup(plugins, "loss", init.loss),
     optimizer,
     batchSize: init.sizes.batchSize,
-    backend: backendNamed(init.backend, init.memoryMiB),
+    backend: init.shared
+      ? threadBackend(init.shared, init.thread)
+      : backendNamed(init.backend, init.memoryMiB, init.wasmModule),
     ...(init.l2 === undefined ? {} : { l2: init.l2 }),
   });
   return { layout, step, optimizer, chunks: chunksOf(layout) };
@@ -135,7 +143,7 @@ function serve(init: WorkerInit, ready: Awaited<ReturnType<typeof setup>>): void
       arrive(control, ARRIVE);
       if (command === GRADIENTS_AND_UPDATE) {
         waitFor(layout, ARRIVE, threads);
-        updateShare(layout, chunks, optimizer, weights);
+        updateShare(layout, chunks, optimizer, weights, init.thread, step.weightedSum, step.adam);
         arrive(control, FINISH);
       }
     } catch (error) {
@@ -156,6 +164,7 @@ scope.onmessage = async (event) => {
     scope.postMessage({ type: "error", message: (error as Error).message ?? String(error) });
     return;
   }
+  arrive(ready.layout.control, READY);
   scope.postMessage({ type: "ready" });
   serve(init, ready);
 };

@@ -8,8 +8,8 @@ import type { Network } from "../core/network.ts";
 import { type CreateStep, createTrainStep, type TrainStep } from "../core/train_step.ts";
 import type { WasmBackend } from "../core/wasm_backend.ts";
 import { allocateShared, layoutOf } from "./_layout.ts";
+import { planSharedWasm, threadBackend } from "./_shared_wasm.ts";
 import { createParallelStep } from "./_main_step.ts";
-import type { WorkerInit } from "./_parallel_worker.ts";
 
 /** Options of {@linkcode parallel}. */
 export interface ParallelOptions {
@@ -50,23 +50,27 @@ function checkWorkers(workers: number): number {
   return workers;
 }
 
-function spawn(init: WorkerInit): Promise<Worker> {
+/**
+ * Starts the Worker of `thread`, which loads its modules while this thread
+ * prepares its init message; `ready` settles once it has set up (or failed to).
+ */
+function spawn(thread: number): { worker: Worker; ready: Promise<void> } {
   const worker = new Worker(new URL("./_parallel_worker.ts", import.meta.url), { type: "module" });
-  return new Promise((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
       worker.onmessage = worker.onerror = null;
-      if (event.data.type === "ready") return resolve(worker);
+      if (event.data.type === "ready") return resolve();
       worker.terminate();
-      reject(new TypeError(`Worker ${init.thread} could not start: ${event.data.message}`));
+      reject(new TypeError(`Worker ${thread} could not start: ${event.data.message}`));
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       worker.onmessage = worker.onerror = null;
       worker.terminate();
-      reject(new TypeError(`Worker ${init.thread} could not start: ${event.message}`));
+      reject(new TypeError(`Worker ${thread} could not start: ${event.message}`));
     };
-    worker.postMessage(init);
   });
+  return { worker, ready };
 }
 
 /**
@@ -75,20 +79,23 @@ function spawn(init: WorkerInit): Promise<Worker> {
  * computes the gradient of its rows; after a barrier the gradients are summed
  * in thread order, weighted by row counts (so the loss and gradient are the
  * batch means, as on one thread), and the threads update the weights in
- * chunks, each taking the next free chunk until none is left, so a thread
- * done early with its gradient takes the larger share (element-wise
- * optimizers; others, gradient clipping and the
- * per-epoch layer statistics update on the main thread). Steps synchronise
+ * chunks, each its own range first, then what is left of the others', so a
+ * thread done early with its gradient takes the larger share (element-wise
+ * optimizers; others, gradient clipping and the per-epoch layer statistics
+ * update on the main thread). Steps synchronise
  * through `Atomics` on shared control words, not messages; the main thread
  * computes a slice itself and waits on the rest. A run is deterministic for a
  * given worker count: same seed, same count, same bits. Across counts the
  * summation order differs, within float32 rounding.
  *
- * The Workers start when a run starts and end when it completes, fails or is
- * unsubscribed. The network's tensors live in shared memory during the run
- * and are copied back to plain arrays at its end. Needs a float32 network;
- * the backend must be `tsBackend` or a `createWasmBackend()` one (each Worker
- * builds its own).
+ * The Workers start when a run starts (this thread warms its own code up
+ * meanwhile) and end when it completes, fails or is unsubscribed. The
+ * network's tensors live in shared memory during the run and are copied back
+ * to plain arrays at its end. Needs a float32 network; the backend must be
+ * `tsBackend` or a `createWasmBackend()` one. With the latter, every thread
+ * runs the kernels on one shared `WebAssembly.Memory` holding the weights,
+ * gradients and batch, with no copies (where the runtime has shared wasm
+ * memory; else each thread copies between its own memory and the shared one).
  *
  * @example
  * ```ts ignore
@@ -114,36 +121,51 @@ export function parallel(options: ParallelOptions = {}): CreateStep {
       inputs: network.inputs,
       outputs: network.outputs,
     };
-    const buffers = allocateShared(sizes);
-    const memory = (backend as Partial<WasmBackend>).memory;
-    const base = {
-      sizes,
-      buffers,
-      spec: {
-        inputs: network.inputs,
-        layers: network.layers.map((l) => ({ units: l.units, activation: ref(l.activation) })),
-      },
-      loss: ref(stepOptions.loss),
-      optimizer: ref(stepOptions.optimizer),
-      ...(stepOptions.l2 === undefined ? {} : { l2: stepOptions.l2 }),
-      backend: backend.name,
-      ...(memory ? { memoryMiB: memory.buffer.byteLength / 2 ** 20 } : {}),
-      modules,
-    };
-    const started = await Promise.allSettled(
-      Array.from({ length: workers - 1 }, (_, i) => spawn({ ...base, thread: i + 1 })),
-    );
-    const pool = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const spawned = Array.from({ length: workers - 1 }, (_, i) => spawn(i + 1));
+    let step: TrainStep;
+    try {
+      // The workers load their modules meanwhile.
+      const plan = planSharedWasm(backend, sizes);
+      const buffers = allocateShared(
+        sizes,
+        plan && { buffer: plan.memory.buffer as SharedArrayBuffer, at: plan.floatsAt },
+      );
+      const { memory, module } = backend as Partial<WasmBackend>;
+      const base = {
+        sizes,
+        buffers,
+        spec: {
+          inputs: network.inputs,
+          layers: network.layers.map((l) => ({ units: l.units, activation: ref(l.activation) })),
+        },
+        loss: ref(stepOptions.loss),
+        optimizer: ref(stepOptions.optimizer),
+        ...(stepOptions.l2 === undefined ? {} : { l2: stepOptions.l2 }),
+        backend: backend.name,
+        ...(plan ? { shared: plan } : {}),
+        ...(!plan && memory ? { memoryMiB: memory.buffer.byteLength / 2 ** 20 } : {}),
+        ...(!plan && module ? { wasmModule: module } : {}),
+        modules,
+      };
+      spawned.forEach((s, i) => s.worker.postMessage({ ...base, thread: i + 1 }));
+      // Built while the workers set up: this thread warms its kernels up meanwhile.
+      step = createParallelStep(network, {
+        ...stepOptions,
+        ...(plan ? { backend: threadBackend(plan, 0) } : {}),
+        layout: layoutOf(sizes, buffers),
+        local: cloneNetwork(network),
+        workers: spawned.map((s) => s.worker),
+      });
+    } catch (error) {
+      for (const s of spawned) s.worker.terminate();
+      throw error;
+    }
+    const started = await Promise.allSettled(spawned.map((s) => s.ready));
     const failed = started.find((s) => s.status === "rejected");
     if (failed) {
-      for (const worker of pool) worker.terminate();
+      step.close!();
       throw (failed as PromiseRejectedResult).reason;
     }
-    return createParallelStep(network, {
-      ...stepOptions,
-      layout: layoutOf(sizes, buffers),
-      local: cloneNetwork(network),
-      workers: pool,
-    });
+    return step;
   };
 }

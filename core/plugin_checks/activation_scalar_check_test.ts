@@ -24,7 +24,7 @@ Deno.test("scalar check passes hand-written loops that compute f and df", () => 
     },
   }));
   assert.ok(r.ok, r.detail);
-  assert.equal(r.detail, "forward and backward agree with f and df at 32 points");
+  assert.equal(r.detail, "forward matches f and backward dy · df at 32 points");
 });
 
 Deno.test("scalar check names the point where forward and f part", () => {
@@ -47,6 +47,32 @@ Deno.test("scalar check catches a backward that ignores dy", () => {
   assert.match(
     r.detail,
     /backward at x = .* gives .* but dy · df gives .*; make backward compute dy · df/,
+  );
+});
+
+Deno.test("scalar check holds a plugin to its relu kernel promise", () => {
+  const relu = elementwise({
+    name: "myorg/relu",
+    f: (x) => Math.max(x, 0),
+    df: (x) => (x > 0 ? 1 : 0),
+    kernel: "relu",
+  });
+  assert.equal(
+    checkActivationScalar(relu).detail,
+    'forward matches f and backward dy · df; kernel "relu" holds at 32 points',
+  );
+  const leaky = (x: number) => (x > 0 ? x : 0.01 * x);
+  const wrong = elementwise({
+    name: "myorg/leaky",
+    f: leaky,
+    df: (x) => (x > 0 ? 1 : 0.01),
+    kernel: "relu",
+  });
+  const r = checkActivationScalar(wrong);
+  assert.equal(r.ok, false);
+  assert.equal(
+    r.detail,
+    'Inconsistent plugin "myorg/leaky": forward at x = -0.001 gives -0.00001 but kernel "relu" (max(z, 0)) gives 0; remove kernel or make forward max(z, 0)',
   );
 });
 

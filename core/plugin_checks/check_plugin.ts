@@ -16,7 +16,11 @@ import {
 } from "./activation_checks.ts";
 import { checkActivationScalar } from "./activation_scalar_check.ts";
 import { checkLossFinite, checkLossGradients, checkLossPurity } from "./loss_checks.ts";
-import { checkOptimizerPurity, checkOptimizerUpdate } from "./optimizer_checks.ts";
+import {
+  checkOptimizerKernel,
+  checkOptimizerPurity,
+  checkOptimizerUpdate,
+} from "./optimizer_checks.ts";
 
 export type { CheckResult };
 
@@ -94,6 +98,7 @@ function runChecks(value: unknown, options: CheckPluginOptions): CheckResult[] {
         shape,
         run("update", () => checkOptimizerUpdate(plugin)),
         run("pure", () => checkOptimizerPurity(plugin)),
+        run("kernel", () => checkOptimizerKernel(plugin)),
       ];
   }
 }

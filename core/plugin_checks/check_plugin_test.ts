@@ -37,6 +37,7 @@ Deno.test("checkPlugin reports each check, the fingerprint and the time", () => 
     "shape",
     "update",
     "pure",
+    "kernel",
   ]);
 });
 

@@ -19,4 +19,8 @@ export {
 } from "./activation_checks.ts";
 export { checkActivationScalar } from "./activation_scalar_check.ts";
 export { checkLossFinite, checkLossGradients, checkLossPurity } from "./loss_checks.ts";
-export { checkOptimizerPurity, checkOptimizerUpdate } from "./optimizer_checks.ts";
+export {
+  checkOptimizerKernel,
+  checkOptimizerPurity,
+  checkOptimizerUpdate,
+} from "./optimizer_checks.ts";

@@ -1,9 +1,10 @@
 /**
  * The math checks of an optimizer plugin: a few updates on a small tensor stay
- * finite, and repeat exactly from the same start.
+ * finite, repeat exactly from the same start, and keep a declared kernel's promise.
  *
  * @module
  */
+import { adamConstants, adamSettings, adamUpdate } from "../adam_rule.ts";
 import type { OptimizerPlugin } from "../types.ts";
 import {
   type CheckResult,
@@ -19,8 +20,8 @@ import {
 } from "./_probes.ts";
 
 /**
- * Three updates on a small tensor (gradients from 1e-8 to 1e3), in float64
- * and float32: parameters and slots must stay finite.
+ * Three updates on a small tensor (gradients from 1e-8 to 1e3), in float32 as
+ * in training: parameters and slots must stay finite.
  *
  * @example
  * ```ts
@@ -34,26 +35,24 @@ import {
  * ```
  */
 export function checkOptimizerUpdate(plugin: OptimizerPlugin): CheckResult {
-  {
-    const { param, slots } = probeUpdates(plugin);
-    for (
-      const [what, values] of [
-        ["parameter", param],
-        ...slots.map((s, k) => [`slot ${k}`, s] as const),
-      ] as const
-    ) {
-      const i = firstNonFinite(values);
-      if (i < 0) continue;
-      const where = `${what} ${i} (start ${num(PARAM_PROBE[i])}, gradient ${num(GRAD_PROBE[i])})`;
-      return fail(
-        "update",
-        new RangeError(
-          `Non-finite update from "${plugin.name}": after 3 steps ${where} is ${
-            values[i]
-          } (float32); keep updates finite, e.g. add eps before dividing`,
-        ),
-      );
-    }
+  const { param, slots } = probeUpdates(plugin);
+  for (
+    const [what, values] of [
+      ["parameter", param],
+      ...slots.map((s, k) => [`slot ${k}`, s] as const),
+    ] as const
+  ) {
+    const i = firstNonFinite(values);
+    if (i < 0) continue;
+    const where = `${what} ${i} (start ${num(PARAM_PROBE[i])}, gradient ${num(GRAD_PROBE[i])})`;
+    return fail(
+      "update",
+      new RangeError(
+        `Non-finite update from "${plugin.name}": after 3 steps ${where} is ${
+          values[i]
+        } (float32); keep updates finite, e.g. add eps before dividing`,
+      ),
+    );
   }
   return pass(
     "update",
@@ -103,4 +102,48 @@ export function checkOptimizerPurity(plugin: OptimizerPlugin): CheckResult {
     }
   }
   return pass("pure", "the same updates from the same start give the same parameters and slots");
+}
+
+/**
+ * For a plugin that declares `kernel: "adam"`: three updates on the probe
+ * must equal core/adam_rule.ts with the plugin's `params`, bit for bit, since
+ * a backend may run that rule in its place. Passes at once without a kernel.
+ *
+ * @example
+ * ```ts
+ * import { checkOptimizerKernel } from "./optimizer_checks.ts";
+ * import type { OptimizerPlugin } from "../types.ts";
+ * const sgdCallingItselfAdam: OptimizerPlugin = {
+ *   kind: "optimizer", name: "fake", lr: 0.1, slots: 2, kernel: "adam",
+ *   update: (p, g, _s, { lr }) => p.forEach((v, i) => (p[i] = v - lr * g[i])),
+ * };
+ * checkOptimizerKernel(sgdCallingItselfAdam).ok; // false
+ * ```
+ */
+export function checkOptimizerKernel(plugin: OptimizerPlugin): CheckResult {
+  if (plugin.kernel !== "adam") return pass("kernel", "no kernel declared");
+  const got = probeUpdates(plugin);
+  const param = Float32Array.from(PARAM_PROBE), grad = Float32Array.from(GRAD_PROBE);
+  const m = new Float32Array(param.length), v = new Float32Array(param.length);
+  const settings = adamSettings(plugin.params);
+  for (let t = 1; t <= 3; t++) adamUpdate(param, grad, m, v, adamConstants(settings, plugin.lr, t));
+  const want = [param, m, v], names = ["parameter", "slot 0 (m)", "slot 1 (v)"];
+  const slots = [got.param, ...got.slots];
+  for (let k = 0; k < want.length; k++) {
+    const i = slots[k] ? firstDifference(slots[k], want[k]) : 0;
+    if (i < 0) continue;
+    return fail(
+      "kernel",
+      new RangeError(
+        `Broken kernel promise from "${plugin.name}": it declares kernel "adam" but after 3 steps ${
+          names[k]
+        } ${i} is ${
+          slots[k]?.[i]
+        } where Adam (core/adam_rule.ts with beta1 ${settings.beta1}, beta2 ${settings.beta2}, eps ${settings.eps}, weightDecay ${settings.weightDecay}) gives ${
+          want[k][i]
+        }; remove kernel or compute exactly that rule`,
+      ),
+    );
+  }
+  return pass("kernel", 'update is exactly the "adam" rule a backend may run in its place');
 }

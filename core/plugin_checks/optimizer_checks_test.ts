@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import type { OptimizerPlugin } from "../types.ts";
 import * as bad from "../_testing/bad_plugins.ts";
 import { fakeSgd } from "../_testing/fakes.ts";
-import { checkOptimizerPurity, checkOptimizerUpdate } from "./optimizer_checks.ts";
+import { adamConstants, adamSettings, adamUpdate } from "../adam_rule.ts";
+import {
+  checkOptimizerKernel,
+  checkOptimizerPurity,
+  checkOptimizerUpdate,
+} from "./optimizer_checks.ts";
 
 Deno.test("optimizer checks pass sgd", () => {
   assert.ok(checkOptimizerUpdate(fakeSgd(0.1)).ok);
@@ -31,4 +36,37 @@ Deno.test("optimizer purity check catches hidden state and writes into grad", ()
   );
   const clipsInPlace: OptimizerPlugin = { ...fakeSgd(0.1), update: (_p, g) => g.fill(0) };
   assert.match(checkOptimizerPurity(clipsInPlace).detail, /update changed grad/);
+});
+
+/** Adam by the book, as a plugin whose update calls the core rule (optionally nudged). */
+const adamLike = (nudge = 0, params = {}): OptimizerPlugin => ({
+  kind: "optimizer",
+  name: "myorg/adam",
+  lr: 0.01,
+  slots: 2,
+  kernel: "adam",
+  params: { lr: 0.01, ...params },
+  update(p, g, [m, v], { lr, t }) {
+    adamUpdate(p, g, m, v, adamConstants(adamSettings({ ...params }), lr, t));
+    if (nudge) p[3] += nudge;
+  },
+});
+
+Deno.test("kernel check passes an update that is exactly the adam rule", () => {
+  assert.ok(checkOptimizerKernel(adamLike()).ok);
+  assert.ok(checkOptimizerKernel(adamLike(0, { beta1: 0.8, weightDecay: 0.1 })).ok);
+  assert.equal(checkOptimizerKernel(fakeSgd(0.1)).detail, "no kernel declared");
+});
+
+Deno.test("kernel check refuses a claimed adam kernel that differs in any bit", () => {
+  const r = checkOptimizerKernel(adamLike(1e-6));
+  assert.equal(r.ok, false);
+  assert.ok(r.error instanceof RangeError);
+  assert.match(
+    r.detail,
+    /^Broken kernel promise from "myorg\/adam": it declares kernel "adam" but after 3 steps parameter 3 is .* where Adam \(core\/adam_rule.ts with beta1 0.9, beta2 0.999, eps 1e-8, weightDecay 0\) gives .*; remove kernel or compute exactly that rule$/,
+  );
+  // Settings other than the ones in params break the promise too.
+  const wrongBeta = { ...adamLike(0, { beta1: 0.8 }), params: { lr: 0.01 } };
+  assert.equal(checkOptimizerKernel(wrongBeta).ok, false);
 });

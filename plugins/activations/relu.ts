@@ -16,6 +16,7 @@ export const relu: ActivationPlugin = elementwise({
   name: "relu",
   version: "1.0.0",
   init: "he",
+  kernel: "relu",
   description: "h(x) = max(x, 0)",
   f: (x) => (x > 0 ? x : 0),
   df: (x) => (x > 0 ? 1 : 0),

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { adamConstants, adamUpdate } from "../../core/adam_rule.ts";
 import type { OptimizerPlugin, PluginParams } from "../../core/types.ts";
 import { checkParams, header, inRange, mergeParams } from "./_options.ts";
 
@@ -41,25 +42,17 @@ export function adamRule(
     : 0;
   const own = { lr, beta1, beta2, eps, ...(name === "adamw" ? { weightDecay: wd } : {}) };
   const params = checkParams(name, own, clipNorm);
+  const settings = { beta1, beta2, eps, weightDecay: wd };
   return {
     ...header(name, params),
     slots: 2,
     description: (wd ? "p -= lr wd p; " : "") +
       "m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)",
     configure: (p) => remake(mergeParams(name, params, p)),
+    kernel: "adam",
     update(param, grad, [m, v], { lr, t }) {
       if (!(t >= 1)) throw new RangeError(`Invalid ${name} step: t = ${t} is not in [1, inf)`);
-      const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t, decay = 1 - lr * wd;
-      // lr·m̂ / (√v̂ + ε) with the bias corrections folded into constants: one
-      // division per weight instead of three (Adam is a third of a 784-128-64-10 step).
-      const rate = lr / c1, unbias = 1 / c2, k1 = 1 - beta1, k2 = 1 - beta2;
-      for (let i = 0; i < param.length; i++) {
-        const g = grad[i];
-        const mi = beta1 * m[i] + k1 * g, vi = beta2 * v[i] + k2 * g * g;
-        m[i] = mi;
-        v[i] = vi;
-        param[i] = param[i] * decay - rate * mi / (Math.sqrt(vi * unbias) + eps);
-      }
+      adamUpdate(param, grad, m, v, adamConstants(settings, lr, t));
     },
   };
 }

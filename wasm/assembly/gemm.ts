@@ -1,7 +1,9 @@
 // Entry point of the nagare WebAssembly SIMD backend (see core/wasm_backend.ts).
 // All pointers are byte offsets into the imported memory; the caller owns every
 // buffer, including the packing scratch (packScratchFloats() floats each for A
-// and B), so this module allocates nothing and never grows memory.
+// and B; the A scratch ends with the staging tile of edge tiles), so this
+// module allocates nothing, never grows memory and keeps no state in it:
+// threads sharing one memory each pass their own scratch.
 //
 // Goto/BLIS blocking: a KC x NC panel of B is packed once and stays in L2/L3,
 // an MC x KC block of A is packed and stays in L2, and each KC x NR sliver of
@@ -13,42 +15,53 @@
 // (within 3%): the micro-kernel, not the memory, is the limit.
 
 import { MR, NR, tile, tile4 } from "./kernel";
+import { addBias } from "./rows";
 import { packA, packB } from "./pack";
 
-export { addBias, colSums } from "./rows";
+export { addBias, colSums, weightedSum } from "./rows";
+export { adam } from "./adam";
 
 const KC: i32 = 256;
 const MC: i32 = 96;
 const NC: i32 = 1024;
-
-/** Staging tile for edge tiles of C, which the micro-kernel cannot write in place. */
-const edge: usize = memory.data(MR * NR * 4, 64);
 
 /** First byte the caller may use: everything below belongs to this module. */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-/** Floats the caller must provide at `packA` and at `packB`. */
+/**
+ * Floats the caller must provide at `packA` (packed A, then the edge tile and
+ * the edge tile's bias) and at `packB`.
+ */
 export function packScratchFloats(which: i32): i32 {
-  return which == 0 ? MC * KC : KC * NC;
+  return which == 0 ? MC * KC + MR * NR + NR : KC * NC;
 }
 
 /**
  * C (m x n) = op(A) * op(B) (+ C if flags & 4). flags & 1: A is stored k x m;
- * flags & 2: B is stored n x k. All matrices are dense and row-major.
+ * flags & 2: B is stored n x k. All matrices are dense and row-major. A
+ * dense layer's epilogue is fused: a nonzero `bias` (n floats) is added to
+ * every row, as the starting value of the sums, and a nonzero `y` (m x n)
+ * receives max(C, 0) as the last block of C leaves the registers.
  */
 export function gemm(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, flags: i32, pa: usize, pb: usize,
+  bias: usize, y: usize,
 ): void {
   const accumulate = (flags & 4) != 0;
   const rsA = flags & 1 ? 1 : k, csA = flags & 1 ? m : 1;
   const rsB = flags & 2 ? 1 : n, csB = flags & 2 ? k : 1;
   if (k == 0) {
     if (!accumulate) memory.fill(c, 0, <usize>(m * n) * 4);
+    if (bias) addBias(c, bias, m, n);
+    if (y) reluRows(c, y, m * n);
     return;
   }
   const ldc = <usize>n * 4;
+  // Staging tile for edge tiles of C, which the micro-kernel cannot write in
+  // place, and a padded copy of their part of the bias (8 floats readable).
+  const edge = pa + <usize>(MC * KC) * 4, edgeBias = edge + <usize>(MR * NR) * 4;
   // Equal k blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a block that is all overhead.
   const kb = (k + KC - 1) / KC;
   const kstep = (k + kb - 1) / kb;
@@ -57,6 +70,8 @@ export function gemm(
     for (let pc = 0; pc < k; pc += kstep) {
       const kc = min(kstep, k - pc);
       const beta = accumulate || pc > 0 ? 1 : 0;
+      // The bias starts the first block's sums; the ReLU leaves with the last block.
+      const withBias = bias != 0 && pc == 0, withY = y != 0 && pc + kc >= k;
       packB(b + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, kc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -64,16 +79,27 @@ export function gemm(
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const sb = pb + <usize>(jr * kc) * 4;
+          let bt: usize = 0;
+          if (withBias) {
+            bt = bias + <usize>(jc + jr) * 4;
+            if (nr < NR) {
+              for (let j = 0; j < NR; j++) {
+                f32.store(edgeBias + <usize>j * 4, j < nr ? f32.load(bt + <usize>j * 4) : 0);
+              }
+              bt = edgeBias;
+            }
+          }
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const sa = pa + <usize>(ir * kc) * 4;
-            const cp = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
-            if (nr == NR && mr == MR) tile(kc, sa, sb, cp, ldc, beta);
-            else if (nr == NR && mr == 4) tile4(kc, sa, sb, cp, ldc, beta);
+            const at = <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
+            const cp = c + at, yp: usize = withY ? y + at : 0;
+            if (nr == NR && mr == MR) tile(kc, sa, sb, cp, ldc, beta, bt, yp);
+            else if (nr == NR && mr == 4) tile4(kc, sa, sb, cp, ldc, beta, bt, yp);
             else {
-              if (mr <= 4) tile4(kc, sa, sb, edge, NR * 4, 0);
-              else tile(kc, sa, sb, edge, NR * 4, 0);
-              storeEdge(cp, ldc, mr, nr, beta);
+              if (mr <= 4) tile4(kc, sa, sb, edge, NR * 4, 0, bt, 0);
+              else tile(kc, sa, sb, edge, NR * 4, 0, bt, 0);
+              storeEdge(edge, cp, ldc, mr, nr, beta, yp);
             }
           }
         }
@@ -82,14 +108,25 @@ export function gemm(
   }
 }
 
-/** Writes the valid mr x nr corner of the staging tile into C. */
-function storeEdge(c: usize, ldc: usize, mr: i32, nr: i32, beta: i32): void {
+/** Writes the valid mr x nr corner of the staging tile into C (and its ReLU into `y`, when nonzero). */
+function storeEdge(
+  edge: usize, c: usize, ldc: usize, mr: i32, nr: i32, beta: i32, y: usize,
+): void {
   for (let i = 0; i < mr; i++) {
     const src = edge + <usize>(i * NR) * 4, dst = c + <usize>i * ldc;
     for (let j = 0; j < nr; j++) {
       const o = <usize>j * 4;
-      const v = f32.load(src + o);
-      f32.store(dst + o, beta ? f32.load(dst + o) + v : v);
+      const v = f32.load(src + o), out = beta ? f32.load(dst + o) + v : v;
+      f32.store(dst + o, out);
+      if (y) f32.store(y + <usize>i * ldc + o, out > 0 ? out : 0);
     }
+  }
+}
+
+/** y[i] = max(c[i], 0) for `count` floats (as `c > 0 ? c : 0`). */
+function reluRows(c: usize, y: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const v = f32.load(c + <usize>i * 4);
+    f32.store(y + <usize>i * 4, v > 0 ? v : 0);
   }
 }

@@ -25,6 +25,10 @@ export const NR: i32 = 8;
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+/** max(x, 0) lane by lane, exactly as `x > 0 ? x : 0` (so -0 and NaN give 0). */
+// @ts-ignore: decorator
+@inline export function relu(zero: v128, x: v128): v128 { return f32x4.pmax(zero, x); }
+
 // @ts-ignore: decorator
 @inline function lane0(x: v128): v128 { return v128.shuffle<f32>(x, x, 0, 0, 0, 0); }
 // @ts-ignore: decorator
@@ -37,11 +41,17 @@ export const NR: i32 = 8;
 /**
  * C[0..6][0..8] (row stride `ldc` bytes) = (beta ? C : 0) + sum over p of
  * A[p][0..6] outer B[p][0..8], with A and B the packed slivers at `pa`, `pb`.
+ * The epilogue of a dense layer rides along: a nonzero `bias` (8 floats)
+ * starts every row's sums from it, and a nonzero `y` (same layout as C) also
+ * receives max(C, 0), the ReLU, from the registers.
  */
-export function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, beta: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+export function tile(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, beta: i32, bias: usize, y: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  if (bias) { c00 = v128.load(bias); c01 = v128.load(bias, 16); }
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+  let c40 = c00, c41 = c01, c50 = c00, c51 = c01;
   let a: v128, x: v128, b0: v128, b1: v128;
   let p = 0;
   // Two steps of A are 12 floats: x = [a0 a1 a2 a3], [a4 a5 a0' a1'], [a2' a3' a4' a5'].
@@ -92,15 +102,27 @@ export function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, beta: 
   v128.store(c2 + ldc, c30); v128.store(c2 + ldc, c31, 16);
   v128.store(c4, c40); v128.store(c4, c41, 16);
   v128.store(c4 + ldc, c50); v128.store(c4 + ldc, c51, 16);
+  if (y) {
+    const z = f32x4.splat(0), y2 = y + 2 * ldc, y4 = y + 4 * ldc;
+    v128.store(y, relu(z, c00)); v128.store(y, relu(z, c01), 16);
+    v128.store(y + ldc, relu(z, c10)); v128.store(y + ldc, relu(z, c11), 16);
+    v128.store(y2, relu(z, c20)); v128.store(y2, relu(z, c21), 16);
+    v128.store(y2 + ldc, relu(z, c30)); v128.store(y2 + ldc, relu(z, c31), 16);
+    v128.store(y4, relu(z, c40)); v128.store(y4, relu(z, c41), 16);
+    v128.store(y4 + ldc, relu(z, c50)); v128.store(y4 + ldc, relu(z, c51), 16);
+  }
 }
 
 /**
  * Like {@link tile} for the first 4 rows of the (6-row) A sliver only: the
  * last rows of C when m % 6 is 1..4, so that they cost 4 rows, not 6.
  */
-export function tile4(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, beta: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+export function tile4(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, beta: i32, bias: usize, y: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  if (bias) { c00 = v128.load(bias); c01 = v128.load(bias, 16); }
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
   let a: v128, x: v128, b0: v128, b1: v128;
   let p = 0;
   for (; p + 2 <= kc; p += 2) {
@@ -138,4 +160,11 @@ export function tile4(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, beta:
   v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
   v128.store(c2, c20); v128.store(c2, c21, 16);
   v128.store(c2 + ldc, c30); v128.store(c2 + ldc, c31, 16);
+  if (y) {
+    const z = f32x4.splat(0), y2 = y + 2 * ldc;
+    v128.store(y, relu(z, c00)); v128.store(y, relu(z, c01), 16);
+    v128.store(y + ldc, relu(z, c10)); v128.store(y + ldc, relu(z, c11), 16);
+    v128.store(y2, relu(z, c20)); v128.store(y2, relu(z, c21), 16);
+    v128.store(y2 + ldc, relu(z, c30)); v128.store(y2 + ldc, relu(z, c31), 16);
+  }
 }

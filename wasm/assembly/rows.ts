@@ -36,3 +36,32 @@ export function colSums(a: usize, out: usize, rows: i32, cols: i32): void {
     a += <usize>cols * 4;
   }
 }
+
+/**
+ * out[i] = wa * a[i] + wb * b[i], computed in double precision and rounded
+ * once to float32 (as the TypeScript loop does), two lanes at a time; a zero
+ * weight drops its term, so a NaN there does not leak in.
+ */
+export function weightedSum(a: usize, b: usize, out: usize, n: i32, wa: f64, wb: f64): void {
+  const va = f64x2.splat(wa), vb = f64x2.splat(wb);
+  const useA = wa != 0, useB = wb != 0;
+  const vec = n & ~1;
+  let i = 0;
+  for (; i < vec; i += 2) {
+    const o = <usize>i * 4;
+    let sum = f64x2.splat(0);
+    if (useA) sum = f64x2.mul(va, f64x2.promote_low_f32x4(v128.load64_zero(a + o)));
+    if (useB) {
+      const tb = f64x2.mul(vb, f64x2.promote_low_f32x4(v128.load64_zero(b + o)));
+      sum = useA ? f64x2.add(sum, tb) : tb;
+    }
+    v128.store64_lane(out + o, f32x4.demote_f64x2_zero(sum), 0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    let sum: f64 = 0;
+    if (useA) sum = wa * <f64>f32.load(a + o);
+    if (useB) sum = useA ? sum + wb * <f64>f32.load(b + o) : wb * <f64>f32.load(b + o);
+    f32.store(out + o, <f32>sum);
+  }
+}

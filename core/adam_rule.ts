@@ -1,0 +1,107 @@
+/**
+ * The Adam update rule (Kingma and Ba, 2015; with decoupled weight decay,
+ * AdamW, Loshchilov and Hutter, 2019), written once: the `adam` and `adamw`
+ * plugins run it, the registry checks plugins that declare `kernel: "adam"`
+ * against it, and matrix backends may run the same float64 arithmetic on
+ * SIMD lanes (`Backend.adam`), with bit-identical results.
+ *
+ * @module
+ */
+import type { Floats, PluginParams } from "./types.ts";
+
+/** Adam's settings: the moment decays, ε and the decoupled weight decay (0 for plain Adam). */
+export interface AdamSettings {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+}
+
+/** The numbers one Adam step uses for every weight: see {@linkcode adamConstants}. */
+export interface AdamConstants {
+  readonly beta1: number;
+  readonly beta2: number;
+  /** 1 − β1 and 1 − β2. */
+  readonly k1: number;
+  readonly k2: number;
+  /** lr / (1 − β1^t): the step size with the first moment's bias correction. */
+  readonly rate: number;
+  /** 1 / (1 − β2^t): the second moment's bias correction. */
+  readonly unbias: number;
+  /** 1 − lr·λ: the decoupled weight decay (1 for plain Adam). */
+  readonly decay: number;
+  readonly eps: number;
+}
+
+/**
+ * Adam's settings from an optimizer's `params` (`beta1`, `beta2`, `eps`,
+ * `weightDecay`; defaults 0.9, 0.999, 1e-8, 0).
+ *
+ * @example
+ * ```ts
+ * import { adamSettings } from "./adam_rule.ts";
+ * adamSettings({ lr: 0.01 }); // { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }
+ * ```
+ */
+export function adamSettings(params: PluginParams = {}): AdamSettings {
+  return {
+    beta1: params.beta1 ?? 0.9,
+    beta2: params.beta2 ?? 0.999,
+    eps: params.eps ?? 1e-8,
+    weightDecay: params.weightDecay ?? 0,
+  };
+}
+
+/**
+ * The constants of step `t` (1-based) at learning rate `lr`: the bias
+ * corrections folded into `rate` and `unbias`, so that a weight costs one
+ * division.
+ *
+ * @example
+ * ```ts
+ * import { adamConstants, adamSettings } from "./adam_rule.ts";
+ * adamConstants(adamSettings(), 0.001, 1).rate; // ≈ 0.01 (0.001 / 0.1)
+ * ```
+ */
+export function adamConstants(s: AdamSettings, lr: number, t: number): AdamConstants {
+  return {
+    beta1: s.beta1,
+    beta2: s.beta2,
+    k1: 1 - s.beta1,
+    k2: 1 - s.beta2,
+    rate: lr / (1 - s.beta1 ** t),
+    unbias: 1 / (1 - s.beta2 ** t),
+    decay: 1 - lr * s.weightDecay,
+    eps: s.eps,
+  };
+}
+
+/**
+ * One Adam step over `param` with moments `m` and `v`, in float64 arithmetic
+ * (float32 arrays are read and rounded on store):
+ * m = β1·m + (1 − β1)·g, v = β2·v + (1 − β2)·g², p = p·decay − rate·m / (√(v·unbias) + ε).
+ *
+ * @example
+ * ```ts
+ * import { adamConstants, adamSettings, adamUpdate } from "./adam_rule.ts";
+ * const p = new Float64Array([1]), g = new Float64Array([1]);
+ * adamUpdate(p, g, new Float64Array(1), new Float64Array(1), adamConstants(adamSettings(), 0.1, 1));
+ * // p[0] ≈ 0.9: the first step moves each weight by about lr
+ * ```
+ */
+export function adamUpdate(
+  param: Floats,
+  grad: Floats,
+  m: Floats,
+  v: Floats,
+  c: AdamConstants,
+): void {
+  const { beta1, beta2, k1, k2, rate, unbias, decay, eps } = c;
+  for (let i = 0; i < param.length; i++) {
+    const g = grad[i];
+    const mi = beta1 * m[i] + k1 * g, vi = beta2 * v[i] + k2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = param[i] * decay - rate * mi / (Math.sqrt(vi * unbias) + eps);
+  }
+}

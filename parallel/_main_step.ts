@@ -95,9 +95,10 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       control[rowStart(i)] = start;
       control[rowCount(i)] = Math.floor((i + 1) * rows / threads) - start;
     }
-    const kept = own.inPlace ? 0 : control[rowCount(0)]; // rows this thread reads from `batch`
-    layout.x.set(batch.x.data.subarray(kept * inputs, rows * inputs), kept * inputs);
-    layout.t.set(batch.t.data.subarray(kept * outputs, rows * outputs), kept * outputs);
+    // The other threads' rows first, so that they start while this thread copies its own.
+    const mine = control[rowCount(0)];
+    layout.x.set(batch.x.data.subarray(mine * inputs, rows * inputs), mine * inputs);
+    layout.t.set(batch.t.data.subarray(mine * outputs, rows * outputs), mine * outputs);
     Atomics.store(control, ARRIVE, 0);
     Atomics.store(control, FINISH, 0);
     for (let i = 0; i < threads; i++) {
@@ -105,6 +106,10 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     }
     Atomics.store(control, CMD, command);
     arrive(control, GEN);
+    if (own.inPlace) { // the kernels read this thread's rows from the shared memory too
+      layout.x.set(batch.x.data.subarray(0, mine * inputs));
+      layout.t.set(batch.t.data.subarray(0, mine * outputs));
+    }
     own.gradients(batch.x.data, batch.t.data);
     arrive(control, ARRIVE);
     waitFor(layout, ARRIVE, threads);

@@ -139,7 +139,9 @@ function closeThen<T>(pass: Pass, result: () => T): T | Promise<T> {
  * Runs one epoch of optimizer steps. The last step of the pass also measures
  * per-layer norms. Gives undefined when aborted: the model then holds the
  * last completed step. In-memory data with no turn due finishes without a
- * promise (an await per epoch costs more than a tiny network's step).
+ * promise (an await per epoch costs more than a tiny network's step); errors
+ * are then thrown at once rather than returned as a rejected promise, and the
+ * pass is closed either way.
  */
 export function trainPass(
   ctx: PassContext,

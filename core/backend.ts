@@ -36,6 +36,12 @@ export interface GemmDims {
 export interface Backend {
   /** Short name, e.g. `"ts"` or `"wasm-simd"`. */
   readonly name: string;
+  /**
+   * True when `gemm` honours `GemmDims.bias` and `GemmDims.relu` (both
+   * built-in backends do). Without it, a dense layer runs `gemm`, then
+   * `addBias`, then the activation's own `forward`.
+   */
+  readonly epilogue?: boolean;
   /** Allocates a zeroed float array the kernels can work on without copies. */
   alloc(length: number): Float32Array;
   /** C = op(A) * op(B) (+ C when accumulating); all row-major. */

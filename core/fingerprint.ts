@@ -6,7 +6,13 @@
  * @module
  */
 import type { PluginEntry } from "./model_file_schema.ts";
-import { like, lossProbe, probeMatrix, probeUpdates } from "./plugin_checks/_probes.ts";
+import {
+  like,
+  lossProbe,
+  PROBE_VALUES,
+  probeMatrix,
+  probeUpdates,
+} from "./plugin_checks/_probes.ts";
 import type { ActivationPlugin, Plugin } from "./types.ts";
 
 const cache = new WeakMap<Plugin, string>();
@@ -15,6 +21,10 @@ const cache = new WeakMap<Plugin, string>();
 function outputs(plugin: Plugin): number[] {
   switch (plugin.kind) {
     case "activation": {
+      // Element-wise: the scalar f in float64, which forward computes (the
+      // scalar check proves it) and which leaves forward's loops to float32.
+      const f = plugin.f;
+      if (f && !plugin.rowwise) return PROBE_VALUES.map((x) => f(x));
       const z = probeMatrix(), y = like(z);
       plugin.forward(z, y);
       return [...y.data];

@@ -5,21 +5,24 @@ import type { Mat } from "./types.ts";
 /**
  * One dense layer forward: z = x W + b, y = h(z). Writes `z` and `y`
  * (both x.rows x layer.units). Shared by training and the edge inference path.
- * The bias is added inside the matrix product, and so is the activation when
- * it declares `kernel: "relu"` (the registry checked that it is max(z, 0)).
+ * With a backend that fuses the epilogue, the bias is added inside the matrix
+ * product, and so is the ReLU when `fuseRelu` says the activation keeps its
+ * `kernel: "relu"` promise (the training step checks that once per layer).
  *
  * @example
  * ```ts ignore
  * forwardLayer(tsBackend, layer, { x, z, y });
  * ```
  */
-export function forwardLayer(backend: Backend, layer: Layer, io: LayerIO): void {
+export function forwardLayer(backend: Backend, layer: Layer, io: LayerIO, fuseRelu = false): void {
   const { x, z, y } = io, m = x.rows, n = layer.units, k = layer.inputs, bias = layer.bias;
-  if (layer.activation.kernel === "relu") {
+  if (!backend.epilogue) {
+    backend.gemm(x.data, layer.weights, z.data, { m, n, k });
+    backend.addBias(z.data, bias, m, n);
+  } else if (fuseRelu) {
     backend.gemm(x.data, layer.weights, z.data, { m, n, k, bias, relu: y.data });
     return;
-  }
-  backend.gemm(x.data, layer.weights, z.data, { m, n, k, bias });
+  } else backend.gemm(x.data, layer.weights, z.data, { m, n, k, bias });
   layer.activation.forward(z, y);
 }
 

@@ -108,10 +108,12 @@ function sweep(c: Tally, check: GradCheck, m: Mat, grad: Grad, f: Fn, probs = fa
 }
 
 /**
- * Checks an activation's `backward` against finite differences of its
- * `forward`: element-wise ones at a grid of points from ±1e-3 to ±50 with
- * dy = 1, row-wise ones on seeded random rows (scales 1e-3 to 50) with a
- * random dy.
+ * Checks an activation's derivative against finite differences in float64.
+ * Element-wise ones with a scalar `f` and `df`: df against differences of f
+ * at a grid of points from ±1e-3 to ±50 (that forward and backward compute f
+ * and df is the registry's scalar check). Others (row-wise, softmax):
+ * `backward` against differences of `forward` on seeded random rows (scales
+ * 1e-3 to 50) with a random dy.
  *
  * @example
  * ```ts
@@ -126,6 +128,15 @@ export function checkActivationGradient(
   options: GradCheckOptions = {},
 ): GradReport {
   const c = tally(options), rng = createRng(options.seed ?? 1), cols = plugin.rowwise ? 5 : 1;
+  const { f, df } = plugin;
+  if (f && df && !plugin.rowwise) {
+    // Element-wise: the derivative rule itself, on scalars in float64. The
+    // registry's scalar check proves forward and backward compute f and df.
+    const x = mat(Float64Array.from(GRID), GRID.length, 1);
+    const grad = (z: Mat, out: Mat) => z.data.forEach((v, i) => (out.data[i] = df(v, f(v))));
+    sweep(c, "derivative", x, grad, (z, i) => f(z.data[i]));
+    return c.report();
+  }
   const values = plugin.rowwise
     ? ROW_SCALES.flatMap((s) => Array.from({ length: cols }, () => s * rng.normal()))
     : GRID;
@@ -139,6 +150,21 @@ export function checkActivationGradient(
     return s;
   });
   return c.report();
+}
+
+/**
+ * The activation's rule for float64 checks: an element-wise one's scalar f
+ * and df (which its loops provably compute), so that its loops only ever see
+ * the float32 arrays of training; a row-wise one's own forward and backward.
+ */
+function float64Rule(act: ActivationPlugin): Pick<ActivationPlugin, "forward" | "backward"> {
+  const { f, df } = act;
+  if (!f || !df || act.rowwise) return act;
+  return {
+    forward: (z, y) => z.data.forEach((v, i) => (y.data[i] = f(v))),
+    backward: ({ z, y, dy, dz }) =>
+      z.data.forEach((v, i) => (dz.data[i] = dy.data[i] * df(v, y.data[i]))),
+  };
 }
 
 /**
@@ -182,17 +208,18 @@ export function checkLossGradient(plugin: LossPlugin, options: GradCheckOptions 
     const got = `expected "${fused.activation}" but got "${act.name}"`;
     throw new TypeError(`Wrong activation for the fused path of ${plugin.name}: ${got}`);
   }
-  const fusedGrad = (z: Mat, dz: Mat) => (act.forward(z, y), fused.gradient(z, y, t, dz));
+  const { forward, backward } = float64Rule(act);
+  const fusedGrad = (z: Mat, dz: Mat) => (forward(z, y), fused.gradient(z, y, t, dz));
   sweep(c, "fused gradient", make((x) => x), fusedGrad, (z) => fused.loss(z, t));
   const z = make((x) => x / 5), yz = zeros(z), dy = zeros(z), chain = zeros(z), direct = zeros(z);
-  act.forward(z, yz);
+  forward(z, yz);
   const row = (m: Mat, r: number) => mat(m.data.slice(r * cols, r * cols + cols), 1, cols);
   for (let r = 0; r < z.rows; r++) {
     const zr = row(z, r), tr = row(t, r);
     c.add("fused loss", zr.data[0], fused.loss(zr, tr), plugin.loss({ y: row(yz, r), t: tr }));
   }
   plugin.gradient({ y: yz, t }, dy);
-  act.backward({ z, y: yz, dy, dz: chain });
+  backward({ z, y: yz, dy, dz: chain });
   fused.gradient(z, yz, t, direct);
   z.data.forEach((x, i) => c.add("chain rule", x, direct.data[i], chain.data[i]));
   return c.report();

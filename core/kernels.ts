@@ -168,6 +168,7 @@ function colSums(a: Floats, out: Floats, rows: number, cols: number): void {
  */
 export const tsBackend: Backend = {
   name: "ts",
+  epilogue: true,
   alloc: (length) => new Float32Array(length),
   gemm,
   addBias,

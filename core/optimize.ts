@@ -1,4 +1,5 @@
 import { adamConstants, adamSettings } from "./adam_rule.ts";
+import { adamKernel } from "./_kernel_trust.ts";
 import type { Backend } from "./backend.ts";
 import type { Floats, OptimizerPlugin } from "./types.ts";
 
@@ -86,8 +87,8 @@ export function updateParams(optimizer: OptimizerPlugin, step: OptimizerStep, no
   }
   state.t += 1;
   const backend = step.backend;
-  if (optimizer.kernel === "adam" && backend?.adam) {
-    // The same rule, bit for bit (the registry checked the plugin's promise).
+  if (backend?.adam && adamKernel(optimizer)) {
+    // The same rule, bit for bit (the plugin's promise is checked once per object).
     const c = adamConstants(adamSettings(optimizer.params), lr, state.t);
     for (let i = 0; i < params.length; i++) {
       backend.adam(params[i], grads[i], state.slots[i][0], state.slots[i][1], c);

@@ -54,7 +54,11 @@ export interface EpochEvent {
   readonly valAccuracy?: number;
   /** Learning rate at the end of the epoch. */
   readonly lr: number;
-  /** Training throughput over this epoch. */
+  /**
+   * Training throughput over this epoch: samples over the time since the
+   * previous epoch ended (so the trainer's own per-epoch work, such as
+   * shuffling and events, counts; validation and checkpoints do not).
+   */
   readonly samplesPerSec: number;
   /** Milliseconds since training started. */
   readonly elapsedMs: number;

@@ -7,6 +7,7 @@ import { createOptimizerState, type OptimizerState, updateParams } from "./optim
 import { checkLossPairing } from "./pairing.ts";
 import type { ActivationGrad, Batch, Floats, LossPlugin, OptimizerPlugin } from "./types.ts";
 import { checkBatch } from "./_check_batch.ts";
+import { reluKernel } from "./_kernel_trust.ts";
 import { createStatsTracker, type LayerStats } from "./_layer_stats.ts";
 
 export type { LayerStats };
@@ -93,14 +94,15 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
   const f64 = layers[0].weights instanceof Float64Array;
   const backend = f64 ? tsBackend : options.backend ?? tsBackend;
   const alloc = (n: number): Floats => (f64 ? new Float64Array(n) : backend.alloc(n));
+  const moved = (from: Floats): Floats => {
+    const to = alloc(from.length);
+    to.set(from);
+    return to;
+  };
   if (backend !== tsBackend) {
     for (const layer of layers) {
       // Weights move into the backend's memory so its kernels read them without copies.
-      for (const key of ["weights", "bias"] as const) {
-        const moved = alloc(layer[key].length);
-        moved.set(layer[key]);
-        layer[key] = moved;
-      }
+      for (const key of ["weights", "bias"] as const) layer[key] = moved(layer[key]);
     }
   }
   const mat = (cols: number): MutMat => ({ data: alloc(batchSize * cols), rows: 0, cols });
@@ -114,7 +116,13 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
   const back: ActivationGrad[] = layers.map((_, i) => ({ z: z[i], y: y[i], dy: dy[i], dz: dz[i] }));
   const params = parameters(network);
   const grads = params.map((p) => alloc(p.length));
-  const state = options.state ?? createOptimizerState(optimizer, params, alloc);
+  const resumed = options.state;
+  // Resumed slots move into the backend's memory too, where its kernels (wasm Adam) read them in place.
+  const state = !resumed
+    ? createOptimizerState(optimizer, params, alloc)
+    : backend === tsBackend
+    ? resumed
+    : { t: resumed.t, slots: resumed.slots.map((slots) => slots.map((slot) => moved(slot))) };
   const tracker = createStatsTracker(network, grads, alloc);
   let lastCorrect = 0;
 
@@ -130,8 +138,10 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
           rows;
     }
   };
+  // Layers whose ReLU the kernels write from the product (the plugin keeps its kernel promise).
+  const fuse = layers.map((l) => backend.epilogue === true && reluKernel(l.activation));
   const forward = (): void => {
-    for (let i = 0; i < layers.length; i++) forwardLayer(backend, layers[i], io[i]);
+    for (let i = 0; i < layers.length; i++) forwardLayer(backend, layers[i], io[i], fuse[i]);
   };
   const lossValue = (): number => {
     const last = layers.length - 1;

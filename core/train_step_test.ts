@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createNetwork, parameters } from "./network.ts";
 import { createRegistry } from "./registry.ts";
 import { createTrainStep } from "./train_step.ts";
+import { createWasmBackend } from "./wasm_backend.ts";
 import { predict } from "./infer.ts";
 import { fakeIdentity, fakeMse, fakeSgd, fakeSigmoid, fakeTanh } from "./_testing/fakes.ts";
 import type { Batch } from "./types.ts";
@@ -95,4 +96,27 @@ Deno.test("gradient clipping bounds the global gradient norm", () => {
   assert.ok(Math.abs(Math.hypot(w[0], b[0]) - 0.5) < 1e-6, `${w[0]} ${b[0]}`);
   const [stats] = step.stats();
   assert.ok(stats.gradNorm > 0 && stats.weightNorm > 0 && stats.updateRatio > 0);
+});
+
+Deno.test("a resumed optimizer state moves into the backend's memory, values kept", () => {
+  const wasm = createWasmBackend({ memoryMiB: 8 });
+  const momentum = { ...fakeSgd(0.1), name: "m1", slots: 1 };
+  const network = createNetwork({ inputs: 2, layers: [{ units: 1, activation: "identity" }] }, {
+    registry: createRegistry([fakeIdentity, fakeMse, momentum]),
+    seed: 1,
+  });
+  const state = { t: 7, slots: [[Float32Array.from([1, 2])], [Float32Array.from([3])]] };
+  const step = createTrainStep(network, {
+    loss: fakeMse,
+    optimizer: momentum,
+    batchSize: 2,
+    backend: wasm,
+    state,
+  });
+  assert.equal(step.state.t, 7);
+  assert.deepEqual(step.state.slots, state.slots);
+  for (const slots of step.state.slots) {
+    for (const s of slots) assert.equal(s.buffer, wasm.memory.buffer);
+  }
+  assert.equal(state.slots[0][0].buffer instanceof ArrayBuffer, true); // the caller's arrays are left alone
 });

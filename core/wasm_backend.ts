@@ -39,7 +39,6 @@ export interface WasmBackendOptions {
   readonly heap?: { readonly start: number; readonly end: number };
 }
 
-/** Options of {@linkcode wasmSimdSupported}. */
 /** A {@linkcode Backend} running WebAssembly SIMD kernels, see {@linkcode createWasmBackend}. */
 export interface WasmBackend extends Backend {
   /** The memory every `alloc`ated array is a view of. */
@@ -157,6 +156,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   return {
     name: fma ? "wasm-relaxed-simd" : "wasm-simd",
+    epilogue: true,
     memory,
     module,
     weightedSum(a: Floats, b: Floats, out: Floats, wa: number, wb: number): void {

@@ -192,8 +192,18 @@ Deno.test("e2e: the Vercel functions answer in Vercel's Edge Runtime like the tr
     // Edge Runtime sandbox (web APIs only: no Node or Deno globals); so does this.
     await Deno.writeTextFile(
       join(out, "edge_entry.js"),
-      'import predict from "./api/predict.js";\n' +
-        'addEventListener("fetch", (event) => event.respondWith(predict(event.request)));\n',
+      [
+        'import predict from "./api/predict.js";',
+        'import health from "./api/health.js";',
+        "// Vercel routes /api/<name> to api/<name>.js; so does this.",
+        "const routes = { health, predict };",
+        'addEventListener("fetch", (event) => {',
+        '  const name = new URL(event.request.url).pathname.split("/").pop();',
+        '  const route = routes[name] ?? (() => new Response("not found", { status: 404 }));',
+        "  event.respondWith(route(event.request));",
+        "});",
+        "",
+      ].join("\n"),
     );
     const bundle = await new Deno.Command(Deno.execPath(), {
       args: [

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { adamConstants, adamSettings } from "../core/adam_rule.ts";
+import { type AdamConstants, adamConstants, adamSettings } from "../core/adam_rule.ts";
+import { adamKernel } from "../core/_kernel_trust.ts";
 import type { Backend } from "../core/backend.ts";
 import { tsBackend } from "../core/kernels.ts";
 import { type Network, parameters } from "../core/network.ts";
@@ -88,6 +89,13 @@ export function updateShare(
   adam?: AdamKernel,
 ): void {
   const threads = layout.sizes.threads;
+  // The Adam constants of this step, once for all chunks.
+  const native = adam && adamKernel(optimizer)
+    ? {
+      adam,
+      c: adamConstants(adamSettings(optimizer.params), layout.results[LR], layout.results[STEP]),
+    }
+    : undefined;
   for (let k = 0; k < threads; k++) {
     const owner = (thread + k) % threads;
     const end = rangeStart(chunks.length, threads, owner + 1);
@@ -95,7 +103,7 @@ export function updateShare(
       const c = Atomics.add(layout.control, claimAt(owner), 1);
       if (c >= end) break;
       reducePieces(layout, chunks[c], weights, sum);
-      updatePieces(layout, chunks[c], optimizer, adam);
+      updatePieces(layout, chunks[c], optimizer, native);
     }
   }
 }
@@ -147,21 +155,20 @@ export type AdamKernel = NonNullable<Backend["adam"]>;
 
 /**
  * Applies an element-wise optimizer to `pieces` with the step's shared lr and
- * step count; an optimizer declaring `kernel: "adam"` runs on `adam` when given.
+ * step count; an optimizer keeping its `kernel: "adam"` promise runs on the
+ * backend's kernel when `native` carries it with the step's constants.
  */
 export function updatePieces(
   layout: Layout,
   pieces: readonly Piece[],
   optimizer: OptimizerPlugin,
-  adam?: AdamKernel,
+  native?: { adam: AdamKernel; c: AdamConstants },
 ): void {
-  const lr = layout.results[LR], t = layout.results[STEP];
-  if (adam && optimizer.kernel === "adam") {
-    const c = adamConstants(adamSettings(optimizer.params), lr, t);
-    for (const p of pieces) adam(p.param, p.reduced, p.slots[0], p.slots[1], c);
+  if (native) {
+    for (const p of pieces) native.adam(p.param, p.reduced, p.slots[0], p.slots[1], native.c);
     return;
   }
-  const ctx = { lr, t };
+  const ctx = { lr: layout.results[LR], t: layout.results[STEP] };
   for (const p of pieces) optimizer.update(p.param, p.reduced, p.slots, ctx);
 }
 

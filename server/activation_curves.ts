@@ -39,12 +39,19 @@ export interface CurveOptions {
 }
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : v);
-const mat = (data: Float64Array, rows: number, cols: number): Mat => ({ data, rows, cols });
+const mat = (data: Float32Array | Float64Array, rows: number, cols: number): Mat => ({
+  data,
+  rows,
+  cols,
+});
 
 function sample(a: ActivationPlugin, x: number[]): Pick<ActivationCurve, "y" | "dy"> {
   const n = x.length, cols = a.rowwise ? 2 : 1;
-  const z = new Float64Array(n * cols), y = new Float64Array(n * cols);
-  const upstream = new Float64Array(n * cols), dz = new Float64Array(n * cols);
+  // Element-wise loops in float32, as training runs them (a loop that also saw
+  // float64 stays slower in V8); row-wise ones (checked in float64 anyway) in float64.
+  const Floats = a.rowwise ? Float64Array : Float32Array;
+  const z = new Floats(n * cols), y = new Floats(n * cols);
+  const upstream = new Floats(n * cols), dz = new Floats(n * cols);
   // Row-wise activations see rows [x, 0]: softmax's first output is then a sigmoid of x.
   for (let i = 0; i < n; i++) {
     z[i * cols] = x[i];

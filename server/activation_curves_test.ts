@@ -47,8 +47,9 @@ Deno.test("derivatives from backward match each element-wise plugin's df", () =>
 Deno.test("softmax is sampled on rows [x, 0], where its first output is a sigmoid", () => {
   const soft = byName("softmax"), sig = byName("sigmoid");
   assert.equal(soft.rowwise, true);
-  soft.y.forEach((y, i) => assert.ok(Math.abs(y - sig.y[i]) < 1e-6));
-  soft.dy.forEach((d, i) => assert.ok(Math.abs(d - sig.dy[i]) < 1e-6));
+  // Within the plot's 1e-6 rounding, plus float32 (sigmoid is sampled as training runs it).
+  soft.y.forEach((y, i) => assert.ok(Math.abs(y - sig.y[i]) < 2e-6));
+  soft.dy.forEach((d, i) => assert.ok(Math.abs(d - sig.dy[i]) < 2e-6));
 });
 
 Deno.test("a custom activation appears with its own curve", () => {

@@ -97,10 +97,15 @@ export const num = (x: number): string => String(Number(x.toPrecision(4)));
 
 /** "a then b", with as many digits as it takes to tell them apart. */
 export function thenDiffers(a: number, b: number): string {
+  return distinct(a, b).join(" then ");
+}
+
+/** `a` and `b` with as many digits (at least 4) as it takes to tell them apart. */
+export function distinct(a: number, b: number): [string, string] {
   let digits = 4;
   const show = (x: number) => String(Number(x.toPrecision(digits)));
   while (digits < 17 && show(a) === show(b)) digits++;
-  return `${show(a)} then ${show(b)}`;
+  return [show(a), show(b)];
 }
 
 /** A passed check. */

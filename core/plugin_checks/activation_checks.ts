@@ -14,6 +14,7 @@ import {
   like,
   num,
   pass,
+  PROBE_VALUES,
   probeMatrix,
   thenDiffers,
 } from "./_probes.ts";
@@ -38,8 +39,6 @@ const upstream = (z: Mat): Mat => {
  * ```
  */
 export function checkActivationPurity(plugin: ActivationPlugin): CheckResult {
-  const z = probeMatrix(), z0 = z.data.slice(), y = [like(z), like(z)], dz = [like(z), like(z)];
-  const dy = upstream(z), dy0 = dy.data.slice();
   const impure = (what: string) =>
     fail(
       "pure",
@@ -47,6 +46,25 @@ export function checkActivationPurity(plugin: ActivationPlugin): CheckResult {
         `Impure plugin "${plugin.name}": ${what}; a plugin must depend on its inputs only (no Math.random, no state kept between calls)`,
       ),
     );
+  const { f, df } = plugin;
+  if (f) {
+    // The scalar rule in float64, where a tiny dependence on anything but x still shows.
+    for (const x of PROBE_VALUES) {
+      const [a, b] = [f(x), f(x)];
+      if (!Object.is(a, b)) {
+        return impure(`f gave ${thenDiffers(a, b)} for the same input x = ${num(x)}`);
+      }
+      const [c, d] = df ? [df(x, a), df(x, a)] : [0, 0];
+      if (!Object.is(c, d)) {
+        return impure(`df gave ${thenDiffers(c, d)} for the same input x = ${num(x)}`);
+      }
+    }
+  }
+  // The batch loops in float32, as training runs them: loops that also saw
+  // float64 arrays stay slower in V8 for the life of the process.
+  const z = probeMatrix(Float32Array), z0 = z.data.slice();
+  const y = [like(z), like(z)], dz = [like(z), like(z)];
+  const dy = upstream(z), dy0 = dy.data.slice();
   for (const out of y) plugin.forward(z, out);
   let i = firstDifference(z.data, z0);
   if (i >= 0) return impure(`forward changed its input z at x = ${num(z0[i])}, write into y only`);
@@ -94,7 +112,26 @@ export function checkActivationPurity(plugin: ActivationPlugin): CheckResult {
  * ```
  */
 export function checkActivationFinite(plugin: ActivationPlugin): CheckResult {
-  for (const Type of [Float64Array, Float32Array]) {
+  const { f, df } = plugin;
+  if (f) {
+    // Element-wise: float64 through the scalar f and df, the batch loops in float32 only.
+    for (const x of PROBE_VALUES) {
+      const y = f(x), d = df ? df(x, y) : 0;
+      if (!Number.isFinite(y) || !Number.isFinite(d)) {
+        return fail(
+          "finite",
+          new RangeError(
+            `Non-finite output from "${plugin.name}": ${Number.isFinite(y) ? "df" : "f"} at x = ${
+              num(x)
+            } is ${
+              Number.isFinite(y) ? d : y
+            } (float64); keep outputs finite for every finite input, e.g. clamp before exp`,
+          ),
+        );
+      }
+    }
+  }
+  for (const Type of f ? [Float32Array] : [Float64Array, Float32Array]) {
     const z = probeMatrix(Type), y = like(z, NaN), dz = like(z, NaN);
     plugin.forward(z, y);
     const bad = (what: string, out: Mat, i: number) =>
@@ -116,7 +153,9 @@ export function checkActivationFinite(plugin: ActivationPlugin): CheckResult {
   }
   return pass(
     "finite",
-    "forward and backward stay finite for |x| up to 1e4, in float64 and float32",
+    f
+      ? "f and df (float64) and forward and backward (float32) stay finite for |x| up to 1e4"
+      : "forward and backward stay finite for |x| up to 1e4, in float64 and float32",
   );
 }
 

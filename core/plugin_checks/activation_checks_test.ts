@@ -22,8 +22,19 @@ Deno.test("purity check names the differing values with enough digits to tell th
   const r = checkActivationPurity(bad.impure);
   assert.equal(r.ok, false);
   assert.ok(r.error instanceof RangeError);
-  const [, a, b] = r.detail.match(/forward gave (\S+) then (\S+) for/)!;
+  // The scalar f in float64: float32 loops would round a 1e-9 noise away.
+  const [, a, b] = r.detail.match(/: f gave (\S+) then (\S+) for the same input x = /)!;
   assert.notEqual(a, b);
+  // A row-wise plugin (no f) is caught in its batch forward.
+  const noisyRows: ActivationPlugin = {
+    ...fakeTanh,
+    f: undefined,
+    df: undefined,
+    forward(z, y) {
+      for (let i = 0; i < z.data.length; i++) y.data[i] = z.data[i] + Math.random();
+    },
+  };
+  assert.match(checkActivationPurity(noisyRows).detail, /forward gave \S+ then \S+ for/);
 });
 
 Deno.test("purity check catches a forward that writes into its input", () => {
@@ -43,7 +54,7 @@ Deno.test("purity check catches a forward that writes into its input", () => {
 Deno.test("finite check probes up to |x| = 1e4 and in float32", () => {
   assert.match(
     checkActivationFinite(bad.nanForLarge).detail,
-    /forward at x = 1000 is NaN \(float64\)/,
+    /: f at x = 1000 is NaN \(float64\)/,
   );
   const cubeish = elementwise({ name: "p10", f: (x) => x ** 10, df: (x) => 10 * x ** 9 });
   assert.match(

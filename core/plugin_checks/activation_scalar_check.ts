@@ -6,56 +6,29 @@
  * @module
  */
 import type { ActivationPlugin } from "../types.ts";
-import { type CheckResult, fail, like, num, pass, probeMatrix } from "./_probes.ts";
-
-/** Relative (and, near 0, absolute) tolerance: the same math in float64 differs by rounding only. */
-const TOLERANCE = 1e-9;
-
-// NaN agrees with NaN here: non-finite outputs are the finite check's business.
-const close = (a: number, b: number): boolean =>
-  a === b || Object.is(a, b) ||
-  Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
-
-/** A scalar form that forward and backward must agree with. */
-interface Reference {
-  /** How messages name it, for forward and for backward. */
-  readonly names: readonly [string, string];
-  readonly f: (x: number) => number;
-  readonly df?: (x: number, y: number) => number;
-  /** What to change when forward or backward disagree. */
-  readonly fix: readonly [string, string];
-}
-
-function references(plugin: ActivationPlugin): Reference[] {
-  const out: Reference[] = [];
-  if (plugin.f) {
-    out.push({
-      names: ["f", "dy · df"],
-      f: plugin.f,
-      ...(plugin.df ? { df: plugin.df } : {}),
-      fix: ["make forward compute f", "make backward compute dy · df"],
-    });
-  }
-  if (plugin.kernel === "relu") {
-    out.push({
-      names: ['kernel "relu" (max(z, 0))', 'kernel "relu" (dy · [z > 0])'],
-      f: (x) => (x > 0 ? x : 0),
-      df: (x) => (x > 0 ? 1 : 0),
-      fix: [
-        "remove kernel or make forward max(z, 0)",
-        "remove kernel or make backward dy · [z > 0]",
-      ],
-    });
-  }
-  return out;
-}
+import { reluMismatch } from "../_kernel_trust.ts";
+import { type CheckResult, distinct, fail, like, num, pass, probeMatrix } from "./_probes.ts";
 
 /**
- * Runs `forward` and `backward` on the probes (|x| up to 1e4, float64) and
- * compares them point by point with `f(x)` and `dy · df(x, y)`, and with
- * max(x, 0) and `dy · [x > 0]` for a plugin that declares `kernel: "relu"`
- * (backends compute that one inside the matrix product). Passes at once for
- * a plugin with neither (row-wise ones such as softmax).
+ * float32 tolerance, as training runs: within a few units in the last place
+ * (2^-21 relative), or both below float32's normal range. The same math in
+ * another form (a loop instead of a closure) only rounds differently.
+ */
+const TOLERANCE = 2 ** -21;
+
+// NaN agrees with NaN here: non-finite outputs are the finite check's business.
+const close = (a: number, b: number): boolean => {
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  return a === b || Object.is(a, b) || Math.abs(a - b) <= TOLERANCE * scale || scale < 2 ** -126;
+};
+
+/**
+ * Runs `forward` and `backward` on the probes (|x| up to 1e4) in float32, as
+ * training does, and compares them point by point with `f(x)` and
+ * `dy · df(x, y)` (computed in float64), within float32 rounding. A plugin
+ * that declares `kernel: "relu"` must also give exactly max(z, 0) and
+ * dy · [z > 0], since backends compute that inside the matrix product.
+ * Passes at once for a plugin with neither (row-wise ones such as softmax).
  *
  * @example
  * ```ts
@@ -71,44 +44,57 @@ function references(plugin: ActivationPlugin): Reference[] {
  * ```
  */
 export function checkActivationScalar(plugin: ActivationPlugin): CheckResult {
-  const refs = references(plugin);
-  if (refs.length === 0) return pass("scalar", "no scalar f to compare with (row-wise activation)");
-  const z = probeMatrix(), y = like(z, NaN), dy = like(z), dz = like(z, NaN);
+  const { f, df } = plugin, relu = plugin.kernel === "relu";
+  if (!f && !relu) return pass("scalar", "no scalar f to compare with (row-wise activation)");
+  const z = probeMatrix(Float32Array), y = like(z, NaN), dy = like(z), dz = like(z, NaN);
   for (let i = 0; i < dy.data.length; i++) dy.data[i] = 1 - (i % 3) / 4;
   plugin.forward(z, y);
   plugin.backward({ z, y, dy, dz });
-  const differs = (what: string, i: number, declared: string, want: number, fix: string) =>
-    fail(
+  const differs = (what: string, i: number, declared: string, want: number, fix: string) => {
+    const [got, expected] = distinct(what === "forward" ? y.data[i] : dz.data[i], want);
+    return fail(
       "scalar",
       new RangeError(
-        `Inconsistent plugin "${plugin.name}": ${what} at x = ${num(z.data[i])} gives ${
-          what === "forward" ? y.data[i] : dz.data[i]
-        } but ${declared} gives ${want}; ${fix}`,
+        `Inconsistent plugin "${plugin.name}": ${what} at x = ${
+          num(z.data[i])
+        } gives ${got} but ${declared} gives ${expected}; ${fix}`,
       ),
     );
-  for (const ref of refs) {
+  };
+  const parts: string[] = [];
+  if (f) {
     for (let i = 0; i < z.data.length; i++) {
-      const want = ref.f(z.data[i]);
-      if (!close(want, y.data[i])) return differs("forward", i, ref.names[0], want, ref.fix[0]);
-    }
-    if (!ref.df) continue;
-    for (let i = 0; i < z.data.length; i++) {
-      const want = dy.data[i] * ref.df(z.data[i], y.data[i]);
-      if (!close(want, dz.data[i])) {
-        return differs(
-          "backward",
-          i,
-          ref.names[1],
-          want,
-          ref.fix[1],
-        );
+      const want = f(z.data[i]);
+      if (!close(want, y.data[i])) {
+        return differs("forward", i, "f", want, "make forward compute f");
       }
     }
+    if (df) {
+      for (let i = 0; i < z.data.length; i++) {
+        const want = dy.data[i] * df(z.data[i], y.data[i]);
+        if (!close(want, dz.data[i])) {
+          return differs("backward", i, "dy · df", want, "make backward compute dy · df");
+        }
+      }
+    }
+    parts.push(`forward matches f${df ? " and backward dy · df" : ""}`);
   }
-  const what = refs.map((r) =>
-    r.names[0] === "f"
-      ? `forward matches f${r.df ? " and backward dy · df" : ""}`
-      : `${r.names[0].split(" (")[0]} holds`
-  );
-  return pass("scalar", `${what.join("; ")} at ${z.data.length} points`);
+  if (relu) {
+    const miss = reluMismatch(plugin);
+    if (miss) {
+      const [declared, fix] = miss.what === "forward"
+        ? ['kernel "relu" (max(z, 0))', "remove kernel or make forward max(z, 0)"]
+        : ['kernel "relu" (dy · [z > 0])', "remove kernel or make backward dy · [z > 0]"];
+      return fail(
+        "scalar",
+        new RangeError(
+          `Inconsistent plugin "${plugin.name}": ${miss.what} at x = ${num(miss.at)} gives ${
+            distinct(miss.got, miss.want).join(` but ${declared} gives `)
+          }; ${fix}`,
+        ),
+      );
+    }
+    parts.push('kernel "relu" holds');
+  }
+  return pass("scalar", `${parts.join("; ")} at ${z.data.length} points (float32)`);
 }

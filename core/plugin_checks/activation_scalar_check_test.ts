@@ -24,7 +24,7 @@ Deno.test("scalar check passes hand-written loops that compute f and df", () => 
     },
   }));
   assert.ok(r.ok, r.detail);
-  assert.equal(r.detail, "forward matches f and backward dy · df at 32 points");
+  assert.equal(r.detail, "forward matches f and backward dy · df at 32 points (float32)");
 });
 
 Deno.test("scalar check names the point where forward and f part", () => {
@@ -59,7 +59,7 @@ Deno.test("scalar check holds a plugin to its relu kernel promise", () => {
   });
   assert.equal(
     checkActivationScalar(relu).detail,
-    'forward matches f and backward dy · df; kernel "relu" holds at 32 points',
+    'forward matches f and backward dy · df; kernel "relu" holds at 32 points (float32)',
   );
   const leaky = (x: number) => (x > 0 ? x : 0.01 * x);
   const wrong = elementwise({

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { adamConstants, adamSettings, adamUpdate } from "../adam_rule.ts";
+import { adamSettings } from "../adam_rule.ts";
+import { adamMismatch } from "../_kernel_trust.ts";
 import type { OptimizerPlugin } from "../types.ts";
 import {
   type CheckResult,
@@ -105,9 +106,10 @@ export function checkOptimizerPurity(plugin: OptimizerPlugin): CheckResult {
 }
 
 /**
- * For a plugin that declares `kernel: "adam"`: three updates on the probe
- * must equal core/adam_rule.ts with the plugin's `params`, bit for bit, since
- * a backend may run that rule in its place. Passes at once without a kernel.
+ * For a plugin that declares `kernel: "adam"`: its updates on the probe (two
+ * learning rates; steps 1–3 and 1000) must equal core/adam_rule.ts with the
+ * plugin's `params`, bit for bit, with slots [m, v], since a backend may run
+ * that rule in its place. Passes at once without a kernel.
  *
  * @example
  * ```ts
@@ -122,28 +124,18 @@ export function checkOptimizerPurity(plugin: OptimizerPlugin): CheckResult {
  */
 export function checkOptimizerKernel(plugin: OptimizerPlugin): CheckResult {
   if (plugin.kernel !== "adam") return pass("kernel", "no kernel declared");
-  const got = probeUpdates(plugin);
-  const param = Float32Array.from(PARAM_PROBE), grad = Float32Array.from(GRAD_PROBE);
-  const m = new Float32Array(param.length), v = new Float32Array(param.length);
-  const settings = adamSettings(plugin.params);
-  for (let t = 1; t <= 3; t++) adamUpdate(param, grad, m, v, adamConstants(settings, plugin.lr, t));
-  const want = [param, m, v], names = ["parameter", "slot 0 (m)", "slot 1 (v)"];
-  const slots = [got.param, ...got.slots];
-  for (let k = 0; k < want.length; k++) {
-    const i = slots[k] ? firstDifference(slots[k], want[k]) : 0;
-    if (i < 0) continue;
-    return fail(
-      "kernel",
-      new RangeError(
-        `Broken kernel promise from "${plugin.name}": it declares kernel "adam" but after 3 steps ${
-          names[k]
-        } ${i} is ${
-          slots[k]?.[i]
-        } where Adam (core/adam_rule.ts with beta1 ${settings.beta1}, beta2 ${settings.beta2}, eps ${settings.eps}, weightDecay ${settings.weightDecay}) gives ${
-          want[k][i]
-        }; remove kernel or compute exactly that rule`,
-      ),
-    );
+  const miss = adamMismatch(plugin);
+  if (!miss) {
+    return pass("kernel", 'update is exactly the "adam" rule a backend may run in its place');
   }
-  return pass("kernel", 'update is exactly the "adam" rule a backend may run in its place');
+  const s = adamSettings(plugin.params);
+  const where = miss.what === "slot count"
+    ? `it keeps ${miss.got} slots where Adam keeps 2 (m, v)`
+    : `after steps 1, 2, 3 and 1000 at lr ${miss.lr} ${miss.what} ${miss.index} is ${miss.got} where Adam gives ${miss.want}`;
+  return fail(
+    "kernel",
+    new RangeError(
+      `Broken kernel promise from "${plugin.name}": it declares kernel "adam" but ${where} (core/adam_rule.ts with beta1 ${s.beta1}, beta2 ${s.beta2}, eps ${s.eps}, weightDecay ${s.weightDecay}); remove kernel or compute exactly that rule`,
+    ),
+  );
 }

@@ -58,15 +58,25 @@ Deno.test("kernel check passes an update that is exactly the adam rule", () => {
   assert.equal(checkOptimizerKernel(fakeSgd(0.1)).detail, "no kernel declared");
 });
 
-Deno.test("kernel check refuses a claimed adam kernel that differs in any bit", () => {
+Deno.test("kernel check refuses a claimed adam kernel that differs in any bit, lr or slot count", () => {
   const r = checkOptimizerKernel(adamLike(1e-6));
   assert.equal(r.ok, false);
   assert.ok(r.error instanceof RangeError);
   assert.match(
     r.detail,
-    /^Broken kernel promise from "myorg\/adam": it declares kernel "adam" but after 3 steps parameter 3 is .* where Adam \(core\/adam_rule.ts with beta1 0.9, beta2 0.999, eps 1e-8, weightDecay 0\) gives .*; remove kernel or compute exactly that rule$/,
+    /^Broken kernel promise from "myorg\/adam": it declares kernel "adam" but after steps 1, 2, 3 and 1000 at lr 0.01 parameter 3 is \S+ where Adam gives 0 \(core\/adam_rule.ts with beta1 0.9, beta2 0.999, eps 1e-8, weightDecay 0\); remove kernel or compute exactly that rule$/,
   );
   // Settings other than the ones in params break the promise too.
   const wrongBeta = { ...adamLike(0, { beta1: 0.8 }), params: { lr: 0.01 } };
   assert.equal(checkOptimizerKernel(wrongBeta).ok, false);
+  // So does a rule that ignores the step's learning rate (schedules, warm-up).
+  const fixedLr: OptimizerPlugin = {
+    ...adamLike(),
+    update: (p, g, [m, v], { t }) => adamUpdate(p, g, m, v, adamConstants(adamSettings(), 0.01, t)),
+  };
+  assert.match(checkOptimizerKernel(fixedLr).detail, / at lr 0.00433\d* parameter 0 /);
+  assert.match(
+    checkOptimizerKernel({ ...adamLike(), slots: 3 }).detail,
+    /it keeps 3 slots where Adam keeps 2/,
+  );
 });

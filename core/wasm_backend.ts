@@ -130,7 +130,6 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   const packA = reserve(kernels.packScratchFloats(0));
   const packB = reserve(kernels.packScratchFloats(1));
-  const edge = reserve(kernels.packScratchFloats(2));
 
   function view(ptr: number, length: number): Float32Array {
     return new Float32Array(memory.buffer, ptr, length);
@@ -209,7 +208,6 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
           packB,
           pBias,
           pY,
-          edge,
         );
         return;
       }
@@ -218,7 +216,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         const pc = pointer(c, m * n, !!dims.accumulate);
         const pBias = bias ? pointer(bias, n, true) : 0,
           pY = relu ? pointer(relu, m * n, false) : 0;
-        kernels.gemm(pa, pb, pc, m, n, k, flags, packA, packB, pBias, pY, edge);
+        kernels.gemm(pa, pb, pc, m, n, k, flags, packA, packB, pBias, pY);
         if (!inside(c)) c.set(view(pc, m * n));
         if (relu && !inside(relu)) relu.set(view(pY, m * n));
       });

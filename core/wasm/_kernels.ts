@@ -30,7 +30,6 @@ export interface Kernels {
     pb: number,
     bias: number,
     y: number,
-    edge: number,
   ): void;
   addBias(c: number, bias: number, rows: number, cols: number): void;
   colSums(a: number, out: number, rows: number, cols: number): void;

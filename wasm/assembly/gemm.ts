@@ -1,9 +1,9 @@
 // Entry point of the nagare WebAssembly SIMD backend (see core/wasm_backend.ts).
 // All pointers are byte offsets into the imported memory; the caller owns every
-// buffer, including the packing scratch of A and B and the staging tile of edge
-// tiles (packScratchFloats(0, 1, 2) floats), so this module allocates nothing,
-// never grows memory and keeps no state in it: threads sharing one memory each
-// pass their own scratch.
+// buffer, including the packing scratch (packScratchFloats() floats each for A
+// and B; the A scratch ends with the staging tile of edge tiles), so this
+// module allocates nothing, never grows memory and keeps no state in it:
+// threads sharing one memory each pass their own scratch.
 //
 // Goto/BLIS blocking: a KC x NC panel of B is packed once and stays in L2/L3,
 // an MC x KC block of A is packed and stays in L2, and each KC x NR sliver of
@@ -31,11 +31,11 @@ export function heapBase(): usize {
 }
 
 /**
- * Floats the caller must provide at `packA`, at `packB` and at `edge` (the
- * staging tile of edge tiles, then their bias): `which` 0, 1 and 2.
+ * Floats the caller must provide at `packA` (packed A, then the edge tile and
+ * the edge tile's bias) and at `packB`.
  */
 export function packScratchFloats(which: i32): i32 {
-  return which == 0 ? MC * KC : which == 1 ? KC * NC : MR * NR + NR;
+  return which == 0 ? MC * KC + MR * NR + NR : KC * NC;
 }
 
 /**
@@ -47,7 +47,7 @@ export function packScratchFloats(which: i32): i32 {
  */
 export function gemm(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, flags: i32, pa: usize, pb: usize,
-  bias: usize, y: usize, edge: usize,
+  bias: usize, y: usize,
 ): void {
   const accumulate = (flags & 4) != 0;
   const rsA = flags & 1 ? 1 : k, csA = flags & 1 ? m : 1;
@@ -61,7 +61,7 @@ export function gemm(
   const ldc = <usize>n * 4;
   // Staging tile for edge tiles of C, which the micro-kernel cannot write in
   // place, and a padded copy of their part of the bias (8 floats readable).
-  const edgeBias = edge + <usize>(MR * NR) * 4;
+  const edge = pa + <usize>(MC * KC) * 4, edgeBias = edge + <usize>(MR * NR) * 4;
   // Equal k blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a block that is all overhead.
   const kb = (k + KC - 1) / KC;
   const kstep = (k + kb - 1) / kb;

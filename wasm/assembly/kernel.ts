@@ -25,20 +25,9 @@ export const NR: i32 = 8;
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-/**
- * y = max(C, 0) for `rows` rows of 8 floats just stored at `c` (still in L1),
- * lane by lane exactly as `x > 0 ? x : 0` (so -0 and NaN give 0). Kept out of
- * the tiles so that they stay small: the engine tiers a small hot function
- * up to optimized code sooner.
- */
-function reluRows(c: usize, y: usize, ldc: usize, rows: i32): void {
-  const zero = f32x4.splat(0);
-  for (let i = 0; i < rows; i++) {
-    const o = <usize>i * ldc;
-    v128.store(y + o, f32x4.pmax(zero, v128.load(c + o)));
-    v128.store(y + o, f32x4.pmax(zero, v128.load(c + o, 16)), 16);
-  }
-}
+/** max(x, 0) lane by lane, exactly as `x > 0 ? x : 0` (so -0 and NaN give 0). */
+// @ts-ignore: decorator
+@inline export function relu(zero: v128, x: v128): v128 { return f32x4.pmax(zero, x); }
 
 // @ts-ignore: decorator
 @inline function lane0(x: v128): v128 { return v128.shuffle<f32>(x, x, 0, 0, 0, 0); }
@@ -113,7 +102,15 @@ export function tile(
   v128.store(c2 + ldc, c30); v128.store(c2 + ldc, c31, 16);
   v128.store(c4, c40); v128.store(c4, c41, 16);
   v128.store(c4 + ldc, c50); v128.store(c4 + ldc, c51, 16);
-  if (y) reluRows(c, y, ldc, MR);
+  if (y) {
+    const z = f32x4.splat(0), y2 = y + 2 * ldc, y4 = y + 4 * ldc;
+    v128.store(y, relu(z, c00)); v128.store(y, relu(z, c01), 16);
+    v128.store(y + ldc, relu(z, c10)); v128.store(y + ldc, relu(z, c11), 16);
+    v128.store(y2, relu(z, c20)); v128.store(y2, relu(z, c21), 16);
+    v128.store(y2 + ldc, relu(z, c30)); v128.store(y2 + ldc, relu(z, c31), 16);
+    v128.store(y4, relu(z, c40)); v128.store(y4, relu(z, c41), 16);
+    v128.store(y4 + ldc, relu(z, c50)); v128.store(y4 + ldc, relu(z, c51), 16);
+  }
 }
 
 /**
@@ -163,5 +160,11 @@ export function tile4(
   v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
   v128.store(c2, c20); v128.store(c2, c21, 16);
   v128.store(c2 + ldc, c30); v128.store(c2 + ldc, c31, 16);
-  if (y) reluRows(c, y, ldc, 4);
+  if (y) {
+    const z = f32x4.splat(0), y2 = y + 2 * ldc;
+    v128.store(y, relu(z, c00)); v128.store(y, relu(z, c01), 16);
+    v128.store(y + ldc, relu(z, c10)); v128.store(y + ldc, relu(z, c11), 16);
+    v128.store(y2, relu(z, c20)); v128.store(y2, relu(z, c21), 16);
+    v128.store(y2 + ldc, relu(z, c30)); v128.store(y2 + ldc, relu(z, c31), 16);
+  }
 }

@@ -147,7 +147,7 @@ function colSums(a: Floats, out: Floats, rows: number, cols: number): void {
     out.fill(0, 0, cols);
     return;
   }
-  for (let j = 0; j < cols; j++) out[j] = a[j];
+  for (let j = 0; j < cols; j++) out[j] = 0 + a[j]; // 0 + x: a column of -0 sums to +0, as from 0
   for (let i = 1; i < rows; i++) {
     const o = i * cols;
     for (let j = 0; j < cols; j++) out[j] += a[o + j];

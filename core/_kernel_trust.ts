@@ -10,7 +10,7 @@
  */
 import { adamConstants, adamSettings, adamUpdate } from "./adam_rule.ts";
 import type { ActivationPlugin, OptimizerPlugin } from "./types.ts";
-import { GRAD_PROBE, PARAM_PROBE, PROBE_COLS, PROBE_VALUES } from "./plugin_checks/_probes.ts";
+import { GRAD_PROBE, like, PARAM_PROBE, probeMatrix } from "./plugin_checks/_probes.ts";
 
 /** Where a plugin and its declared kernel part: what, at which probe, and the two values. */
 export interface KernelMismatch {
@@ -49,13 +49,10 @@ function trusted(plugin: object, mismatch: () => KernelMismatch | undefined): bo
  * ```
  */
 export function reluMismatch(plugin: ActivationPlugin): KernelMismatch | undefined {
-  const n = PROBE_VALUES.length, rows = n / PROBE_COLS;
-  const mat = (data: Float32Array) => ({ data, rows, cols: PROBE_COLS });
-  const z = mat(Float32Array.from(PROBE_VALUES)), y = mat(new Float32Array(n).fill(NaN));
-  const dy = mat(
-    Float32Array.from(PROBE_VALUES, (_, i) => 1 - (i % 3) / 4 - (i % 5 === 4 ? 2 : 0)),
-  );
-  const dz = mat(new Float32Array(n).fill(NaN));
+  const z = probeMatrix(Float32Array), y = like(z, NaN), dz = like(z, NaN), n = z.data.length;
+  // Upstream gradients of both signs, so a backward that drops dy's sign is caught.
+  const dy = like(z);
+  for (let i = 0; i < n; i++) dy.data[i] = 1 - (i % 3) / 4 - (i % 5 === 4 ? 2 : 0);
   plugin.forward(z, y);
   plugin.backward({ z, y, dy, dz });
   for (let i = 0; i < n; i++) {

@@ -118,9 +118,9 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
   }
   // With a bias, C starts from the bias rows (or C + bias): the bias needs no pass of its own.
   if (bias) startFromBias(c, bias, m, n, accumulate);
-  else if (k === 1 && dims.transB) return outer(a, b, c, m, n, accumulate);
-  else if (!accumulate) c.fill(0, 0, m * n);
-  if (k === 1 && dims.transB) return outer(a, b, c, m, n, true);
+  const add = accumulate || bias !== undefined; // C already holds what the product adds to
+  if (k === 1 && dims.transB) return outer(a, b, c, m, n, add);
+  if (!add) c.fill(0, 0, m * n);
   if (dims.transA) gemmTN(a, b, c, m, n, k);
   else if (dims.transB) gemmNT(a, b, c, m, n, k);
   else gemmNN(a, b, c, m, n, k);

@@ -125,7 +125,10 @@ function advance(
     rows = undefined;
     if (ctx.signal.aborted) return "aborted";
     const turn = ctx.pauser.due();
-    if (turn) return turn;
+    if (turn) {
+      ctx.step.settle?.(); // whoever runs during the turn sees final weights
+      return turn;
+    }
   }
 }
 

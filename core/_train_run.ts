@@ -81,7 +81,12 @@ async function trainEpochs(
     ...(prepared.length ? { prepared } : {}),
   });
   // Unsubscribing puts the best weights back at once, before anyone reads the network.
-  const restoreOnAbort = (): void => void es?.restore();
+  const restoreOnAbort = (): void => {
+    try {
+      step.settle?.();
+    } catch { /* a failed worker: the run's error, if any, is reported by the run itself */ }
+    es?.restore();
+  };
   signal.addEventListener("abort", restoreOnAbort, { once: true });
   const ctx: PassContext = {
     step,
@@ -114,6 +119,7 @@ async function trainEpochs(
       };
       const passed = trainPass(ctx, pass, trainPlan.buffer, info);
       const totals = passed instanceof Promise ? await passed : passed;
+      step.settle?.(); // the pass's last update is done before anything reads the network
       if (!totals) return;
       if (totals.rows === 0) {
         throw new RangeError(

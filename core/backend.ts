@@ -13,6 +13,12 @@ export interface GemmDims {
   readonly transA?: boolean;
   /** B is stored n x k and used transposed (dX = dZ W^T). */
   readonly transB?: boolean;
+  /**
+   * Floats between the starts of consecutive rows of A as stored (default: its
+   * row length, k, or m when `transA`): A may be a block of columns of a wider
+   * matrix, e.g. some input features of a batch.
+   */
+  readonly lda?: number;
   /** Add to C instead of overwriting it. */
   readonly accumulate?: boolean;
   /**

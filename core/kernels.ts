@@ -1,15 +1,27 @@
 import type { Backend, GemmDims } from "./backend.ts";
 import type { Floats } from "./types.ts";
 
+/** C (m x n) = op(A) * op(B) added to C, A's stored rows `lda` apart: the three layouts below. */
+type Product = (
+  a: Floats,
+  b: Floats,
+  c: Floats,
+  m: number,
+  n: number,
+  k: number,
+  lda: number,
+) => void;
+
 /**
- * C (m x n) = A (m x k) * B (k x n). Loop order i-p-j keeps the inner loop on
- * contiguous rows of B and C; four rows of A at a time reuse each row of B.
+ * C (m x n) = A (m x k, rows `lda` apart) * B (k x n). Loop order i-p-j keeps
+ * the inner loop on contiguous rows of B and C; four rows of A at a time
+ * reuse each row of B.
  */
-function gemmNN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number): void {
+const gemmNN: Product = (a, b, c, m, n, k, lda) => {
   let i = 0;
   for (; i + 4 <= m; i += 4) {
     const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    const a0 = i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
     for (let p = 0; p < k; p++) {
       const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
       if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue; // ReLU outputs and pixels are often 0
@@ -24,7 +36,7 @@ function gemmNN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number
     }
   }
   for (; i < m; i++) {
-    const ci = i * n, ai = i * k;
+    const ci = i * n, ai = i * lda;
     for (let p = 0; p < k; p++) {
       const x = a[ai + p];
       if (x === 0) continue;
@@ -32,25 +44,25 @@ function gemmNN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number
       for (let j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
     }
   }
-}
+};
 
 /**
- * C (m x 1) = A * b, or A^T * b with A stored k x m: a layer of one unit
- * (binary classifiers, regression), forward and weight gradient. A dot
- * product per entry; the general loops would run their inner loop once.
+ * C (m x 1) = A * b, or A^T * b with A stored k x m (rows `lda` apart): a
+ * layer of one unit (binary classifiers, regression), forward and weight
+ * gradient. A dot product per entry; the general loops would run their inner
+ * loop once.
  */
 function matVec(
   a: Floats,
   b: Floats,
   c: Floats,
-  m: number,
-  k: number,
-  transA: boolean,
+  dims: { m: number; k: number; lda: number; transA: boolean },
   accumulate: boolean,
   bias: number,
 ): void {
+  const { m, k, lda, transA } = dims;
   // Strides of A along a row of the product and along the sum.
-  const row = transA ? 1 : k, step = transA ? m : 1;
+  const row = transA ? 1 : lda, step = transA ? lda : 1;
   for (let i = 0; i < m; i++) {
     let s = (accumulate ? c[i] : 0) + bias;
     for (let p = 0, at = i * row; p < k; p++, at += step) s += a[at] * b[p];
@@ -58,19 +70,32 @@ function matVec(
   }
 }
 
-/** C (m x n) = a (m x 1) * b^T (1 x n): the input gradient of a one-unit layer, an outer product. */
-function outer(a: Floats, b: Floats, c: Floats, m: number, n: number, accumulate: boolean): void {
+/**
+ * C (m x n) = a (m x 1, entries `lda` apart) * b^T (1 x n): the input gradient
+ * of a one-unit layer, an outer product.
+ */
+function outer(
+  a: Floats,
+  b: Floats,
+  c: Floats,
+  dims: { m: number; n: number; lda: number },
+  accumulate: boolean,
+): void {
+  const { m, n, lda } = dims;
   for (let i = 0; i < m; i++) {
-    const x = a[i], ci = i * n;
+    const x = a[i * lda], ci = i * n;
     if (accumulate) { for (let j = 0; j < n; j++) c[ci + j] += x * b[j]; }
     else for (let j = 0; j < n; j++) c[ci + j] = x * b[j];
   }
 }
 
-/** C (m x n) = A^T * B with A stored k x m: dW = X^T dZ. Streams rows of A and B together. */
-function gemmTN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number): void {
+/**
+ * C (m x n) = A^T * B with A stored k x m (rows `lda` apart): dW = X^T dZ.
+ * Streams rows of A and B together.
+ */
+const gemmTN: Product = (a, b, c, m, n, k, lda) => {
   for (let p = 0; p < k; p++) {
-    const ap = p * m, bp = p * n;
+    const ap = p * lda, bp = p * n;
     for (let i = 0; i < m; i++) {
       const x = a[ap + i];
       if (x === 0) continue;
@@ -78,12 +103,15 @@ function gemmTN(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number
       for (let j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
     }
   }
-}
+};
 
-/** C (m x n) = A * B^T with B stored n x k: dX = dZ W^T. Each entry is a dot product of two contiguous rows. */
-function gemmNT(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number): void {
+/**
+ * C (m x n) = A (rows `lda` apart) * B^T with B stored n x k: dX = dZ W^T.
+ * Each entry is a dot product of two contiguous rows.
+ */
+const gemmNT: Product = (a, b, c, m, n, k, lda) => {
   for (let i = 0; i < m; i++) {
-    const ai = i * k, ci = i * n;
+    const ai = i * lda, ci = i * n;
     for (let j = 0; j < n; j++) {
       const bj = j * k;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
@@ -97,7 +125,7 @@ function gemmNT(a: Floats, b: Floats, c: Floats, m: number, n: number, k: number
       c[ci + j] += s0 + s1 + s2 + s3;
     }
   }
-}
+};
 
 function gemm(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
   product(a, b, c, dims);
@@ -112,18 +140,19 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
       "Unsupported gemm layout: transA and transB together are not needed by dense layers",
     );
   }
-  const accumulate = dims.accumulate === true, bias = dims.bias;
+  const accumulate = dims.accumulate === true, bias = dims.bias, transA = dims.transA === true;
+  const lda = dims.lda ?? (transA ? m : k);
   if (n === 1 && !dims.transB) {
-    return matVec(a, b, c, m, k, dims.transA === true, accumulate, bias ? bias[0] : 0);
+    return matVec(a, b, c, { m, k, lda, transA }, accumulate, bias ? bias[0] : 0);
   }
   // With a bias, C starts from the bias rows (or C + bias): the bias needs no pass of its own.
   if (bias) startFromBias(c, bias, m, n, accumulate);
   const add = accumulate || bias !== undefined; // C already holds what the product adds to
-  if (k === 1 && dims.transB) return outer(a, b, c, m, n, add);
+  if (k === 1 && dims.transB) return outer(a, b, c, { m, n, lda }, add);
   if (!add) c.fill(0, 0, m * n);
-  if (dims.transA) gemmTN(a, b, c, m, n, k);
-  else if (dims.transB) gemmNT(a, b, c, m, n, k);
-  else gemmNN(a, b, c, m, n, k);
+  if (transA) gemmTN(a, b, c, m, n, k, lda);
+  else if (dims.transB) gemmNT(a, b, c, m, n, k, lda);
+  else gemmNN(a, b, c, m, n, k, lda);
 }
 
 /** C = the bias in every row, or C += bias when accumulating. */

@@ -89,3 +89,20 @@ Deno.test("gemm refuses a layout dense layers never need", () => {
     { name: "TypeError", message: /Unsupported gemm layout/ },
   );
 });
+
+for (const layout of ["NN", "TN", "NT"]) {
+  for (const [m, n, k] of [[3, 5, 7], [9, 4, 6], [6, 1, 5], [5, 7, 1]]) {
+    Deno.test(`gemm ${layout} reads A from a block of a wider matrix (lda) for ${m}x${k} by ${k}x${n}`, () => {
+      const transA = layout === "TN", transB = layout === "NT";
+      const [rows, cols] = transA ? [k, m] : [m, k], lda = cols + 3, offset = 2;
+      const wide = rand(rows * lda), dense = new Float64Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < cols; j++) dense[r * cols + j] = wide[r * lda + offset + j];
+      }
+      const b = rand(k * n), want = new Float64Array(m * n), got = new Float64Array(m * n);
+      tsBackend.gemm(dense, b, want, { m, n, k, transA, transB });
+      tsBackend.gemm(wide.subarray(offset), b, got, { m, n, k, transA, transB, lda });
+      assert.deepStrictEqual(got, want);
+    });
+  }
+}

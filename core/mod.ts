@@ -40,6 +40,7 @@ export {
 export {
   type CreateStep,
   createTrainStep,
+  type GradientOptions,
   type LayerStats,
   type RunOptions,
   type TrainStep,

@@ -34,6 +34,17 @@ export interface RunOptions {
   stats?: boolean;
 }
 
+/** Per-call options of {@linkcode TrainStep.gradients}. */
+export interface GradientOptions {
+  /**
+   * false: skip the first layer's weight and bias gradients, leaving them as
+   * they were, for a caller that computes them itself from
+   * {@linkcode TrainStep.firstDelta} (a data-parallel step does, over the
+   * whole batch at once). Default true.
+   */
+  readonly firstLayer?: boolean;
+}
+
 /** A reusable training step for one network: forward, backward, update, with no allocation per call. */
 export interface TrainStep {
   readonly network: Network;
@@ -43,7 +54,12 @@ export interface TrainStep {
   /** Gradients of the last `gradients()` or `run()`, in `parameters(network)` order. */
   readonly grads: readonly Floats[];
   /** Forward + backward: fills `grads`, returns the batch's mean loss. Does not update. */
-  gradients(batch: Batch): number;
+  gradients(batch: Batch, options?: GradientOptions): number;
+  /**
+   * dL/dz of the first layer for the rows of the last `gradients()` call
+   * (rows x units, row-major), where the step exposes it.
+   */
+  readonly firstDelta?: Floats;
   /** One step of gradient descent on a batch; returns its mean loss before the update. */
   run(batch: Batch, options?: RunOptions): number;
   /** Rows the last `gradients()`/`run()` predicted right (arg-max, or 0.5 threshold for one output). */
@@ -52,6 +68,15 @@ export interface TrainStep {
   evaluate(batch: Batch): { loss: number; correct: number };
   /** Per-layer norms from the last `run(batch, { stats: true })`. */
   stats(): LayerStats[];
+  /**
+   * Finishes an update the last `run` left running on other threads, so that
+   * the network's weights are final (a data-parallel step lets its workers
+   * finish a step's update while the trainer reads the next batch). Steps
+   * that update before `run` returns leave it out. The trainer calls it before
+   * reading the network and before each event-loop turn; the step's own
+   * methods call it first.
+   */
+  settle?(): void;
   /** Releases what the step holds (a data-parallel step's Workers); the trainer calls it when a run ends. */
   close?(): void;
 }
@@ -148,7 +173,8 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     return fused ? fused.loss(z[last], t) : loss.loss({ y: y[last], t });
   };
 
-  const gradients = (batch: Batch): number => {
+  const gradients = (batch: Batch, options?: GradientOptions): number => {
+    const first = options?.firstLayer !== false;
     checkBatch(batch, network, batchSize);
     setRows(batch, batch.x.rows);
     forward();
@@ -161,6 +187,7 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
       output.activation.backward(back[last]);
     }
     for (let i = last; i >= 0; i--) {
+      if (i === 0 && !first) break;
       const layer = layers[i], input = io[i].x, rows = input.rows;
       const gW = grads[2 * i], gB = grads[2 * i + 1];
       backend.gemm(input.data, dz[i].data, gW, {
@@ -189,6 +216,7 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     state,
     grads,
     gradients,
+    firstDelta: dz[0].data,
     get lastCorrect() {
       return lastCorrect;
     },

@@ -32,15 +32,19 @@ Deno.test("train step learns XOR with tanh hidden units and plain gradient desce
   assert.deepEqual(Array.from(out.data, (v) => Math.round(v)), [0, 1, 1, 0]);
 });
 
-Deno.test("analytic gradients match central finite differences in float64", () => {
-  const net = createNetwork(
+/** A float64 3-5-2 network (tanh, identity) and a batch of two rows for it. */
+const tinyNet = () =>
+  createNetwork(
     { inputs: 3, layers: [{ units: 5, activation: "tanh" }, { units: 2, activation: "identity" }] },
     { registry, seed: 7, dtype: "float64" },
   );
-  const batch: Batch = {
-    x: { data: new Float64Array([0.1, -0.4, 0.9, 1.2, 0.3, -0.7]), rows: 2, cols: 3 },
-    t: { data: new Float64Array([0.5, -0.2, 1.0, 0.3]), rows: 2, cols: 2 },
-  };
+const TINY_BATCH: Batch = {
+  x: { data: new Float64Array([0.1, -0.4, 0.9, 1.2, 0.3, -0.7]), rows: 2, cols: 3 },
+  t: { data: new Float64Array([0.5, -0.2, 1.0, 0.3]), rows: 2, cols: 2 },
+};
+
+Deno.test("analytic gradients match central finite differences in float64", () => {
+  const net = tinyNet(), batch = TINY_BATCH;
   const step = createTrainStep(net, { loss: fakeMse, optimizer: fakeSgd(0), batchSize: 2, l2: 0 });
   step.gradients(batch);
   const params = parameters(net);
@@ -119,4 +123,24 @@ Deno.test("a resumed optimizer state moves into the backend's memory, values kep
     for (const s of slots) assert.equal(s.buffer, wasm.memory.buffer);
   }
   assert.equal(state.slots[0][0].buffer instanceof ArrayBuffer, true); // the caller's arrays are left alone
+});
+
+Deno.test("gradients with firstLayer false leave the first layer's gradients and expose dL/dz", () => {
+  const net = tinyNet(), batch = TINY_BATCH;
+  const step = createTrainStep(net, { loss: fakeMse, optimizer: fakeSgd(0), batchSize: 2 });
+  const full = step.gradients(batch);
+  const want = step.grads.map((g) => g.slice());
+  for (const g of step.grads) g.fill(42);
+  assert.equal(step.gradients(batch, { firstLayer: false }), full);
+  assert.ok(step.grads[0].every((v) => v === 42) && step.grads[1].every((v) => v === 42));
+  assert.deepEqual(step.grads.slice(2), want.slice(2));
+  // dW1 = X^T dZ1 and db1 = column sums of dZ1, from the exposed delta.
+  const dz = step.firstDelta!, x = batch.x.data;
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 5; j++) {
+      const dw = x[i] * dz[j] + x[3 + i] * dz[5 + j];
+      assert.ok(Math.abs(dw - want[0][i * 5 + j]) < 1e-15);
+    }
+  }
+  for (let j = 0; j < 5; j++) assert.ok(Math.abs(dz[j] + dz[5 + j] - want[1][j]) < 1e-15);
 });

@@ -55,6 +55,16 @@ export interface WasmBackend extends Backend {
 
 const ALIGN = 64;
 
+/** Floats A spans: `m` x `k` (stored `k` x `m` when transposed) with rows `lda` apart (0: dense). */
+function storedLength(m: number, k: number, transA: boolean, lda: number): number {
+  const [rows, cols] = transA ? [k, m] : [m, k];
+  if (lda === 0 || rows === 0 || cols === 0) return rows * cols;
+  if (!Number.isInteger(lda) || lda < cols) {
+    throw new RangeError(`Invalid lda: ${lda} must be a whole number of at least ${cols}`);
+  }
+  return (rows - 1) * lda + cols;
+}
+
 function checkLength(x: Floats, length: number, what: string): void {
   if (x.length < length) {
     throw new TypeError(`Array too short: ${what} has ${x.length} elements, needs ${length}`);
@@ -185,7 +195,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
           "Unsupported gemm layout: transA and transB together are not needed by dense layers",
         );
       }
-      checkLength(a, m * k, "a");
+      const lda = dims.lda ?? 0, lengthA = storedLength(m, k, dims.transA === true, lda);
+      checkLength(a, lengthA, "a");
       checkLength(b, k * n, "b");
       checkLength(c, m * n, "c");
       const { bias, relu } = dims;
@@ -208,15 +219,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
           packB,
           pBias,
           pY,
+          lda,
         );
         return;
       }
       scoped(() => {
-        const pa = pointer(a, m * k, true), pb = pointer(b, k * n, true);
+        const pa = pointer(a, lengthA, true), pb = pointer(b, k * n, true);
         const pc = pointer(c, m * n, !!dims.accumulate);
         const pBias = bias ? pointer(bias, n, true) : 0,
           pY = relu ? pointer(relu, m * n, false) : 0;
-        kernels.gemm(pa, pb, pc, m, n, k, flags, packA, packB, pBias, pY);
+        kernels.gemm(pa, pb, pc, m, n, k, flags, packA, packB, pBias, pY, lda);
         if (!inside(c)) c.set(view(pc, m * n));
         if (relu && !inside(relu)) relu.set(view(pY, m * n));
       });

@@ -121,6 +121,47 @@ Deno.test("wasm gemm's fused bias gives the same bits wherever the rows are cut"
   assert.deepStrictEqual(parts, whole);
 });
 
+for (const backend of VARIANTS) {
+  Deno.test(`${backend.name} gemm with lda gives the bits of a dense copy of A, rows of dW cut anywhere`, () => {
+    // A data-parallel step computes rows [r0, r1) of dW = X^T dZ: columns r0..r1 of X, rows lda apart.
+    const batch = 64, inputs = 50, units = 21;
+    const x = fill(backend.alloc(batch * inputs), 5), dz = fill(backend.alloc(batch * units), 6);
+    const whole = backend.alloc(inputs * units);
+    backend.gemm(x, dz, whole, { m: inputs, n: units, k: batch, transA: true });
+    for (const inside of [true, false]) {
+      const xs = inside ? x : x.slice(), parts = new Float32Array(inputs * units);
+      for (const [r0, r1] of [[0, 6], [6, 13], [13, 44], [44, 50]]) {
+        backend.gemm(xs.subarray(r0), dz, parts.subarray(r0 * units, r1 * units), {
+          m: r1 - r0,
+          n: units,
+          k: batch,
+          transA: true,
+          lda: inputs,
+        });
+      }
+      assert.deepStrictEqual(parts, new Float32Array(whole));
+    }
+    const dims = { m: 9, n: 13, k: 11 }, lda = 17;
+    const wide = fill(backend.alloc(dims.m * lda), 7), b = fill(backend.alloc(dims.k * dims.n), 8);
+    const dense = backend.alloc(dims.m * dims.k);
+    for (let i = 0; i < dims.m; i++) {
+      dense.set(wide.subarray(i * lda + 2, i * lda + 2 + dims.k), i * dims.k);
+    }
+    const want = backend.alloc(dims.m * dims.n), got = backend.alloc(dims.m * dims.n);
+    backend.gemm(dense, b, want, dims);
+    backend.gemm(wide.subarray(2), b, got, { ...dims, lda });
+    assert.deepStrictEqual(got, want);
+  });
+}
+
+Deno.test("wasm gemm rejects an lda shorter than a row of A", () => {
+  const x = wasm.alloc(64);
+  assert.throws(() => wasm.gemm(x, x, x, { m: 2, n: 2, k: 3, lda: 2 }), {
+    name: "RangeError",
+    message: /Invalid lda: 2 must be a whole number of at least 3/,
+  });
+});
+
 Deno.test("wasm gemm accepts Float64Array operands", () => {
   const dims = { m: 5, n: 9, k: 11, transB: true };
   const ref = operands(tsBackend, dims, 3);

@@ -96,6 +96,24 @@ export function pickWorkers(needs: WorkerNeeds): number {
   return Math.max(1, Math.min(cores, Math.floor(needs.batchSize / MIN_ROWS)));
 }
 
+/** Built-in data sets too small for a step worth splitting (see {@linkcode pickWorkers}). */
+const SMALL_DATASETS: ReadonlySet<unknown> = new Set(["iris", "xor", "sine"]);
+
+/**
+ * Workers worth starting before a job's data is loaded (and the final count
+ * known): those asked for beyond this thread, or one per other core unless the
+ * data set is a small built-in one. A job that then needs fewer ends the rest.
+ */
+export function workersAhead(
+  config: { workers?: number; dataset: unknown },
+  options: { workers?: number },
+): number {
+  const cores = Math.max(1, navigator.hardwareConcurrency ?? 1);
+  const asked = options.workers ?? config.workers;
+  if (asked !== undefined) return Math.max(0, Math.min(asked, cores) - 1);
+  return SMALL_DATASETS.has(config.dataset) ? 0 : cores - 1;
+}
+
 /** True when Workers can rebuild all these plugins from the built-ins alone. */
 function builtinOnly(used: readonly Plugin[]): boolean {
   const builtin = new Set(builtinPlugins().map((p) => `${p.kind}:${p.name}`));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { lastValueFrom } from "rxjs";
 import { parameters } from "../core/network.ts";
 import { wasmSimdSupported } from "../core/wasm_backend.ts";
-import { pickBackend, pickWorkers } from "./_backend.ts";
+import { pickBackend, pickWorkers, workersAhead } from "./_backend.ts";
 import { parseRunConfig, resolveRunConfig } from "./run_config.ts";
 import { runJob } from "./run_job.ts";
 
@@ -67,4 +67,16 @@ Deno.test("runJob trains on the workers the config asks for", async () => {
   assert.equal(job.workers, Math.min(2, navigator.hardwareConcurrency));
   assert.equal((await lastValueFrom(job.events$)).type, "end");
   assert.ok((job.evaluateTest()?.accuracy ?? 0) > 0.3);
+});
+
+Deno.test("workersAhead: the workers asked for beyond this thread, or one per other core for big data", () => {
+  const cores = Math.max(1, navigator.hardwareConcurrency ?? 1);
+  assert.equal(workersAhead({ workers: 1, dataset: "mnist" }, {}), 0);
+  assert.equal(workersAhead({ workers: 2, dataset: "xor" }, {}), Math.min(2, cores) - 1);
+  assert.equal(workersAhead({ workers: 1, dataset: "mnist" }, { workers: 300 }), cores - 1);
+  assert.equal(workersAhead({ dataset: "mnist" }, {}), cores - 1);
+  assert.equal(workersAhead({ dataset: { path: "big.csv" } }, {}), cores - 1);
+  for (const small of ["xor", "iris", "sine"]) {
+    assert.equal(workersAhead({ dataset: small }, {}), 0);
+  }
 });

@@ -10,7 +10,7 @@ import {
   type Standardization,
   standardizeState,
 } from "../core/fold_standardize.ts";
-import { type Observable, tap } from "rxjs";
+import { finalize, type Observable, tap } from "rxjs";
 import type { DataSource } from "../core/data/data_source.ts";
 import { inMemory } from "../core/data/in_memory.ts";
 import { oneHot } from "../core/data/one_hot.ts";
@@ -27,7 +27,14 @@ import { type Arrays, loadBuiltin } from "./datasets/mod.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import { loadFileData, type OpenFile } from "./file_data.ts";
 import { parallel } from "../parallel/parallel_step.ts";
-import { type BackendChoice, jobWorkers, pickBackend, stepFloats } from "./_backend.ts";
+import { startWorkers, type WorkerPool } from "../parallel/worker_pool.ts";
+import {
+  type BackendChoice,
+  jobWorkers,
+  pickBackend,
+  stepFloats,
+  workersAhead,
+} from "./_backend.ts";
 import { scheduleOf } from "./_schedule.ts";
 import type { RunConfig } from "./run_config.ts";
 
@@ -103,6 +110,22 @@ function dataName(config: RunConfig): string {
  * ```
  */
 export async function runJob(config: RunConfig, options: JobOptions = {}): Promise<Job> {
+  // Workers load their modules while the data loads; the first run takes them.
+  const ahead = workersAhead(config, options);
+  const pool = ahead > 0 ? startWorkers(ahead) : undefined;
+  try {
+    return await buildJob(config, options, pool);
+  } catch (error) {
+    pool?.close();
+    throw error;
+  }
+}
+
+async function buildJob(
+  config: RunConfig,
+  options: JobOptions,
+  pool: WorkerPool | undefined,
+): Promise<Job> {
   const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
   const loss = registry.get("loss", config.loss);
   const optimizer = withLr(registry, config);
@@ -142,6 +165,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
     floats: stepFloats(network, { batchSize: config.batchSize, slots: optimizer.slots }),
   });
   const workers = jobWorkers(config, options, network, [loss, optimizer]);
+  if (workers === 1) pool?.close();
   const events$ = train({
     network,
     loss,
@@ -157,13 +181,18 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
     ...(config.warmupSteps ? { warmupSteps: config.warmupSteps } : {}),
     ...(config.earlyStopping ? { earlyStopping: config.earlyStopping } : {}),
     backend,
-    ...(workers > 1 ? { createStep: parallel({ workers, plugins: options.pluginModules }) } : {}),
+    ...(workers > 1
+      ? { createStep: parallel({ workers, plugins: options.pluginModules, pool }) }
+      : {}),
     batchEvents: options.batchEvents ?? true,
     ...(options.yieldEveryMs === undefined ? {} : { yieldEveryMs: options.yieldEveryMs }),
-  }).pipe(tap((e) => {
-    if (e.type === "start") prepared = e.prepared;
-    if (e.type === "epoch") lastEpoch = e;
-  }));
+  }).pipe(
+    tap((e) => {
+      if (e.type === "start") prepared = e.prepared;
+      if (e.type === "epoch") lastEpoch = e;
+    }),
+    finalize(() => pool?.close()), // workers the run did not take
+  );
   return {
     config,
     registry,

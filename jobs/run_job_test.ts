@@ -147,3 +147,37 @@ Deno.test("runJob passes the config's warm-up to the trainer", async () => {
     "0.200000",
   ]);
 });
+
+Deno.test("runJob with two workers trains on a worker started while the data loaded, and ends it", {
+  ignore: (navigator.hardwareConcurrency ?? 1) < 2,
+}, async () => {
+  const config = parseRunConfig({ dataset: "iris", epochs: 3, workers: 2, batchSize: 16 });
+  const job = await runJob(config, { batchEvents: false });
+  assert.equal(job.workers, 2);
+  const last = await lastValueFrom(job.events$);
+  assert.equal(last.type, "end");
+  const again = await lastValueFrom(job.events$); // a second run starts its own worker
+  assert.equal(again.type, "end");
+});
+
+Deno.test("runJob ends the workers it started ahead when the job cannot be built", {
+  ignore: (navigator.hardwareConcurrency ?? 1) < 2,
+}, async () => {
+  // A worker left waiting would keep the process alive until its pool's 10 s idle timeout.
+  const script = `
+    import { parseRunConfig } from ${
+    JSON.stringify(new URL("./run_config.ts", import.meta.url).href)
+  };
+    import { runJob } from ${JSON.stringify(new URL("./run_job.ts", import.meta.url).href)};
+    const layers = [{ units: 4, activation: "relu" }, { units: 5, activation: "softmax" }];
+    await runJob(parseRunConfig({ dataset: "iris", workers: 2, layers })).catch((e) => console.log(e.message));
+  `;
+  const began = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-lock", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.match(new TextDecoder().decode(out.stdout), /Invalid layers: the last layer has 5 units/);
+  assert.ok(performance.now() - began < 5000, "the process lingered: a worker was left waiting");
+});

@@ -1,7 +1,7 @@
 /**
  * The shared memory of a data-parallel step, as both sides see it: one
  * SharedArrayBuffer of floats (weights, reduced gradients, optimizer slots,
- * one gradient slot per thread, the batch), one of Int32 control words and
+ * one gradient slot per thread, the batch, the first layer's dL/dz), one of Int32 control words and
  * one of Float64 per-thread results. Internal.
  *
  * @module
@@ -72,13 +72,15 @@ export interface Layout {
   /** The batch rows the workers read. */
   readonly x: Float32Array;
   readonly t: Float32Array;
+  /** dL/dz of the first layer, batch rows x units: each thread writes its rows (see _first_layer.ts). */
+  readonly delta: Float32Array;
 }
 
-/** Bytes of the floats for these sizes: weights, reduced gradient, slots, thread gradients, batch. */
+/** Bytes of the floats for these sizes: weights, reduced gradient, slots, thread gradients, batch, delta. */
 export function floatBytes(sizes: LayoutSizes): number {
   const total = sizes.tensors.reduce((a, b) => a + b, 0);
   return 4 * (total * (2 + sizes.slots + sizes.threads) +
-    sizes.batchSize * (sizes.inputs + sizes.outputs));
+    sizes.batchSize * (sizes.inputs + sizes.outputs + sizes.tensors[1]));
 }
 
 /**
@@ -128,6 +130,7 @@ export function layoutOf(sizes: LayoutSizes, buffers: SharedBuffers): Layout {
     grads,
     x: take(sizes.batchSize * sizes.inputs),
     t: take(sizes.batchSize * sizes.outputs),
+    delta: take(sizes.batchSize * sizes.tensors[1]),
   };
 }
 

@@ -30,14 +30,8 @@ import {
   STOP,
 } from "./_layout.ts";
 import { arrive, waitFor } from "./_sync.ts";
-import {
-  chunksOf,
-  createThreadStep,
-  piecesOf,
-  rangeStart,
-  reducePieces,
-  updateShare,
-} from "./_thread_step.ts";
+import { chunksOf, piecesOf, rangeStart, reducePieces, updateShare } from "./_update_share.ts";
+import { createThreadStep } from "./_thread_step.ts";
 
 /** Options of {@linkcode createParallelStep}. */
 export interface MainStepOptions extends TrainStepOptions {
@@ -84,10 +78,22 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
   const chunks = chunksOf(layout), all = piecesOf(layout, 0, total);
   const weights = new Array<number>(threads).fill(0);
   let lastCorrect = 0, closed = false;
+  // A run's update still finishing on the workers: this thread joins it on `settle`.
+  let pending = false;
+
+  /** Claims what is left of the pending update, then waits for the workers to finish theirs. */
+  const settle = (): void => {
+    if (!pending) return;
+    pending = false;
+    updateShare(layout, chunks, optimizer, weights, 0, own);
+    arrive(control, FINISH);
+    waitFor(layout, FINISH, threads);
+  };
 
   /** Starts `command` on every thread, computes this thread's rows, waits for all gradients. */
   const gradients = (batch: Batch, command: number): number => {
     if (closed) throw new TypeError("Parallel step closed: its workers have ended");
+    settle();
     checkBatchShape(batch, network, batchSize); // each thread checks its rows' values
     const rows = batch.x.rows;
     for (let i = 0; i < threads; i++) {
@@ -106,11 +112,10 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     }
     Atomics.store(control, CMD, command);
     arrive(control, GEN);
-    if (own.inPlace) { // the kernels read this thread's rows from the shared memory too
-      layout.x.set(batch.x.data.subarray(0, mine * inputs));
-      layout.t.set(batch.t.data.subarray(0, mine * outputs));
-    }
-    own.gradients(batch.x.data, batch.t.data);
+    // The kernels read this thread's rows from the shared memory too (in place, or for the first layer).
+    layout.x.set(batch.x.data.subarray(0, mine * inputs));
+    layout.t.set(batch.t.data.subarray(0, mine * outputs));
+    own.gradients(batch.x.data, batch.t.data, command === GRADIENTS_AND_UPDATE);
     arrive(control, ARRIVE);
     waitFor(layout, ARRIVE, threads);
     let loss = 0;
@@ -140,12 +145,13 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     run(batch, runOptions) {
       const lr = runOptions?.lr ?? optimizer.lr, stats = runOptions?.stats === true;
       if (split && !stats) {
+        settle(); // before the step count and rate of the last update change
         results[LR] = lr;
         results[STEP] = state.t + 1;
         const loss = gradients(batch, GRADIENTS_AND_UPDATE);
-        updateShare(layout, chunks, optimizer, weights, 0, own.weightedSum, own.adam);
-        arrive(control, FINISH);
-        waitFor(layout, FINISH, threads);
+        // The workers start the update; this thread goes back to the trainer
+        // (the next batch's rows, events) and joins it in `settle`.
+        pending = true;
         state.t += 1;
         return loss;
       }
@@ -156,10 +162,17 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       if (stats) tracker.after();
       return loss;
     },
-    evaluate: (batch) => own.evaluate(batch),
+    evaluate(batch) {
+      settle();
+      return own.evaluate(batch);
+    },
     stats: () => tracker.read(),
+    settle,
     close() {
       if (closed) return;
+      try {
+        settle();
+      } catch { /* a failed worker: its error already reached the run */ }
       closed = true;
       Atomics.store(control, CMD, STOP);
       arrive(control, GEN);

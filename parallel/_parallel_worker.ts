@@ -32,7 +32,8 @@ import {
 } from "./_layout.ts";
 import { type SharedWasm, threadBackend } from "./_shared_wasm.ts";
 import { arrive, waitChange, waitFor } from "./_sync.ts";
-import { chunksOf, createThreadStep, updateShare } from "./_thread_step.ts";
+import { createThreadStep } from "./_thread_step.ts";
+import { chunksOf, updateShare } from "./_update_share.ts";
 
 /** What the main thread sends a worker once. */
 export interface WorkerInit {
@@ -139,11 +140,11 @@ function serve(init: WorkerInit, ready: Awaited<ReturnType<typeof setup>>): void
     const command = Atomics.load(control, CMD);
     if (command === STOP) return;
     try {
-      step.gradients(layout.x, layout.t);
+      step.gradients(layout.x, layout.t, command === GRADIENTS_AND_UPDATE);
       arrive(control, ARRIVE);
       if (command === GRADIENTS_AND_UPDATE) {
         waitFor(layout, ARRIVE, threads);
-        updateShare(layout, chunks, optimizer, weights, init.thread, step.weightedSum, step.adam);
+        updateShare(layout, chunks, optimizer, weights, init.thread, step);
         arrive(control, FINISH);
       }
     } catch (error) {

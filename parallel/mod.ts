@@ -11,3 +11,9 @@
  * @module
  */
 export { parallel, type ParallelOptions } from "./parallel_step.ts";
+export {
+  type StartedWorker,
+  startWorkers,
+  type WorkerPool,
+  type WorkerPoolOptions,
+} from "./worker_pool.ts";

@@ -10,6 +10,7 @@ import type { WasmBackend } from "../core/wasm_backend.ts";
 import { allocateShared, layoutOf } from "./_layout.ts";
 import { planSharedWasm, threadBackend } from "./_shared_wasm.ts";
 import { createParallelStep } from "./_main_step.ts";
+import { type StartedWorker, startWorker, type WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@linkcode parallel}. */
 export interface ParallelOptions {
@@ -26,6 +27,11 @@ export interface ParallelOptions {
    * be rebuilt in a Worker; such a run fails with an error saying so.
    */
   readonly plugins?: readonly string[];
+  /**
+   * Workers started ahead (`startWorkers`), e.g. while the data loads: a run
+   * takes its workers from here first, and starts the rest itself.
+   */
+  readonly pool?: WorkerPool;
 }
 
 const ref = (p: { name: string; params?: Readonly<Record<string, number>> }) =>
@@ -50,27 +56,15 @@ function checkWorkers(workers: number): number {
   return workers;
 }
 
-/**
- * Starts the Worker of `thread`, which loads its modules while this thread
- * prepares its init message; `ready` settles once it has set up (or failed to).
- */
-function spawn(thread: number): { worker: Worker; ready: Promise<void> } {
-  const worker = new Worker(new URL("./_parallel_worker.ts", import.meta.url), { type: "module" });
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
-      worker.onmessage = worker.onerror = null;
-      if (event.data.type === "ready") return resolve();
-      worker.terminate();
-      reject(new TypeError(`Worker ${thread} could not start: ${event.data.message}`));
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      worker.onmessage = worker.onerror = null;
-      worker.terminate();
-      reject(new TypeError(`Worker ${thread} could not start: ${event.message}`));
-    };
-  });
-  return { worker, ready };
+/** Worker `thread`: taken from the pool, or started now; its start-up error names the thread. */
+function spawn(thread: number, pool: WorkerPool | undefined): StartedWorker {
+  const { worker, ready } = pool?.take() ?? startWorker();
+  return {
+    worker,
+    ready: ready.catch((error: Error) => {
+      throw new TypeError(`Worker ${thread} could not start: ${error.message}`);
+    }),
+  };
 }
 
 /**
@@ -82,20 +76,31 @@ function spawn(thread: number): { worker: Worker; ready: Promise<void> } {
  * chunks, each its own range first, then what is left of the others', so a
  * thread done early with its gradient takes the larger share (element-wise
  * optimizers; others, gradient clipping and the per-epoch layer statistics
- * update on the main thread). Steps synchronise
- * through `Atomics` on shared control words, not messages; the main thread
- * computes a slice itself and waits on the rest. A run is deterministic for a
- * given worker count: same seed, same count, same bits. Across counts the
- * summation order differs, within float32 rounding.
+ * update on the main thread). The first layer, which holds most weights, is
+ * not summed: each thread leaves its rows of dL/dz, and the chunks of that
+ * layer's gradient are computed over the whole batch at once, with the bits
+ * one thread would get. Steps synchronise through `Atomics` on shared control
+ * words, not messages; the main thread computes a slice itself and waits on
+ * the rest. A run is deterministic for a given worker count: same seed, same
+ * count, same bits. Across counts the summation order differs, within float32
+ * rounding.
  *
- * The Workers start when a run starts (this thread warms its own code up
- * meanwhile) and end when it completes, fails or is unsubscribed. The
- * network's tensors live in shared memory during the run and are copied back
- * to plain arrays at its end. Needs a float32 network; the backend must be
- * `tsBackend` or a `createWasmBackend()` one. With the latter, every thread
- * runs the kernels on one shared `WebAssembly.Memory` holding the weights,
- * gradients and batch, with no copies (where the runtime has shared wasm
- * memory; else each thread copies between its own memory and the shared one).
+ * `run` returns once the gradients are in: the workers start the update while
+ * this thread goes back to the trainer (the next batch, events), and this
+ * thread joins what is left of it at the next call or at `settle()`, which
+ * the trainer calls before it reads the network. A `batch` event can thus
+ * arrive while the update of its step is still finishing: read the weights on
+ * `epoch` events.
+ *
+ * The Workers start when a run starts, or come from `pool` (started ahead),
+ * and end when the run completes, fails or is unsubscribed; this thread warms
+ * its own code up while they set up. The network's tensors live in shared
+ * memory during the run and are copied back to plain arrays at its end. Needs
+ * a float32 network; the backend must be `tsBackend` or a
+ * `createWasmBackend()` one. With the latter, every thread runs the kernels
+ * on one shared `WebAssembly.Memory` holding the weights, gradients and
+ * batch, with no copies (where the runtime has shared wasm memory; else each
+ * thread copies between its own memory and the shared one).
  *
  * @example
  * ```ts ignore
@@ -121,7 +126,7 @@ export function parallel(options: ParallelOptions = {}): CreateStep {
       inputs: network.inputs,
       outputs: network.outputs,
     };
-    const spawned = Array.from({ length: workers - 1 }, (_, i) => spawn(i + 1));
+    const spawned = Array.from({ length: workers - 1 }, (_, i) => spawn(i + 1, options.pool));
     let step: TrainStep;
     try {
       // The workers load their modules meanwhile.

@@ -6,8 +6,11 @@ import { createRegistry } from "../core/registry.ts";
 import { train, type TrainOptions } from "../core/train.ts";
 import type { Backend } from "../core/backend.ts";
 import { createWasmBackend, wasmSimdSupported } from "../core/wasm_backend.ts";
+import { createTrainStep } from "../core/train_step.ts";
+import type { Batch } from "../core/types.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { parallel } from "./parallel_step.ts";
+import { startWorkers } from "./worker_pool.ts";
 import { failsInWorker, softsign } from "./_testing/plugins.ts";
 
 const registry = createRegistry([...builtinPlugins(), softsign, failsInWorker]);
@@ -27,7 +30,11 @@ function network(hidden = "relu"): Network {
   }, { registry, seed: 7 });
 }
 
-async function trained(workers: number, extra: Partial<TrainOptions> = {}): Promise<Network> {
+async function trained(
+  workers: number,
+  extra: Partial<TrainOptions> = {},
+  pool?: ReturnType<typeof startWorkers>,
+): Promise<Network> {
   const net = network();
   await lastValueFrom(train({
     network: net,
@@ -37,7 +44,7 @@ async function trained(workers: number, extra: Partial<TrainOptions> = {}): Prom
     epochs: 3,
     batchSize: 32,
     validationSplit: 0.2,
-    createStep: parallel({ workers }),
+    createStep: parallel({ workers, ...(pool ? { pool } : {}) }),
     ...extra,
   }));
   return net;
@@ -164,4 +171,50 @@ Deno.test("parallel() checks its worker count", () => {
     /Invalid workers: 0 must be a whole number in 1..256/,
   );
   assert.throws(() => parallel({ workers: 1.5 }), RangeError);
+});
+
+for (const wasm of [false, true]) {
+  Deno.test(
+    `one step with two workers gives the first layer one thread's bits${wasm ? " (wasm)" : ""}`,
+    {
+      ignore: wasm && !wasmSimdSupported(),
+    },
+    async () => {
+      // Its gradient is computed once over the whole batch (no reduction), and an
+      // even split scales each thread's dL/dz by a power of two: exact.
+      const rows = 32;
+      const batch: Batch = {
+        x: { data: x.subarray(0, rows * INPUTS), rows, cols: INPUTS },
+        t: { data: y.subarray(0, rows * CLASSES), rows, cols: CLASSES },
+      };
+      const options = () => ({
+        loss: registry.get("loss", "crossEntropy"),
+        optimizer: registry.get("optimizer", { name: "adam", params: { lr: 0.01 } }),
+        batchSize: rows,
+        l2: 1e-3,
+        ...(wasm ? { backend: createWasmBackend({ memoryMiB: 8 }) } : {}),
+      });
+      const one = network(), two = network();
+      const single = createTrainStep(one, options());
+      const lossOne = single.run(batch);
+      const step = await parallel({ workers: 2 })(two, options());
+      const lossTwo = step.run(batch);
+      step.close!(); // finishes the update the workers may still be running
+      assert.ok(Math.abs(lossOne - lossTwo) < 1e-6);
+      assert.deepEqual(bytes(two).slice(0, 2), bytes(one).slice(0, 2));
+      close(two, one, 1e-6);
+    },
+  );
+}
+
+Deno.test("a run takes its workers from a pool started ahead, with the same bits", async () => {
+  const pool = startWorkers(1);
+  try {
+    assert.equal(pool.size, 1);
+    const pooled = await trained(2, {}, pool);
+    assert.equal(pool.size, 0);
+    assert.deepEqual(bytes(pooled), bytes(await trained(2)));
+  } finally {
+    pool.close();
+  }
 });

@@ -30,6 +30,7 @@ export interface Kernels {
     pb: number,
     bias: number,
     y: number,
+    lda: number,
   ): void;
   addBias(c: number, bias: number, rows: number, cols: number): void;
   colSums(a: number, out: number, rows: number, cols: number): void;

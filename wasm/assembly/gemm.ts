@@ -40,17 +40,19 @@ export function packScratchFloats(which: i32): i32 {
 
 /**
  * C (m x n) = op(A) * op(B) (+ C if flags & 4). flags & 1: A is stored k x m;
- * flags & 2: B is stored n x k. All matrices are dense and row-major. A
+ * flags & 2: B is stored n x k. All matrices are row-major; B and C are
+ * dense, and the rows of A as stored lie `lda` floats apart (0: dense). A
  * dense layer's epilogue is fused: a nonzero `bias` (n floats) is added to
  * every row, as the starting value of the sums, and a nonzero `y` (m x n)
  * receives max(C, 0) as the last block of C leaves the registers.
  */
 export function gemm(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, flags: i32, pa: usize, pb: usize,
-  bias: usize, y: usize,
+  bias: usize, y: usize, lda: i32,
 ): void {
   const accumulate = (flags & 4) != 0;
-  const rsA = flags & 1 ? 1 : k, csA = flags & 1 ? m : 1;
+  const ldA = lda ? lda : flags & 1 ? m : k;
+  const rsA = flags & 1 ? 1 : ldA, csA = flags & 1 ? ldA : 1;
   const rsB = flags & 2 ? 1 : n, csB = flags & 2 ? k : 1;
   if (k == 0) {
     if (!accumulate) memory.fill(c, 0, <usize>(m * n) * 4);

@@ -45,6 +45,8 @@ export interface WasmBackend extends Backend {
   readonly memory: WebAssembly.Memory;
   /** The compiled kernels, for {@linkcode WasmBackendOptions.module}. */
   readonly module: WebAssembly.Module;
+  /** Floats every backend over these kernels reserves in its heap for their packing scratch. */
+  readonly scratchFloats: number;
   /**
    * out = wa · a + wb · b element by element, in double precision rounded once
    * to float32 (as `out[i] = wa * a[i] + wb * b[i]` in TypeScript); a zero
@@ -138,6 +140,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return ptr;
   }
 
+  const scratchFloats = kernels.packScratchFloats(0) + kernels.packScratchFloats(1);
   const packA = reserve(kernels.packScratchFloats(0));
   const packB = reserve(kernels.packScratchFloats(1));
 
@@ -169,6 +172,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     epilogue: true,
     memory,
     module,
+    scratchFloats,
     weightedSum(a: Floats, b: Floats, out: Floats, wa: number, wb: number): void {
       const n = out.length;
       checkLength(a, n, "a");

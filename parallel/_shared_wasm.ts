@@ -12,8 +12,6 @@ import { createWasmBackend, type WasmBackend } from "../core/wasm_backend.ts";
 import { floatBytes, type LayoutSizes } from "./_layout.ts";
 
 const PAGE = 65536;
-/** Floats of the kernels' packing scratch (see `packScratchFloats` in wasm/assembly/gemm.ts), rounded up. */
-const PACK_FLOATS = 300_000;
 /** Pages a 32-bit memory can have at most (4 GiB), minus one to stay clear of the limit. */
 const MAX_PAGES = 65535;
 
@@ -32,7 +30,8 @@ export interface SharedWasm {
 
 function isWasm(backend: Backend): backend is WasmBackend {
   const wasm = backend as Partial<WasmBackend>;
-  return wasm.memory instanceof WebAssembly.Memory && wasm.module instanceof WebAssembly.Module;
+  return wasm.memory instanceof WebAssembly.Memory && wasm.module instanceof WebAssembly.Module &&
+    typeof wasm.scratchFloats === "number";
 }
 
 /**
@@ -41,13 +40,13 @@ function isWasm(backend: Backend): backend is WasmBackend {
  * copy; four buffers per layer; the rows themselves), the packing scratch,
  * and the copies of arrays outside the memory (validation batches).
  */
-function heapBytes(sizes: LayoutSizes): number {
+function heapBytes(sizes: LayoutSizes, scratchFloats: number): number {
   const params = sizes.tensors.reduce((a, b) => a + b, 0);
   const units = sizes.tensors.reduce((a, b, i) => (i % 2 ? a + b : a), 0);
   const rows = Math.ceil(sizes.batchSize / sizes.threads);
   const step = params * (3 + sizes.slots) + rows * (4 * units + sizes.inputs + sizes.outputs);
   const copies = 2 * rows * Math.max(sizes.inputs, units) + params;
-  return Math.ceil((4 * 1.25 * (step + PACK_FLOATS + copies) + 2 ** 20) / PAGE) * PAGE;
+  return Math.ceil((4 * 1.25 * (step + scratchFloats + copies) + 2 ** 20) / PAGE) * PAGE;
 }
 
 /**
@@ -58,7 +57,7 @@ function heapBytes(sizes: LayoutSizes): number {
  */
 export function planSharedWasm(backend: Backend, sizes: LayoutSizes): SharedWasm | undefined {
   if (!isWasm(backend) || typeof SharedArrayBuffer !== "function") return undefined;
-  const heap = heapBytes(sizes);
+  const heap = heapBytes(sizes, backend.scratchFloats);
   const floatsAt = PAGE; // the kernels keep no data in memory: the first page is room to spare
   const firstHeap = Math.ceil((floatsAt + floatBytes(sizes)) / PAGE) * PAGE;
   const pages = (firstHeap + sizes.threads * heap) / PAGE;

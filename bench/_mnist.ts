@@ -20,7 +20,12 @@ export interface MnistResult {
   readonly accuracy: number;
   /** Threads and kernels actually used (nagare), or the backend (TensorFlow.js). */
   readonly setup: string;
+  /** Training samples, and when training began and ended (ms since the Unix epoch). */
+  readonly window?: { readonly samples: number; readonly began: number; readonly ended: number };
 }
+
+/** Milliseconds since the Unix epoch, as precise as `performance.now()`. */
+const wallClock = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Trains W1 with nagare through `runJob` (the path of `deno task train` and
@@ -37,13 +42,14 @@ export async function nagareMnist(
   const { backend, workers, epochs } = options;
   const config = parseRunConfig({ dataset: "mnist", validationSplit: 0, backend, workers, epochs });
   const job = await runJob(config);
-  const began = performance.now();
+  const began = wallClock();
   await lastValueFrom(job.events$);
-  const seconds = (performance.now() - began) / 1000;
+  const ended = wallClock(), samples = job.samples.train! * epochs;
   return {
-    samplesPerSec: job.samples.train! * epochs / seconds,
+    samplesPerSec: samples / ((ended - began) / 1000),
     accuracy: job.evaluateTest()!.accuracy!,
     setup: `${job.backend}, ${job.workers} thread${job.workers > 1 ? "s" : ""}`,
+    window: { samples, began, ended },
   };
 }
 

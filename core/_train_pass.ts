@@ -116,7 +116,10 @@ function advance(
   for (;;) {
     if (rows === undefined) {
       const filled = pass.fill();
-      if (typeof filled !== "number") return filled;
+      if (typeof filled !== "number") {
+        ctx.step.settle?.(); // a streamed source's wait is an event-loop turn too
+        return filled;
+      }
       rows = filled;
     }
     if (ctx.signal.aborted) return "aborted";

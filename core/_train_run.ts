@@ -24,6 +24,16 @@ function accuracy(run: Run, totals: PassTotals, val?: PassTotals): boolean {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
+ * Finishes the step's pending update before the best weights are put back,
+ * ignoring a failed worker's error: the run reports its own error.
+ */
+function settleQuietly(step: Run["step"]): void {
+  try {
+    step.settle?.();
+  } catch { /* reported by the run */ }
+}
+
+/**
  * An epoch's event, built field by field (spreads would allocate per epoch)
  * in the documented key order; the caller fills the last three.
  */
@@ -82,9 +92,7 @@ async function trainEpochs(
   });
   // Unsubscribing puts the best weights back at once, before anyone reads the network.
   const restoreOnAbort = (): void => {
-    try {
-      step.settle?.();
-    } catch { /* a failed worker: the run's error, if any, is reported by the run itself */ }
+    settleQuietly(step);
     es?.restore();
   };
   signal.addEventListener("abort", restoreOnAbort, { once: true });
@@ -172,6 +180,7 @@ async function trainEpochs(
       elapsedMs: performance.now() - startedAt,
     });
   } catch (error) {
+    settleQuietly(step); // a step that threw after its run may still be updating
     es?.restore();
     throw error;
   } finally {

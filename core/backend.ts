@@ -63,3 +63,18 @@ export interface Backend {
    */
   adam?(param: Floats, grad: Floats, m: Floats, v: Floats, c: AdamConstants): void;
 }
+
+/**
+ * A's row stride for a product: `lda` checked (a whole number no smaller than
+ * a row of A as stored), or the dense one when it is undefined.
+ */
+export function rowStride(m: number, k: number, transA: boolean, lda: number | undefined): number {
+  const cols = transA ? m : k;
+  if (lda === undefined) return cols;
+  if (!Number.isInteger(lda) || lda < Math.max(cols, 1)) {
+    throw new RangeError(
+      `Invalid lda: ${lda} must be a whole number of at least ${Math.max(cols, 1)}`,
+    );
+  }
+  return lda;
+}

@@ -1,4 +1,4 @@
-import type { Backend, GemmDims } from "./backend.ts";
+import { type Backend, type GemmDims, rowStride } from "./backend.ts";
 import type { Floats } from "./types.ts";
 
 /** C (m x n) = op(A) * op(B) added to C, A's stored rows `lda` apart: the three layouts below. */
@@ -141,7 +141,7 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
     );
   }
   const accumulate = dims.accumulate === true, bias = dims.bias, transA = dims.transA === true;
-  const lda = dims.lda ?? (transA ? m : k);
+  const lda = rowStride(m, k, transA, dims.lda);
   if (n === 1 && !dims.transB) {
     return matVec(a, b, c, { m, k, lda, transA }, accumulate, bias ? bias[0] : 0);
   }

@@ -106,3 +106,16 @@ for (const layout of ["NN", "TN", "NT"]) {
     });
   }
 }
+
+Deno.test("gemm refuses an lda that is not a whole number at least as long as a stored row of A", () => {
+  const a = rand(12), b = rand(12), c = new Float64Array(12);
+  for (const lda of [0, 2, 2.5, -3]) {
+    assert.throws(() => tsBackend.gemm(a, b, c, { m: 3, n: 3, k: 3, lda }), {
+      name: "RangeError",
+      message: `Invalid lda: ${lda} must be a whole number of at least 3`,
+    });
+  }
+  assert.throws(() => tsBackend.gemm(a, b, c, { m: 4, n: 3, k: 2, transA: true, lda: 3 }), {
+    message: "Invalid lda: 3 must be a whole number of at least 4",
+  });
+});

@@ -74,7 +74,8 @@ export interface TrainStep {
    * finish a step's update while the trainer reads the next batch). Steps
    * that update before `run` returns leave it out. The trainer calls it before
    * reading the network and before each event-loop turn; the step's own
-   * methods call it first.
+   * methods and its `grads` call it first. Code driving such a step by hand
+   * calls it before reading the network's weights.
    */
   settle?(): void;
   /** Releases what the step holds (a data-parallel step's Workers); the trainer calls it when a run ends. */

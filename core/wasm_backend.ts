@@ -1,5 +1,5 @@
 import { type AdamConstants, adamUpdate } from "./adam_rule.ts";
-import type { Backend, GemmDims } from "./backend.ts";
+import { type Backend, type GemmDims, rowStride } from "./backend.ts";
 import type { Floats } from "./types.ts";
 import { kernelModule, type Kernels, wasmSimdSupported } from "./wasm/_kernels.ts";
 
@@ -56,16 +56,6 @@ export interface WasmBackend extends Backend {
 }
 
 const ALIGN = 64;
-
-/** Floats A spans: `m` x `k` (stored `k` x `m` when transposed) with rows `lda` apart (0: dense). */
-function storedLength(m: number, k: number, transA: boolean, lda: number): number {
-  const [rows, cols] = transA ? [k, m] : [m, k];
-  if (lda === 0 || rows === 0 || cols === 0) return rows * cols;
-  if (!Number.isInteger(lda) || lda < cols) {
-    throw new RangeError(`Invalid lda: ${lda} must be a whole number of at least ${cols}`);
-  }
-  return (rows - 1) * lda + cols;
-}
 
 function checkLength(x: Floats, length: number, what: string): void {
   if (x.length < length) {
@@ -199,7 +189,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
           "Unsupported gemm layout: transA and transB together are not needed by dense layers",
         );
       }
-      const lda = dims.lda ?? 0, lengthA = storedLength(m, k, dims.transA === true, lda);
+      const transA = dims.transA === true, lda = rowStride(m, k, transA, dims.lda);
+      const lengthA = lda * ((transA ? k : m) - 1) + (transA ? m : k);
       checkLength(a, lengthA, "a");
       checkLength(b, k * n, "b");
       checkLength(c, m * n, "c");

@@ -100,18 +100,25 @@ export function pickWorkers(needs: WorkerNeeds): number {
 const SMALL_DATASETS: ReadonlySet<unknown> = new Set(["iris", "xor", "sine"]);
 
 /**
- * Workers worth starting before a job's data is loaded (and the final count
- * known): those asked for beyond this thread, or one per other core unless the
- * data set is a small built-in one. A job that then needs fewer ends the rest.
+ * Workers worth starting before a job's data is loaded (and its network's
+ * size known): as {@linkcode pickWorkers} would choose for a network big
+ * enough to split, less this thread, none for a small built-in data set. A
+ * job that then needs fewer ends the rest.
  */
 export function workersAhead(
-  config: { workers?: number; dataset: unknown },
+  config: { workers?: number; batchSize: number; dataset: unknown },
   options: { workers?: number },
 ): number {
-  const cores = Math.max(1, navigator.hardwareConcurrency ?? 1);
   const asked = options.workers ?? config.workers;
-  if (asked !== undefined) return Math.max(0, Math.min(asked, cores) - 1);
-  return SMALL_DATASETS.has(config.dataset) ? 0 : cores - 1;
+  if (asked === undefined && SMALL_DATASETS.has(config.dataset)) return 0;
+  const threads = pickWorkers({
+    ...(asked === undefined ? {} : { asked }),
+    cores: navigator.hardwareConcurrency ?? 1,
+    batchSize: config.batchSize,
+    params: Infinity,
+    portable: true,
+  });
+  return Math.min(threads, 256) - 1;
 }
 
 /** True when Workers can rebuild all these plugins from the built-ins alone. */

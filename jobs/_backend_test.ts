@@ -69,14 +69,19 @@ Deno.test("runJob trains on the workers the config asks for", async () => {
   assert.ok((job.evaluateTest()?.accuracy ?? 0) > 0.3);
 });
 
-Deno.test("workersAhead: the workers asked for beyond this thread, or one per other core for big data", () => {
+Deno.test("workersAhead: the workers pickWorkers would use beyond this thread, none for small built-in data", () => {
   const cores = Math.max(1, navigator.hardwareConcurrency ?? 1);
-  assert.equal(workersAhead({ workers: 1, dataset: "mnist" }, {}), 0);
-  assert.equal(workersAhead({ workers: 2, dataset: "xor" }, {}), Math.min(2, cores) - 1);
-  assert.equal(workersAhead({ workers: 1, dataset: "mnist" }, { workers: 300 }), cores - 1);
-  assert.equal(workersAhead({ dataset: "mnist" }, {}), cores - 1);
-  assert.equal(workersAhead({ dataset: { path: "big.csv" } }, {}), cores - 1);
+  const mnist = { dataset: "mnist", batchSize: 64 };
+  assert.equal(workersAhead({ ...mnist, workers: 1 }, {}), 0);
+  assert.equal(workersAhead({ ...mnist, dataset: "xor", workers: 2 }, {}), Math.min(2, cores) - 1);
+  assert.equal(workersAhead({ ...mnist, workers: 1 }, { workers: 256 }), Math.min(cores, 256) - 1);
+  assert.equal(workersAhead(mnist, {}), Math.min(cores, 8) - 1);
+  assert.equal(workersAhead({ ...mnist, batchSize: 8 }, {}), 0); // one thread per 8 rows at most
+  assert.equal(
+    workersAhead({ dataset: { path: "big.csv" }, batchSize: 32 }, {}),
+    Math.min(cores, 4) - 1,
+  );
   for (const small of ["xor", "iris", "sine"]) {
-    assert.equal(workersAhead({ dataset: small }, {}), 0);
+    assert.equal(workersAhead({ dataset: small, batchSize: 64 }, {}), 0);
   }
 });

@@ -148,29 +148,18 @@ Deno.test("runJob passes the config's warm-up to the trainer", async () => {
   ]);
 });
 
-Deno.test("runJob with two workers trains on a worker started while the data loaded, and ends it", {
-  ignore: (navigator.hardwareConcurrency ?? 1) < 2,
-}, async () => {
-  const config = parseRunConfig({ dataset: "iris", epochs: 3, workers: 2, batchSize: 16 });
-  const job = await runJob(config, { batchEvents: false });
-  assert.equal(job.workers, 2);
-  const last = await lastValueFrom(job.events$);
-  assert.equal(last.type, "end");
-  const again = await lastValueFrom(job.events$); // a second run starts its own worker
-  assert.equal(again.type, "end");
-});
-
-Deno.test("runJob ends the workers it started ahead when the job cannot be built", {
-  ignore: (navigator.hardwareConcurrency ?? 1) < 2,
-}, async () => {
-  // A worker left waiting would keep the process alive until its pool's 10 s idle timeout.
+/**
+ * Runs `body` in a Deno process of its own, with `parseRunConfig`, `runJob`
+ * and `blobs` in scope; gives its output and how long the process lived. A
+ * worker left waiting keeps a process alive until its pool's 10 s idle timeout.
+ */
+async function inProcess(body: string): Promise<{ out: string; ms: number }> {
+  const url = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
   const script = `
-    import { parseRunConfig } from ${
-    JSON.stringify(new URL("./run_config.ts", import.meta.url).href)
-  };
-    import { runJob } from ${JSON.stringify(new URL("./run_job.ts", import.meta.url).href)};
-    const layers = [{ units: 4, activation: "relu" }, { units: 5, activation: "softmax" }];
-    await runJob(parseRunConfig({ dataset: "iris", workers: 2, layers })).catch((e) => console.log(e.message));
+    import { parseRunConfig } from ${url("./run_config.ts")};
+    import { runJob } from ${url("./run_job.ts")};
+    const blobs = ${blobs.toString()};
+    ${body}
   `;
   const began = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
@@ -178,6 +167,51 @@ Deno.test("runJob ends the workers it started ahead when the job cannot be built
     stdout: "piped",
     stderr: "piped",
   }).output();
-  assert.match(new TextDecoder().decode(out.stdout), /Invalid layers: the last layer has 5 units/);
-  assert.ok(performance.now() - began < 5000, "the process lingered: a worker was left waiting");
-});
+  return { out: new TextDecoder().decode(out.stdout), ms: performance.now() - began };
+}
+
+const twoCores = { ignore: (navigator.hardwareConcurrency ?? 1) < 2 };
+
+const AHEAD_CASES: { name: string; body: string; prints: RegExp }[] = [
+  {
+    name: "trains on workers started while the data loaded and leaves none behind",
+    body: `
+      const job = await runJob(parseRunConfig({ dataset: "iris", epochs: 3, workers: 2, batchSize: 16 }));
+      for (let run = 0; run < 2; run++) { // a second run starts its own worker
+        await new Promise((resolve, reject) => job.events$.subscribe({ error: reject, complete: resolve }));
+      }
+      console.log("workers", job.workers);`,
+    prints: /workers 2/,
+  },
+  {
+    // Started for a file data set (its size unknown until read), then not needed: one thread.
+    name: "ends the workers it started ahead when the network is too small to split",
+    body: `
+      const rows = ["a,b,y", ...Array.from({ length: 64 }, (_, i) => i + "," + (i % 7) + "," + (i % 2))];
+      const config = parseRunConfig({
+        dataset: { csv: "d.csv", target: "y" },
+        layers: [{ units: 4, activation: "relu" }, { units: 1, activation: "sigmoid" }],
+        loss: "binaryCrossEntropy",
+        epochs: 2,
+      });
+      const job = await runJob(config, { open: blobs({ "d.csv": rows.join("\\n") }) });
+      await new Promise((resolve, reject) => job.events$.subscribe({ error: reject, complete: resolve }));
+      console.log("workers", job.workers);`,
+    prints: /workers 1/,
+  },
+  {
+    name: "ends the workers it started ahead when the job cannot be built",
+    body: `
+      const layers = [{ units: 4, activation: "relu" }, { units: 5, activation: "softmax" }];
+      await runJob(parseRunConfig({ dataset: "iris", workers: 2, layers })).catch((e) => console.log(e.message));`,
+    prints: /Invalid layers: the last layer has 5 units/,
+  },
+];
+
+for (const { name, body, prints } of AHEAD_CASES) {
+  Deno.test(`runJob ${name}`, twoCores, async () => {
+    const { out, ms } = await inProcess(body);
+    assert.match(out, prints);
+    assert.ok(ms < 5000, `the process lived ${ms} ms: a worker was left waiting`);
+  });
+}

@@ -3,10 +3,13 @@
  * barrier rather than by each thread for its rows: each thread leaves its
  * rows of dL/dz (scaled to the batch mean) in the shared `delta`, then the
  * threads claim blocks of rows of dW = Xᵀ·dZ over the whole batch. The sum
- * runs over every row at once, so it needs no reduction, each block has the
- * bits one thread would compute, and the product keeps its full depth (the
- * batch, not a slice of it). The first layer holds most of the weights of a
- * typical network (92% of 784-128-64-10). Internal.
+ * runs over every row at once, so it needs no reduction, no block's bits
+ * depend on which thread computes it, and the product keeps its full depth
+ * (the batch, not a slice of it). When the threads' shares of the batch are
+ * powers of two (an even split over 2 or 4 threads), the delta and so the
+ * layer's gradient have the bits one thread would get. The first layer
+ * holds most of the weights of a typical network (92% of 784-128-64-10).
+ * Internal.
  *
  * @module
  */

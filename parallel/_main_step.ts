@@ -133,7 +133,10 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     network,
     batchSize,
     state,
-    grads: layout.reduced,
+    get grads() {
+      settle(); // the workers may still be writing the reduced gradient
+      return layout.reduced;
+    },
     get lastCorrect() {
       return lastCorrect;
     },
@@ -166,7 +169,10 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       settle();
       return own.evaluate(batch);
     },
-    stats: () => tracker.read(),
+    stats() {
+      settle();
+      return tracker.read();
+    },
     settle,
     close() {
       if (closed) return;

@@ -78,8 +78,8 @@ function spawn(thread: number, pool: WorkerPool | undefined): StartedWorker {
  * optimizers; others, gradient clipping and the per-epoch layer statistics
  * update on the main thread). The first layer, which holds most weights, is
  * not summed: each thread leaves its rows of dL/dz, and the chunks of that
- * layer's gradient are computed over the whole batch at once, with the bits
- * one thread would get. Steps synchronise through `Atomics` on shared control
+ * layer's gradient are computed over the whole batch at once (with the bits
+ * one thread would get when the split is even over 2 or 4 threads). Steps synchronise through `Atomics` on shared control
  * words, not messages; the main thread computes a slice itself and waits on
  * the rest. A run is deterministic for a given worker count: same seed, same
  * count, same bits. Across counts the summation order differs, within float32

@@ -2,9 +2,12 @@
 import type { Backend } from "../core/backend.ts";
 import { tsBackend } from "../core/kernels.ts";
 import type { Network } from "../core/network.ts";
-import type { Plugin } from "../core/types.ts";
+import type { LayerSpec, Plugin } from "../core/types.ts";
 import { createWasmBackend, wasmSimdSupported } from "../core/wasm_backend.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
+import { pluginRef } from "../parallel/parallel_step.ts";
+import type { WarmUp } from "../parallel/worker_pool.ts";
+import { MNIST_PIXELS } from "./datasets/mnist.ts";
 
 /** A backend by name, or one given as it is. */
 export type BackendChoice = "auto" | "ts" | "wasm" | Backend;
@@ -119,6 +122,30 @@ export function workersAhead(
     portable: true,
   });
   return Math.min(threads, 256) - 1;
+}
+
+/**
+ * What workers started ahead warm up for before the data is loaded: the
+ * job's layers, loss, optimizer, batch and the backend `pickBackend` would
+ * likely pick. The inputs are MNIST's for that data set and a stand-in width
+ * otherwise (the compiled code does not depend on it).
+ */
+export function warmUpFor(
+  config: { layers: readonly LayerSpec[]; batchSize: number; dataset: unknown; backend?: string },
+  options: { backend?: BackendChoice; pluginModules?: readonly string[] },
+  plugins: { loss: Plugin; optimizer: Plugin },
+): WarmUp {
+  const choice = options.backend ?? config.backend ?? "auto";
+  const name = typeof choice === "string" ? choice : choice.name;
+  const wasm = name === "wasm-relaxed-simd" ? name : "wasm-simd";
+  return {
+    spec: { inputs: config.dataset === "mnist" ? MNIST_PIXELS : 32, layers: [...config.layers] },
+    loss: pluginRef(plugins.loss),
+    optimizer: pluginRef(plugins.optimizer),
+    backend: name === "ts" || !wasmSimdSupported() ? "ts" : wasm,
+    batchSize: config.batchSize,
+    ...(options.pluginModules ? { modules: [...options.pluginModules] } : {}),
+  };
 }
 
 /** True when Workers can rebuild all these plugins from the built-ins alone. */

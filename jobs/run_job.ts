@@ -33,6 +33,7 @@ import {
   jobWorkers,
   pickBackend,
   stepFloats,
+  warmUpFor,
   workersAhead,
 } from "./_backend.ts";
 import { scheduleOf } from "./_schedule.ts";
@@ -110,11 +111,19 @@ function dataName(config: RunConfig): string {
  * ```
  */
 export async function runJob(config: RunConfig, options: JobOptions = {}): Promise<Job> {
-  // Workers load their modules while the data loads; the first run takes them.
+  const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
+  const plugins = {
+    registry,
+    loss: registry.get("loss", config.loss),
+    optimizer: withLr(registry, config),
+  };
+  // Workers load their modules and warm up while the data loads; the first run takes them.
   const ahead = workersAhead(config, options);
-  const pool = ahead > 0 ? startWorkers(ahead) : undefined;
+  const pool = ahead > 0
+    ? startWorkers(ahead, { warmUp: warmUpFor(config, options, plugins) })
+    : undefined;
   try {
-    return await buildJob(config, options, pool);
+    return await buildJob(config, options, plugins, pool);
   } catch (error) {
     pool?.close();
     throw error;
@@ -124,11 +133,13 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
 async function buildJob(
   config: RunConfig,
   options: JobOptions,
+  { registry, loss, optimizer }: {
+    registry: Registry;
+    loss: LossPlugin;
+    optimizer: OptimizerPlugin;
+  },
   pool: WorkerPool | undefined,
 ): Promise<Job> {
-  const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
-  const loss = registry.get("loss", config.loss);
-  const optimizer = withLr(registry, config);
   const last = config.layers[config.layers.length - 1].units;
   let data: DataSource, test: Arrays | undefined, inputs: number;
   const prepare: PrepareStep[] = [];

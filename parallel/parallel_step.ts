@@ -6,6 +6,7 @@
 import { tsBackend } from "../core/kernels.ts";
 import type { Network } from "../core/network.ts";
 import { type CreateStep, createTrainStep, type TrainStep } from "../core/train_step.ts";
+import type { PluginRef } from "../core/types.ts";
 import type { WasmBackend } from "../core/wasm_backend.ts";
 import { allocateShared, layoutOf } from "./_layout.ts";
 import { planSharedWasm, threadBackend } from "./_shared_wasm.ts";
@@ -34,8 +35,10 @@ export interface ParallelOptions {
   readonly pool?: WorkerPool;
 }
 
-const ref = (p: { name: string; params?: Readonly<Record<string, number>> }) =>
-  p.params ? { name: p.name, params: { ...p.params } } : p.name;
+/** How a worker names a plugin to rebuild it: its name, with its params when it has any. */
+export const pluginRef = (
+  p: { name: string; params?: Readonly<Record<string, number>> },
+): PluginRef => p.params ? { name: p.name, params: { ...p.params } } : p.name;
 
 /** A copy of the network's structure with its own weights, for the main thread's slice. */
 function cloneNetwork(network: Network): Network {
@@ -141,10 +144,13 @@ export function parallel(options: ParallelOptions = {}): CreateStep {
         buffers,
         spec: {
           inputs: network.inputs,
-          layers: network.layers.map((l) => ({ units: l.units, activation: ref(l.activation) })),
+          layers: network.layers.map((l) => ({
+            units: l.units,
+            activation: pluginRef(l.activation),
+          })),
         },
-        loss: ref(stepOptions.loss),
-        optimizer: ref(stepOptions.optimizer),
+        loss: pluginRef(stepOptions.loss),
+        optimizer: pluginRef(stepOptions.optimizer),
         ...(stepOptions.l2 === undefined ? {} : { l2: stepOptions.l2 }),
         backend: backend.name,
         ...(plan ? { shared: plan } : {}),

@@ -13,16 +13,25 @@
  *
  * @module
  */
+import type { WarmUp } from "./_warm_up.ts";
+import type { WarmMessage } from "./_parallel_worker.ts";
+
+export type { WarmUp };
 
 /** A started Worker and the promise that settles once it has set up for a run (or failed to). */
 export interface StartedWorker {
   readonly worker: Worker;
   /** Resolves on the worker's "ready" message; rejects with its start-up error. */
   readonly ready: Promise<void>;
+  /** Set to end the worker's warm-up, if it has one. */
+  readonly stop?: Int32Array;
 }
 
-/** Starts one step worker: it loads its modules now and sets up when it gets its init message. */
-export function startWorker(): StartedWorker {
+/**
+ * Starts one step worker: it loads its modules now, warms up for `warm` if
+ * given, and sets up when it gets its init message.
+ */
+export function startWorker(warm?: WarmUp): StartedWorker {
   const worker = new Worker(new URL("./_parallel_worker.ts", import.meta.url), { type: "module" });
   const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
@@ -39,7 +48,10 @@ export function startWorker(): StartedWorker {
     };
   });
   ready.catch(() => {}); // reported when a run awaits it; a pooled worker may never be taken
-  return { worker, ready };
+  if (!warm) return { worker, ready };
+  const stop = new SharedArrayBuffer(4);
+  worker.postMessage({ type: "warm", warmUp: warm, stop } satisfies WarmMessage);
+  return { worker, ready, stop: new Int32Array(stop) };
 }
 
 /** Workers waiting for a run; see {@linkcode startWorkers}. */
@@ -60,6 +72,13 @@ export interface WorkerPoolOptions {
    * left unused ends on its own.
    */
   readonly idleMs?: number;
+  /**
+   * The run the workers will serve (network, loss, optimizer, backend,
+   * batch): while they wait, they run its step code on private memory for up
+   * to 60 ms, so that their first real steps run compiled code. A run taken
+   * earlier stops it at once.
+   */
+  readonly warmUp?: WarmUp;
 }
 
 /**
@@ -72,7 +91,7 @@ export function startWorkers(count: number, options: WorkerPoolOptions = {}): Wo
   }
   const idleMs = options.idleMs ?? 10_000;
   if (!(idleMs >= 0)) throw new RangeError(`Invalid idleMs: ${idleMs} must be 0 or more`);
-  const waiting = Array.from({ length: count }, startWorker);
+  const waiting = Array.from({ length: count }, () => startWorker(options.warmUp));
   const close = (): void => {
     clearTimeout(timer);
     for (const w of waiting.splice(0)) w.worker.terminate();
@@ -84,6 +103,7 @@ export function startWorkers(count: number, options: WorkerPoolOptions = {}): Wo
     },
     take() {
       const next = waiting.shift();
+      if (next?.stop) Atomics.store(next.stop, 0, 1); // its run is next: no more warm-up
       if (waiting.length === 0) clearTimeout(timer);
       return next;
     },

@@ -1,0 +1,92 @@
+/**
+ * A pooled worker's warm-up while it waits for its run: the same step code
+ * (gradient with the first layer deferred, the shared update) run on private
+ * memory for a network like the run's, so that the engine has compiled it
+ * before the first real step. The run starts with the worker's half as fast
+ * as the main thread's, which warmed up on its own. Internal.
+ *
+ * @module
+ */
+import type { NetworkSpec, PluginRef } from "../core/types.ts";
+import { createWasmBackend } from "../core/wasm_backend.ts";
+import { allocateShared, claimAt, LR, rowCount, rowStart, STEP } from "./_layout.ts";
+import { planSharedWasm } from "./_shared_wasm.ts";
+import { rangeStart, updateShare } from "./_update_share.ts";
+import { lookup, pluginsOf, setup } from "./_worker_setup.ts";
+
+/** The run to warm up for: its network, plugins, backend and batch; see `startWorkers`. */
+export interface WarmUp {
+  readonly spec: NetworkSpec;
+  readonly loss: PluginRef;
+  readonly optimizer: PluginRef;
+  /** "ts", "wasm-simd" or "wasm-relaxed-simd". */
+  readonly backend: string;
+  readonly batchSize: number;
+  /** Module URLs of custom plugins, as for `parallel({ plugins })`. */
+  readonly modules?: readonly string[];
+}
+
+/** The longest a warm-up runs, in ms, and in steps. */
+const MAX_MS = 60, MAX_STEPS = 200;
+
+/**
+ * Runs warm-up steps until `stop[0]` is set (the worker was taken for a run),
+ * or for at most 60 ms, and gives how many ran. Never throws: a warm-up that
+ * cannot be built (a plugin module that fails to load) runs none, and the run
+ * reports the error.
+ */
+export async function warmUp(w: WarmUp, stop: Int32Array): Promise<number> {
+  let steps = 0;
+  try {
+    const tensors: number[] = [];
+    let inputs = w.spec.inputs;
+    for (const l of w.spec.layers) tensors.push(inputs * l.units, l.units), inputs = l.units;
+    const modules = w.modules ?? [];
+    const { slots } = lookup(await pluginsOf(modules), "optimizer", w.optimizer);
+    // Two threads, the other one idle: the code paths of a two-thread run.
+    const sizes = {
+      tensors,
+      slots,
+      threads: 2,
+      batchSize: w.batchSize,
+      inputs: w.spec.inputs,
+      outputs: inputs,
+    };
+    const fma = w.backend === "wasm-relaxed-simd";
+    const plan = w.backend === "ts" ? undefined : planSharedWasm(
+      createWasmBackend({ memoryMiB: 2, fma }),
+      sizes,
+    );
+    const buffers = allocateShared(
+      sizes,
+      plan && { buffer: plan.memory.buffer as SharedArrayBuffer, at: plan.floatsAt },
+    );
+    const { layout, step, optimizer, chunks } = await setup({
+      thread: 0,
+      sizes,
+      buffers,
+      spec: w.spec,
+      loss: w.loss,
+      optimizer: w.optimizer,
+      backend: w.backend,
+      ...(plan ? { shared: plan } : {}),
+      modules,
+    });
+    const rows = Math.ceil(w.batchSize / 2); // this thread's half, as in a two-thread run
+    layout.control[rowStart(0)] = 0, layout.control[rowCount(0)] = rows;
+    layout.control[rowStart(1)] = rows, layout.control[rowCount(1)] = 0;
+    for (let i = 0; i < layout.x.length; i++) layout.x[i] = ((i * 7919) % 255) / 255;
+    for (let r = 0; r < rows; r++) layout.t[r * sizes.outputs + r % sizes.outputs] = 1;
+    for (const p of layout.params) for (let i = 0; i < p.length; i++) p[i] = Math.sin(i) / 16;
+    layout.results[LR] = 1e-4;
+    const weights = [0, 0], began = performance.now();
+    while (steps < MAX_STEPS && Atomics.load(stop, 0) === 0) {
+      if (performance.now() - began > MAX_MS) break;
+      layout.results[STEP] = ++steps;
+      step.gradients(layout.x, layout.t, true);
+      for (let k = 0; k < 2; k++) layout.control[claimAt(k)] = rangeStart(chunks.length, 2, k);
+      updateShare(layout, chunks, optimizer, weights, 0, step);
+    }
+  } catch { /* the run builds its own step and reports what fails */ }
+  return steps;
+}

@@ -22,7 +22,7 @@ import {
 } from "./_layout.ts";
 import { arrive, waitChange, waitFor } from "./_sync.ts";
 import { updateShare } from "./_update_share.ts";
-import { setup, type WorkerInit } from "./_worker_setup.ts";
+import { setup, type WorkerInit, type WorkerStep } from "./_worker_setup.ts";
 import { type WarmUp, warmUp } from "./_warm_up.ts";
 
 /** Sent to a pooled worker before its init: warm up for this run until `stop[0]` is set. */
@@ -38,7 +38,7 @@ interface Scope {
 }
 
 /** Serves steps until the main thread says stop (or terminates the worker). */
-function serve(init: WorkerInit, ready: Awaited<ReturnType<typeof setup>>): void {
+function serve(init: WorkerInit, ready: WorkerStep): void {
   const { layout, step, optimizer, chunks } = ready;
   const control = layout.control, threads = init.sizes.threads;
   const weights = new Array<number>(threads).fill(0);

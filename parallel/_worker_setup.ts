@@ -9,15 +9,15 @@
 import type { Backend } from "../core/backend.ts";
 import { tsBackend } from "../core/kernels.ts";
 import type { Network } from "../core/network.ts";
-import type { NetworkSpec, Plugin, PluginKind, PluginRef } from "../core/types.ts";
+import type { NetworkSpec, OptimizerPlugin, Plugin, PluginKind, PluginRef } from "../core/types.ts";
 import type { PluginsByKind } from "../core/registry.ts";
 import { createWasmBackend } from "../core/wasm_backend.ts";
 import { collectPlugins } from "../edge/collect_plugins.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
-import { layoutOf, type LayoutSizes, type SharedBuffers } from "./_layout.ts";
+import { type Layout, layoutOf, type LayoutSizes, type SharedBuffers } from "./_layout.ts";
 import { type SharedWasm, threadBackend } from "./_shared_wasm.ts";
-import { createThreadStep } from "./_thread_step.ts";
-import { chunksOf } from "./_update_share.ts";
+import { createThreadStep, type ThreadStep } from "./_thread_step.ts";
+import { type Chunk, chunksOf } from "./_update_share.ts";
 
 /** What the main thread sends a worker once. */
 export interface WorkerInit {
@@ -95,8 +95,16 @@ export async function pluginsOf(modules: readonly string[]): Promise<Plugin[]> {
   return plugins;
 }
 
+/** What a worker serves steps with. */
+export interface WorkerStep {
+  readonly layout: Layout;
+  readonly step: ThreadStep;
+  readonly optimizer: OptimizerPlugin;
+  readonly chunks: Chunk[];
+}
+
 /** Rebuilds the step a worker serves; see the module doc. */
-export async function setup(init: WorkerInit) {
+export async function setup(init: WorkerInit): Promise<WorkerStep> {
   const plugins = await pluginsOf(init.modules);
   const network = networkOf(init.spec, plugins);
   const optimizer = lookup(plugins, "optimizer", init.optimizer);

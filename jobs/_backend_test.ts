@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { lastValueFrom } from "rxjs";
 import { parameters } from "../core/network.ts";
 import { wasmSimdSupported } from "../core/wasm_backend.ts";
-import { pickBackend, pickWorkers, workersAhead } from "./_backend.ts";
+import { pickBackend, pickWorkers, warmUpFor, workersAhead } from "./_backend.ts";
 import { parseRunConfig, resolveRunConfig } from "./run_config.ts";
 import { runJob } from "./run_job.ts";
 
@@ -84,4 +84,28 @@ Deno.test("workersAhead: the workers pickWorkers would use beyond this thread, n
   for (const small of ["xor", "iris", "sine"]) {
     assert.equal(workersAhead({ dataset: small, batchSize: 64 }, {}), 0);
   }
+});
+
+Deno.test("warmUpFor: the job's layers, plugins, batch and likely backend, MNIST's width for MNIST", () => {
+  const layers = [{ units: 8, activation: "relu" }, { units: 10, activation: "softmax" }];
+  const plugins = {
+    loss: { kind: "loss", name: "crossEntropy" },
+    optimizer: { kind: "optimizer", name: "adam", params: { lr: 0.01 } },
+  } as unknown as Parameters<typeof warmUpFor>[2];
+  const mnist = warmUpFor({ layers, batchSize: 32, dataset: "mnist" }, {}, plugins);
+  assert.deepEqual(mnist, {
+    spec: { inputs: 784, layers },
+    loss: "crossEntropy",
+    optimizer: { name: "adam", params: { lr: 0.01 } },
+    backend: wasmSimdSupported() ? "wasm-simd" : "ts",
+    batchSize: 32,
+  });
+  const file = warmUpFor(
+    { layers, batchSize: 32, dataset: { csv: "d.csv" }, backend: "ts" },
+    { pluginModules: ["file:///p.ts"] },
+    plugins,
+  );
+  assert.equal(file.spec.inputs, 32);
+  assert.equal(file.backend, "ts");
+  assert.deepEqual(file.modules, ["file:///p.ts"]);
 });

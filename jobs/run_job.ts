@@ -111,18 +111,18 @@ function dataName(config: RunConfig): string {
  * ```
  */
 export async function runJob(config: RunConfig, options: JobOptions = {}): Promise<Job> {
-  const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
-  const plugins = {
-    registry,
-    loss: registry.get("loss", config.loss),
-    optimizer: withLr(registry, config),
-  };
-  // Workers load their modules and warm up while the data loads; the first run takes them.
+  // Workers load their modules, then warm up, while the plugins are checked and the data loads;
+  // the first run takes them.
   const ahead = workersAhead(config, options);
-  const pool = ahead > 0
-    ? startWorkers(ahead, { warmUp: warmUpFor(config, options, plugins) })
-    : undefined;
+  const pool = ahead > 0 ? startWorkers(ahead) : undefined;
   try {
+    const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
+    const plugins = {
+      registry,
+      loss: registry.get("loss", config.loss),
+      optimizer: withLr(registry, config),
+    };
+    pool?.warmUp(warmUpFor(config, options, plugins));
     return await buildJob(config, options, plugins, pool);
   } catch (error) {
     pool?.close();

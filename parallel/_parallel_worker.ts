@@ -63,13 +63,20 @@ function serve(init: WorkerInit, ready: WorkerStep): void {
 }
 
 const scope = self as unknown as Scope;
+// A warm-up under way (a pooled worker), ended and awaited before the run's own setup.
+let warming: { stop: Int32Array; done: Promise<number> } | undefined;
 scope.onmessage = async (event) => {
   if ("type" in event.data) { // a warm-up; the init comes next
-    await warmUp(event.data.warmUp, new Int32Array(event.data.stop));
+    const stop = new Int32Array(event.data.stop);
+    warming = { stop, done: warmUp(event.data.warmUp, stop) };
     return;
   }
   scope.onmessage = null;
   const init = event.data;
+  if (warming) {
+    Atomics.store(warming.stop, 0, 1);
+    await warming.done;
+  }
   let ready;
   try {
     ready = await setup(init);

@@ -26,32 +26,42 @@ export interface WarmUp {
   readonly modules?: readonly string[];
 }
 
-/** The longest a warm-up runs, in ms, and in steps. */
+/** The longest a warm-up runs, in ms from its start, and in steps. */
 const MAX_MS = 60, MAX_STEPS = 200;
+/**
+ * Widths and rows a warm-up uses at most: the compiled code does not depend
+ * on the sizes, and its private memory stays allocated while the run goes on.
+ */
+const MAX_WIDTH = 256, MAX_ROWS = 64;
+const BACKENDS = new Set(["ts", "wasm-simd", "wasm-relaxed-simd"]);
 
 /**
  * Runs warm-up steps until `stop[0]` is set (the worker was taken for a run),
- * or for at most 60 ms, and gives how many ran. Never throws: a warm-up that
- * cannot be built (a plugin module that fails to load) runs none, and the run
- * reports the error.
+ * or for at most 60 ms from its start, and gives how many ran. A network
+ * wider than 256 or a batch above 64 rows is warmed up cut down to that.
+ * Never throws: a warm-up that cannot be built (a plugin module that fails
+ * to load, an unknown backend) runs none, and the run reports the error.
  */
 export async function warmUp(w: WarmUp, stop: Int32Array): Promise<number> {
+  const began = performance.now();
+  const over = () => Atomics.load(stop, 0) !== 0 || performance.now() - began > MAX_MS;
   let steps = 0;
+  if (!BACKENDS.has(w.backend)) return steps;
   try {
-    const tensors: number[] = [];
-    let inputs = w.spec.inputs;
-    for (const l of w.spec.layers) tensors.push(inputs * l.units, l.units), inputs = l.units;
     const modules = w.modules ?? [];
     const { slots } = lookup(await pluginsOf(modules), "optimizer", w.optimizer);
-    // Two threads, the other one idle: the code paths of a two-thread run.
-    const sizes = {
-      tensors,
-      slots,
-      threads: 2,
-      batchSize: w.batchSize,
-      inputs: w.spec.inputs,
-      outputs: inputs,
+    if (over()) return steps;
+    const width = (n: number) => Math.min(n, MAX_WIDTH);
+    const spec = {
+      inputs: width(w.spec.inputs),
+      layers: w.spec.layers.map((l) => ({ ...l, units: width(l.units) })),
     };
+    const tensors: number[] = [];
+    let inputs = spec.inputs;
+    for (const l of spec.layers) tensors.push(inputs * l.units, l.units), inputs = l.units;
+    const batchSize = Math.min(w.batchSize, MAX_ROWS);
+    // Two threads, the other one idle: the code paths of a two-thread run.
+    const sizes = { tensors, slots, threads: 2, batchSize, inputs: spec.inputs, outputs: inputs };
     const fma = w.backend === "wasm-relaxed-simd";
     const plan = w.backend === "ts" ? undefined : planSharedWasm(
       createWasmBackend({ memoryMiB: 2, fma }),
@@ -65,23 +75,22 @@ export async function warmUp(w: WarmUp, stop: Int32Array): Promise<number> {
       thread: 0,
       sizes,
       buffers,
-      spec: w.spec,
+      spec,
       loss: w.loss,
       optimizer: w.optimizer,
       backend: w.backend,
       ...(plan ? { shared: plan } : {}),
       modules,
     });
-    const rows = Math.ceil(w.batchSize / 2); // this thread's half, as in a two-thread run
+    const rows = Math.ceil(batchSize / 2); // this thread's half, as in a two-thread run
     layout.control[rowStart(0)] = 0, layout.control[rowCount(0)] = rows;
     layout.control[rowStart(1)] = rows, layout.control[rowCount(1)] = 0;
     for (let i = 0; i < layout.x.length; i++) layout.x[i] = ((i * 7919) % 255) / 255;
     for (let r = 0; r < rows; r++) layout.t[r * sizes.outputs + r % sizes.outputs] = 1;
     for (const p of layout.params) for (let i = 0; i < p.length; i++) p[i] = Math.sin(i) / 16;
     layout.results[LR] = 1e-4;
-    const weights = [0, 0], began = performance.now();
-    while (steps < MAX_STEPS && Atomics.load(stop, 0) === 0) {
-      if (performance.now() - began > MAX_MS) break;
+    const weights = [0, 0];
+    while (steps < MAX_STEPS && !over()) {
       layout.results[STEP] = ++steps;
       step.gradients(layout.x, layout.t, true);
       for (let k = 0; k < 2; k++) layout.control[claimAt(k)] = rangeStart(chunks.length, 2, k);

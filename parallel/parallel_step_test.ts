@@ -218,3 +218,24 @@ Deno.test("a run takes its workers from a pool started ahead, with the same bits
     pool.close();
   }
 });
+
+Deno.test("a worker warmed up while it waited trains to the same bits", async () => {
+  const pool = startWorkers(1, {
+    warmUp: {
+      spec: {
+        inputs: INPUTS,
+        layers: [{ units: 16, activation: "relu" }, { units: CLASSES, activation: "softmax" }],
+      },
+      loss: "crossEntropy",
+      optimizer: { name: "adam", params: { lr: 0.01 } },
+      backend: "ts",
+      batchSize: 32,
+    },
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 150)); // long enough to load and warm up
+    assert.deepEqual(bytes(await trained(2, {}, pool)), bytes(await trained(2)));
+  } finally {
+    pool.close();
+  }
+});

@@ -23,15 +23,10 @@ export interface StartedWorker {
   readonly worker: Worker;
   /** Resolves on the worker's "ready" message; rejects with its start-up error. */
   readonly ready: Promise<void>;
-  /** Set to end the worker's warm-up, if it has one. */
-  readonly stop?: Int32Array;
 }
 
-/**
- * Starts one step worker: it loads its modules now, warms up for `warm` if
- * given, and sets up when it gets its init message.
- */
-export function startWorker(warm?: WarmUp): StartedWorker {
+/** Starts one step worker: it loads its modules now and sets up when it gets its init message. */
+export function startWorker(): StartedWorker {
   const worker = new Worker(new URL("./_parallel_worker.ts", import.meta.url), { type: "module" });
   const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
@@ -48,16 +43,20 @@ export function startWorker(warm?: WarmUp): StartedWorker {
     };
   });
   ready.catch(() => {}); // reported when a run awaits it; a pooled worker may never be taken
-  if (!warm) return { worker, ready };
-  const stop = new SharedArrayBuffer(4);
-  worker.postMessage({ type: "warm", warmUp: warm, stop } satisfies WarmMessage);
-  return { worker, ready, stop: new Int32Array(stop) };
+  return { worker, ready };
 }
 
 /** Workers waiting for a run; see {@linkcode startWorkers}. */
 export interface WorkerPool {
   /** Workers still waiting. */
   readonly size: number;
+  /**
+   * Has the waiting workers run the step code of `run` (network, plugins,
+   * backend, batch) on private memory for up to 60 ms, so that their first
+   * real steps run compiled code. Taking a worker for its run stops its
+   * warm-up; the run waits for the current warm-up step to end.
+   */
+  warmUp(run: WarmUp): void;
   /** A waiting worker (it is the taker's to terminate), or undefined when none is left. */
   take(): StartedWorker | undefined;
   /** Terminates the workers still waiting. */
@@ -72,12 +71,7 @@ export interface WorkerPoolOptions {
    * left unused ends on its own.
    */
   readonly idleMs?: number;
-  /**
-   * The run the workers will serve (network, loss, optimizer, backend,
-   * batch): while they wait, they run its step code on private memory for up
-   * to 60 ms, so that their first real steps run compiled code. A run taken
-   * earlier stops it at once.
-   */
+  /** Warm the workers up for this run at once (see {@linkcode WorkerPool.warmUp}). */
   readonly warmUp?: WarmUp;
 }
 
@@ -91,22 +85,39 @@ export function startWorkers(count: number, options: WorkerPoolOptions = {}): Wo
   }
   const idleMs = options.idleMs ?? 10_000;
   if (!(idleMs >= 0)) throw new RangeError(`Invalid idleMs: ${idleMs} must be 0 or more`);
-  const waiting = Array.from({ length: count }, () => startWorker(options.warmUp));
+  // Each with the flag that ends its warm-up, if it gets one.
+  const waiting = Array.from({ length: count }, () => ({
+    ...startWorker(),
+    stop: new Int32Array(new SharedArrayBuffer(4)),
+  }));
   const close = (): void => {
     clearTimeout(timer);
     for (const w of waiting.splice(0)) w.worker.terminate();
   };
   const timer = count > 0 ? setTimeout(close, idleMs) : undefined;
-  return {
+  const pool: WorkerPool = {
     get size() {
       return waiting.length;
     },
+    warmUp(run) {
+      for (const { worker, stop } of waiting) {
+        const message: WarmMessage = {
+          type: "warm",
+          warmUp: run,
+          stop: stop.buffer as SharedArrayBuffer,
+        };
+        worker.postMessage(message);
+      }
+    },
     take() {
       const next = waiting.shift();
-      if (next?.stop) Atomics.store(next.stop, 0, 1); // its run is next: no more warm-up
       if (waiting.length === 0) clearTimeout(timer);
-      return next;
+      if (!next) return undefined;
+      Atomics.store(next.stop, 0, 1); // its run is next: no more warm-up
+      return { worker: next.worker, ready: next.ready };
     },
     close,
   };
+  if (options.warmUp) pool.warmUp(options.warmUp);
+  return pool;
 }

@@ -38,7 +38,7 @@ export function shareDelta(layout: Layout, from: Floats, start: number, count: n
 
 /** One thread's kernels for the first layer's gradient. */
 export interface FirstLayer {
-  /** Call once per step before the blocks: brings the batch into the backend's memory if needed. */
+  /** Call once per step before the blocks (the batch is copied into the backend's memory, if needed, by the first block). */
   prepare(): void;
   /** Rows [r0, r1) of dW (+ λ·W with L2) into the reduced gradient. */
   rows(r0: number, r1: number): void;
@@ -65,17 +65,23 @@ export function firstLayer(
     x: backend.alloc(batchSize * inputs),
     delta: backend.alloc(batchSize * units),
   };
-  let rows = 0;
+  let rows = 0, stale = false;
   const grad = layout.reduced[0], weights = layout.params[0];
+  /** The copies, made at the first block that needs them (a thread may claim none). */
+  const fresh = (): void => {
+    if (!copies || !stale) return;
+    stale = false;
+    copies.x.set(layout.x.subarray(0, rows * inputs));
+    copies.delta.set(layout.delta.subarray(0, rows * units));
+    x = copies.x, delta = copies.delta;
+  };
   return {
     prepare() {
       rows = batchRows(layout);
-      if (!copies) return;
-      copies.x.set(layout.x.subarray(0, rows * inputs));
-      copies.delta.set(layout.delta.subarray(0, rows * units));
-      x = copies.x, delta = copies.delta;
+      stale = true;
     },
     rows(r0, r1) {
+      fresh();
       const out = grad.subarray(r0 * units, r1 * units);
       if (rows === 0) out.fill(0);
       else {
@@ -92,6 +98,7 @@ export function firstLayer(
       }
     },
     bias() {
+      fresh();
       backend.colSums(delta, layout.reduced[1], rows, units);
     },
   };

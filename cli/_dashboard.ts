@@ -1,7 +1,7 @@
 // `deno task train --serve`: the dashboard and SSE stream for the CLI's own run.
-import { toModelFile } from "../core/model_file.ts";
 import type { Plugin } from "../core/types.ts";
 import type { Job } from "../jobs/run_job.ts";
+import { jobResult } from "../server/launch_job.ts";
 import { type LiveTraining, serveTraining } from "../server/serve_training.ts";
 import type { ServeFlags } from "./flags.ts";
 
@@ -13,18 +13,17 @@ import type { ServeFlags } from "./flags.ts";
 export function startDashboard(
   job: Job,
   serve: ServeFlags,
-  options: { plugins: readonly Plugin[]; io: { err(line: string): void } },
+  options: {
+    plugins: readonly Plugin[];
+    io: { err(line: string): void };
+    /** The run's test scores, evaluated once for the dashboard and the CLI's own report. */
+    test: () => ReturnType<Job["evaluateTest"]>;
+  },
 ): Promise<LiveTraining> {
-  let test: ReturnType<Job["evaluateTest"]> | undefined, evaluated = false;
-  const testOnce = () => evaluated ? test : (evaluated = true, test = job.evaluateTest());
   const token = serve.token ?? Deno.env.get("NAGARE_TOKEN");
   return serveTraining(job.config, {
     events$: job.events$,
-    result: () => {
-      const t = testOnce();
-      const model = toModelFile(job.modelNetwork(), job.modelMeta(t));
-      return { model, ...(t ? { test: { ...t } } : {}) };
-    },
+    result: () => jobResult(job, options.test()),
   }, {
     ...(serve.host ? { host: serve.host } : {}),
     port: serve.port ?? 8000,

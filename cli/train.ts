@@ -109,10 +109,13 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     const inputs = job.network.inputs;
     reporter.info(formatSummary({ config, inputs, samples, loadMs, backend, workers }));
   }
+  // Evaluated once, when the run has ended, for the dashboard and the report alike.
+  let test: ReturnType<Job["evaluateTest"]> | undefined, evaluated = false;
+  const testOnce = () => evaluated ? test : (evaluated = true, test = job.evaluateTest());
   let live: LiveTraining | undefined;
   if (serve) {
     try {
-      live = await startDashboard(job, serve, { plugins, io });
+      live = await startDashboard(job, serve, { plugins, io, test: testOnce });
     } catch (e) {
       if (!isInputError(e) && !(e instanceof Deno.errors.AddrInUse)) throw e;
       io.err(`error: --serve: ${(e as Error).message}`);
@@ -131,10 +134,10 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     io.err(`error: ${result.error.message}`);
     return result.started || !isInputError(result.error) ? 1 : 2;
   }
-  const test = job.evaluateTest();
-  if (test) reporter.test(test);
+  const scores = testOnce();
+  if (scores) reporter.test(scores);
   try {
-    await saveModel(job.config.out, job.modelNetwork(), job.modelMeta(test));
+    await saveModel(job.config.out, job.modelNetwork(), job.modelMeta(scores));
   } catch (e) {
     io.err(`error: cannot write ${job.config.out}: ${(e as Error).message}; check --out`);
     return 1;

@@ -128,23 +128,16 @@ export function checkActivationGradient(
   options: GradCheckOptions = {},
 ): GradReport {
   const c = tally(options), rng = createRng(options.seed ?? 1), cols = plugin.rowwise ? 5 : 1;
-  const { f, df } = plugin;
-  if (f && df && !plugin.rowwise) {
-    // Element-wise: the derivative rule itself, on scalars in float64. The
-    // registry's scalar check proves forward and backward compute f and df.
-    const x = mat(Float64Array.from(GRID), GRID.length, 1);
-    const grad = (z: Mat, out: Mat) => z.data.forEach((v, i) => (out.data[i] = df(v, f(v))));
-    sweep(c, "derivative", x, grad, (z, i) => f(z.data[i]));
-    return c.report();
-  }
+  // Element-wise ones: the rule f, df itself (the scalar check proves the loops compute it).
+  const { forward, backward } = float64Rule(plugin);
   const values = plugin.rowwise
     ? ROW_SCALES.flatMap((s) => Array.from({ length: cols }, () => s * rng.normal()))
     : GRID;
   const z = mat(Float64Array.from(values), values.length / cols, cols), y = zeros(z);
   const dy = mat(z.data.map(() => (plugin.rowwise ? rng.normal() : 1)), z.rows, cols);
-  const grad = (z: Mat, dz: Mat) => (plugin.forward(z, y), plugin.backward({ z, y, dy, dz }));
+  const grad = (z: Mat, dz: Mat) => (forward(z, y), backward({ z, y, dy, dz }));
   sweep(c, "derivative", z, grad, (z, i) => {
-    plugin.forward(z, y);
+    forward(z, y);
     let s = 0; // the row of element i is all it can change
     for (let j = i - (i % cols); j < i - (i % cols) + cols; j++) s += dy.data[j] * y.data[j];
     return s;

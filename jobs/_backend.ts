@@ -7,7 +7,7 @@ import { createWasmBackend, wasmSimdSupported } from "../core/wasm_backend.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { pluginRef } from "../parallel/parallel_step.ts";
 import type { WarmUp } from "../parallel/worker_pool.ts";
-import { MNIST_PIXELS } from "./datasets/mnist.ts";
+import { BUILTIN_INPUTS, type BuiltinDataset } from "./datasets/mod.ts";
 
 /** A backend by name, or one given as it is. */
 export type BackendChoice = "auto" | "ts" | "wasm" | Backend;
@@ -99,26 +99,34 @@ export function pickWorkers(needs: WorkerNeeds): number {
   return Math.max(1, Math.min(cores, Math.floor(needs.batchSize / MIN_ROWS)));
 }
 
-/** Built-in data sets too small for a step worth splitting (see {@linkcode pickWorkers}). */
-const SMALL_DATASETS: ReadonlySet<unknown> = new Set(["iris", "xor", "sine"]);
+/** A job's inputs per sample when its data set is a built-in one, known before loading. */
+function inputsBefore(dataset: unknown): number | undefined {
+  return typeof dataset === "string" && dataset in BUILTIN_INPUTS
+    ? BUILTIN_INPUTS[dataset as BuiltinDataset]
+    : undefined;
+}
 
 /**
- * Workers worth starting before a job's data is loaded (and its network's
- * size known): as {@linkcode pickWorkers} would choose for a network big
- * enough to split, less this thread, none for a small built-in data set. A
- * job that then needs fewer ends the rest.
+ * Workers worth starting before a job's data is loaded: what
+ * {@linkcode pickWorkers} will choose, less this thread. A built-in data set's
+ * width gives the network's size; a file's is unknown until read, so its
+ * network counts as big enough to split, and a job that then needs fewer
+ * ends the rest.
  */
 export function workersAhead(
-  config: { workers?: number; batchSize: number; dataset: unknown },
+  config: { workers?: number; batchSize: number; dataset: unknown; layers: readonly LayerSpec[] },
   options: { workers?: number },
 ): number {
-  const asked = options.workers ?? config.workers;
-  if (asked === undefined && SMALL_DATASETS.has(config.dataset)) return 0;
+  const asked = options.workers ?? config.workers, inputs = inputsBefore(config.dataset);
+  let params = inputs === undefined ? Infinity : 0;
+  for (let n = inputs ?? 0, i = 0; inputs !== undefined && i < config.layers.length; i++) {
+    params += (n + 1) * config.layers[i].units, n = config.layers[i].units;
+  }
   const threads = pickWorkers({
     ...(asked === undefined ? {} : { asked }),
     cores: navigator.hardwareConcurrency ?? 1,
     batchSize: config.batchSize,
-    params: Infinity,
+    params,
     portable: true,
   });
   return Math.min(threads, 256) - 1;
@@ -127,8 +135,8 @@ export function workersAhead(
 /**
  * What workers started ahead warm up for before the data is loaded: the
  * job's layers, loss, optimizer, batch and the backend `pickBackend` would
- * likely pick. The inputs are MNIST's for that data set and a stand-in width
- * otherwise (the compiled code does not depend on it).
+ * likely pick. The inputs are a built-in data set's own, else a stand-in
+ * width (the compiled code does not depend on it).
  */
 export function warmUpFor(
   config: { layers: readonly LayerSpec[]; batchSize: number; dataset: unknown; backend?: string },
@@ -139,7 +147,7 @@ export function warmUpFor(
   const name = typeof choice === "string" ? choice : choice.name;
   const wasm = name === "wasm-relaxed-simd" ? name : "wasm-simd";
   return {
-    spec: { inputs: config.dataset === "mnist" ? MNIST_PIXELS : 32, layers: [...config.layers] },
+    spec: { inputs: inputsBefore(config.dataset) ?? 32, layers: [...config.layers] },
     loss: pluginRef(plugins.loss),
     optimizer: pluginRef(plugins.optimizer),
     backend: name === "ts" || !wasmSimdSupported() ? "ts" : wasm,

@@ -71,19 +71,22 @@ Deno.test("runJob trains on the workers the config asks for", async () => {
 
 Deno.test("workersAhead: the workers pickWorkers would use beyond this thread, none for small built-in data", () => {
   const cores = Math.max(1, navigator.hardwareConcurrency ?? 1);
-  const mnist = { dataset: "mnist", batchSize: 64 };
+  const layers = [{ units: 128 }, { units: 64 }, { units: 10 }];
+  const mnist = { dataset: "mnist", batchSize: 64, layers };
   assert.equal(workersAhead({ ...mnist, workers: 1 }, {}), 0);
   assert.equal(workersAhead({ ...mnist, dataset: "xor", workers: 2 }, {}), Math.min(2, cores) - 1);
   assert.equal(workersAhead({ ...mnist, workers: 1 }, { workers: 256 }), Math.min(cores, 256) - 1);
   assert.equal(workersAhead(mnist, {}), Math.min(cores, 8) - 1);
   assert.equal(workersAhead({ ...mnist, batchSize: 8 }, {}), 0); // one thread per 8 rows at most
   assert.equal(
-    workersAhead({ dataset: { path: "big.csv" }, batchSize: 32 }, {}),
+    workersAhead({ dataset: { path: "big.csv" }, batchSize: 32, layers }, {}),
     Math.min(cores, 4) - 1,
   );
   for (const small of ["xor", "iris", "sine"]) {
-    assert.equal(workersAhead({ dataset: small, batchSize: 64 }, {}), 0);
+    assert.equal(workersAhead({ dataset: small, batchSize: 64, layers }, {}), 0);
   }
+  // A network too small to split is known from a built-in set's width: 64 x 7,850 multiply-adds.
+  assert.equal(workersAhead({ ...mnist, layers: [{ units: 10 }] }, {}), 0);
 });
 
 Deno.test("warmUpFor: the job's layers, plugins, batch and likely backend, MNIST's width for MNIST", () => {

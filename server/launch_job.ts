@@ -7,8 +7,9 @@
  */
 import { toModelFile } from "../core/model_file.ts";
 import type { Plugin } from "../core/types.ts";
-import { type JobOptions, runJob } from "../jobs/run_job.ts";
+import { type Job, type JobOptions, runJob } from "../jobs/run_job.ts";
 import type { Launch } from "./run_store.ts";
+import type { TrainingResult } from "./run_tracker.ts";
 
 /** Options of {@linkcode launchJob}. */
 export interface LaunchJobOptions {
@@ -36,13 +37,12 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
       backend: options.backend,
       open: (path) => Deno.openSync(path).readable,
     });
-    return {
-      events$: job.events$,
-      result() {
-        const test = job.evaluateTest();
-        const model = toModelFile(job.modelNetwork(), job.modelMeta(test));
-        return { model, ...(test ? { test: { ...test } } : {}) };
-      },
-    };
+    return { events$: job.events$, result: () => jobResult(job, job.evaluateTest()) };
   };
+}
+
+/** A finished run's model file and test scores, `test` being the job's `evaluateTest()`. */
+export function jobResult(job: Job, test: ReturnType<Job["evaluateTest"]>): TrainingResult {
+  const model = toModelFile(job.modelNetwork(), job.modelMeta(test));
+  return { model, ...(test ? { test: { ...test } } : {}) };
 }

@@ -37,6 +37,13 @@ export const mat = (data: Floats, rows: number, cols: number): Mat => ({ data, r
 export const like = (m: Mat, fill = 0): Mat =>
   mat(new (m.data.constructor as FloatArray)(m.data.length).fill(fill), m.rows, m.cols);
 
+/** dy for the probes: varied, so a backward that ignores dy is caught. */
+export const upstream = (z: Mat): Mat => {
+  const dy = like(z);
+  for (let i = 0; i < dy.data.length; i++) dy.data[i] = 1 - (i % 3) / 4;
+  return dy;
+};
+
 /** The probe values as a batch matrix, in float64 (default) or float32. */
 export function probeMatrix(Type: FloatArray = Float64Array): Mat {
   return mat(Type.from(PROBE_VALUES), PROBE_VALUES.length / PROBE_COLS, PROBE_COLS);

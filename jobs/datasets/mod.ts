@@ -6,7 +6,7 @@
  */
 import type { Dataset } from "./dataset.ts";
 import { loadIris } from "./iris.ts";
-import { loadMnist } from "./mnist.ts";
+import { loadMnist, MNIST_PIXELS } from "./mnist.ts";
 import { loadSine } from "./sine.ts";
 import { loadXor } from "./xor.ts";
 
@@ -21,6 +21,14 @@ export const BUILTIN_DATASETS = ["mnist", "iris", "xor", "sine"] as const;
 
 /** A built-in data set's name. */
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
+
+/** The inputs per sample of each built-in data set, known before it is loaded. */
+export const BUILTIN_INPUTS: Readonly<Record<BuiltinDataset, number>> = {
+  mnist: MNIST_PIXELS,
+  iris: 4,
+  xor: 2,
+  sine: 1,
+};
 
 /**
  * Loads a built-in data set by name; `seed` drives the generated and split ones.

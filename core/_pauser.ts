@@ -1,3 +1,5 @@
+import { nextStride } from "./_stride.ts";
+
 /**
  * Gives the event loop a turn once `everyMs` of work has passed since the
  * last turn, so a server in the same process keeps answering while training.
@@ -35,9 +37,8 @@ export function createPauser(everyMs: number, signal: AbortSignal): Pauser {
   return {
     due() {
       if (--countdown > 0) return undefined;
-      const now = performance.now(), spent = now - checked;
-      const fit = spent > 0 ? Math.round(stride * CHECK_MS / spent) : MAX_STRIDE;
-      stride = Math.max(1, Math.min(MAX_STRIDE, 2 * stride, fit));
+      const now = performance.now();
+      stride = nextStride(stride, now - checked, CHECK_MS, MAX_STRIDE);
       if (everyMs - (now - last) < CHECK_MS) stride = 1; // close to a turn: check every call
       countdown = stride;
       checked = now;

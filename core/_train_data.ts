@@ -91,9 +91,12 @@ export function openPass(
 ): Pass {
   const { source } = plan;
   if (source.kind === "memory") {
-    const order = plan.order!;
-    order.set(plan.rows!);
-    if (shuffle) shuffle.rng.shuffle(order);
+    const order = plan.order!, rows = plan.rows!;
+    if (rows.length > 64) order.set(rows);
+    else for (let i = 0; i < rows.length; i++) order[i] = rows[i]; // cheaper than set's call
+    // One batch of every row is the same step in any order (only its sums
+    // round differently): such a pass is not shuffled.
+    if (shuffle && order.length > batchSize) shuffle.rng.shuffle(order);
     return plan.memory!.restart();
   }
   const reader = sampleReader(

@@ -28,6 +28,11 @@ export interface PassContext {
   readonly chain: readonly PrepareFn[];
   readonly pauser: Pauser;
   readonly signal: AbortSignal;
+  /**
+   * `signal.aborted`, kept by an abort listener: checked twice per step, and
+   * Deno's getter costs as much as a tiny network's loss.
+   */
+  readonly halted: { readonly aborted: boolean };
   /** Check targets for 0/1 (single sigmoid output). */
   readonly checkBinary: boolean;
 }
@@ -36,9 +41,13 @@ export interface PassContext {
 export interface EpochInfo {
   readonly epoch: number;
   readonly lr: number;
-  /** The step's options for this epoch's learning rate: without and with per-layer stats. */
+  /**
+   * The step's options at this epoch's learning rate: for every step but the
+   * pass's last, and for the last (which measures per-layer norms when the
+   * epoch is measured).
+   */
   readonly plain: RunOptions;
-  readonly withStats: RunOptions;
+  readonly last: RunOptions;
   /** Steps of linear warm-up over the whole run (0: none). */
   readonly warmupSteps: number;
   /** Optimizer steps before this epoch. */
@@ -69,10 +78,10 @@ function runBatch(
   const batch = applyChain(ctx.chain, buffer);
   if (ctx.checkBinary && totals.binary) totals.binary = binaryTargets(batch.t);
   const at = info.stepsBefore + totals.batches + 1; // this step, counted over the run
-  let lr = info.lr, options = pass.last ? info.withStats : info.plain;
+  let lr = info.lr, options = pass.last ? info.last : info.plain;
   if (at <= info.warmupSteps) {
     lr = info.lr * at / info.warmupSteps;
-    options = pass.last ? { lr, stats: true } : { lr };
+    options = { lr, stats: options.stats };
   }
   const value = ctx.step.run(batch, options);
   totals.batches++;
@@ -122,11 +131,11 @@ function advance(
       }
       rows = filled;
     }
-    if (ctx.signal.aborted) return "aborted";
+    if (ctx.halted.aborted) return "aborted";
     if (rows === 0) return "done";
     runBatch(ctx, pass, buffer, info, totals, rows);
     rows = undefined;
-    if (ctx.signal.aborted) return "aborted";
+    if (ctx.halted.aborted) return "aborted";
     const turn = ctx.pauser.due();
     if (turn) {
       ctx.step.settle?.(); // whoever runs during the turn sees final weights
@@ -172,7 +181,8 @@ export function trainPass(
     });
   }
   if (typeof outcome === "string") {
-    return closeThen(pass, () => (outcome === "done" ? totals : undefined));
+    const result = outcome === "done" ? totals : undefined, closing = pass.close();
+    return closing ? closing.then(() => result) : result; // no closure when closing needs no wait
   }
   return finishPass(ctx, pass, buffer, info, totals, outcome);
 }

@@ -1,9 +1,17 @@
 import type { EpochMetrics } from "./schedules/lr_schedule.ts";
 import type { TrainOptions } from "./train.ts";
 import type { EpochEvent, TrainEvent } from "./train_events.ts";
+import type { RunOptions } from "./train_step.ts";
 import { encodeCheckpoint } from "./_checkpoint_codec.ts";
+import { createEpochMeter, type EpochMeasure, type EpochMeter } from "./_epoch_meter.ts";
 import { openPass } from "./_train_data.ts";
-import { evaluatePass, type PassContext, type PassTotals, trainPass } from "./_train_pass.ts";
+import {
+  type EpochInfo,
+  evaluatePass,
+  type PassContext,
+  type PassTotals,
+  trainPass,
+} from "./_train_pass.ts";
 import { type Run, setupRun } from "./_train_setup.ts";
 
 function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleState"]): number {
@@ -34,8 +42,9 @@ function settleQuietly(step: Run["step"]): void {
 }
 
 /**
- * An epoch's event, built field by field (spreads would allocate per epoch)
- * in the documented key order; the caller fills the last three.
+ * An epoch's event in the documented key order, as one literal per set of
+ * keys: adding keys one by one moves the object through a hidden class per
+ * key, which costs as much as a tiny network's step.
  */
 function epochEvent(
   run: Run,
@@ -43,17 +52,35 @@ function epochEvent(
   lr: number,
   totals: PassTotals,
   val: PassTotals | undefined,
-): Mutable<EpochEvent> {
-  const scored = accuracy(run, totals, val);
-  const e = { type: "epoch", epoch, epochs: run.cfg.epochs, loss: totals.loss / totals.rows };
-  const event = e as Mutable<EpochEvent>;
-  if (val) event.valLoss = val.rows ? val.loss / val.rows : NaN;
-  if (scored) event.accuracy = totals.correct / totals.rows;
-  if (scored && val) event.valAccuracy = val.rows ? val.correct / val.rows : NaN;
-  event.lr = lr;
-  event.samplesPerSec = 0;
-  event.elapsedMs = 0;
-  event.layers = [];
+  m: EpochMeasure,
+): EpochEvent {
+  const type = "epoch", epochs = run.cfg.epochs, loss = totals.loss / totals.rows;
+  const { samplesPerSec, elapsedMs, layers } = m;
+  const acc = accuracy(run, totals, val) ? totals.correct / totals.rows : undefined;
+  let event: Mutable<EpochEvent>;
+  if (!val) {
+    event = acc === undefined
+      ? { type, epoch, epochs, loss, lr, samplesPerSec, elapsedMs, layers }
+      : { type, epoch, epochs, loss, accuracy: acc, lr, samplesPerSec, elapsedMs, layers };
+  } else {
+    const valLoss = val.rows ? val.loss / val.rows : NaN;
+    event = acc === undefined
+      ? { type, epoch, epochs, loss, valLoss, lr, samplesPerSec, elapsedMs, layers }
+      : {
+        type,
+        epoch,
+        epochs,
+        loss,
+        valLoss,
+        accuracy: acc,
+        valAccuracy: val.rows ? val.correct / val.rows : NaN,
+        lr,
+        samplesPerSec,
+        elapsedMs,
+        layers,
+      };
+  }
+  if (m.measuredEpoch !== undefined) event.measuredEpoch = m.measuredEpoch;
   return event;
 }
 
@@ -73,6 +100,94 @@ export async function runTraining(
   }
 }
 
+/** What carries from one epoch to the next. */
+interface Progress {
+  epoch: number;
+  steps: number;
+  samplesPerEpoch: number | undefined;
+  scheduleState: Run["scheduleState"];
+  stopped: boolean;
+}
+
+/** What every epoch of a run shares. */
+interface Loop {
+  readonly o: TrainOptions;
+  readonly run: Run;
+  readonly ctx: PassContext;
+  readonly emit: (event: TrainEvent) => void;
+  readonly shuffle: { rng: Run["rng"]; buffer: number } | undefined;
+  readonly meter: EpochMeter;
+  /** The pass's facts, updated at the start of every epoch. */
+  readonly info: Mutable<EpochInfo> & { plain: RunOptions; last: { lr: number; stats: boolean } };
+}
+
+/** Opens the next epoch's pass and runs it: its totals, or a promise of them. */
+function beginEpoch(loop: Loop, p: Progress): ReturnType<typeof trainPass> {
+  const { o, run, ctx, info } = loop, { cfg, trainPlan } = run;
+  const epoch = ++p.epoch;
+  const lr = epochLr(o, run, epoch, p.scheduleState);
+  const measured = loop.meter.begin(epoch === cfg.epochs || run.valPlan !== undefined);
+  const pass = openPass(trainPlan, cfg.batchSize, ctx.signal, loop.shuffle);
+  // One object for every epoch (an epoch ends before the next begins): no
+  // allocation, and trainPass stays monomorphic.
+  info.epoch = epoch;
+  info.lr = info.plain.lr = info.last.lr = lr;
+  info.last.stats = measured;
+  info.stepsBefore = p.steps;
+  info.samplesPerEpoch = p.samplesPerEpoch;
+  return trainPass(ctx, pass, trainPlan.buffer, info);
+}
+
+/** Counts a finished pass; gives the time it ended when the epoch is measured. */
+function passDone(loop: Loop, p: Progress, totals: PassTotals): number {
+  if (totals.rows === 0) {
+    throw new RangeError(
+      `The training data gave no samples in epoch ${p.epoch}: a source must give its samples each time it is opened`,
+    );
+  }
+  p.steps += totals.batches;
+  p.samplesPerEpoch ??= totals.rows;
+  return loop.meter.passEnded(totals.rows);
+}
+
+/** Emits the epoch's event, then lets early stopping and the schedule see its metrics. */
+function endEpoch(
+  loop: Loop,
+  p: Progress,
+  totals: PassTotals,
+  val: PassTotals | undefined,
+  ended: number,
+): void {
+  const { o, run, ctx } = loop;
+  const measure = loop.meter.measure(p.epoch, ended, val !== undefined, run.step.stats);
+  const event = epochEvent(run, p.epoch, totals.lastLr, totals, val, measure);
+  loop.emit(event);
+  if (ctx.halted.aborted) return;
+  if (!run.es && !o.schedule?.next) return;
+  const metrics: EpochMetrics = event.valLoss === undefined
+    ? { loss: event.loss }
+    : { loss: event.loss, valLoss: event.valLoss };
+  p.stopped = run.es?.update(p.epoch, metrics) ?? false;
+  if (o.schedule?.next) p.scheduleState = o.schedule.next(p.scheduleState, metrics);
+}
+
+function saveCheckpoint(loop: Loop, p: Progress): void | Promise<void> {
+  const { o, run } = loop, { es, prepared } = run;
+  return o.checkpoint!.save(encodeCheckpoint({
+    network: o.network,
+    epoch: p.epoch,
+    step: p.steps,
+    optimizer: o.optimizer,
+    state: run.step.state,
+    rng: run.rng.state(),
+    config: run.cfg.config,
+    ...(o.schedule ? { schedule: p.scheduleState } : {}),
+    ...(es ? { earlyStopping: es.state() } : {}),
+    ...(prepared.length ? { prepare: [...prepared] } : {}),
+    samplesPerEpoch: p.samplesPerEpoch,
+  }));
+}
+
 async function trainEpochs(
   o: TrainOptions,
   run: Run,
@@ -80,18 +195,19 @@ async function trainEpochs(
   signal: AbortSignal,
   startedAt: number,
 ): Promise<void> {
-  const { cfg, step, es, trainPlan, valPlan, prepared } = run;
-  let samplesPerEpoch = run.samplesPerEpoch, steps = run.steps, scheduleState = run.scheduleState;
+  const { cfg, step, es, valPlan, prepared } = run;
   emit({
     type: "start",
     epochs: cfg.epochs,
     fromEpoch: run.fromEpoch,
-    ...(samplesPerEpoch === undefined ? {} : { samples: samplesPerEpoch }),
+    ...(run.samplesPerEpoch === undefined ? {} : { samples: run.samplesPerEpoch }),
     batchSize: cfg.batchSize,
     ...(prepared.length ? { prepared } : {}),
   });
+  const halted = { aborted: signal.aborted };
   // Unsubscribing puts the best weights back at once, before anyone reads the network.
   const restoreOnAbort = (): void => {
+    halted.aborted = true;
     settleQuietly(step);
     es?.restore();
   };
@@ -101,81 +217,61 @@ async function trainEpochs(
     chain: run.chain,
     pauser: run.pauser,
     signal,
+    halted,
     checkBinary: run.kind === "binary",
   };
-  const emitBatch = cfg.batchEvents ? emit : undefined;
-  let epoch = run.fromEpoch - 1, stopped = es?.stopped() ?? false;
-  const shuffle = cfg.shuffle ? { rng: run.rng, buffer: cfg.shuffleBuffer } : undefined;
-  // A clock read costs ~0.1 µs in Deno, as much as a tiny network's step: an
-  // epoch starts when the one before it ended unless validation came between.
-  let began = performance.now();
+  const loop: Loop = {
+    o,
+    run,
+    ctx,
+    emit,
+    shuffle: cfg.shuffle ? { rng: run.rng, buffer: cfg.shuffleBuffer } : undefined,
+    // An epoch starts when the one before it ended unless validation came between.
+    meter: createEpochMeter(startedAt),
+    info: {
+      epoch: 0,
+      lr: 0,
+      plain: { lr: 0, stats: false },
+      last: { lr: 0, stats: false },
+      warmupSteps: cfg.warmupSteps,
+      stepsBefore: 0,
+      samplesPerEpoch: undefined,
+      emit: cfg.batchEvents ? emit : undefined,
+    },
+  };
+  const p: Progress = {
+    epoch: run.fromEpoch - 1,
+    steps: run.steps,
+    samplesPerEpoch: run.samplesPerEpoch,
+    scheduleState: run.scheduleState,
+    stopped: es?.stopped() ?? false,
+  };
   try {
-    while (!stopped && epoch < cfg.epochs && !signal.aborted) {
-      epoch++;
-      const lr = epochLr(o, run, epoch, scheduleState);
-      const pass = openPass(trainPlan, cfg.batchSize, signal, shuffle);
-      // One shape for every epoch, so that trainPass stays monomorphic.
-      const info = {
-        epoch,
-        lr,
-        plain: { lr },
-        withStats: { lr, stats: true },
-        warmupSteps: cfg.warmupSteps,
-        stepsBefore: steps,
-        samplesPerEpoch,
-        emit: emitBatch,
-      };
-      const passed = trainPass(ctx, pass, trainPlan.buffer, info);
+    // The loop does little itself: an async function runs unoptimized for
+    // long, so each epoch's work lives in the sync functions above.
+    while (!p.stopped && p.epoch < cfg.epochs && !halted.aborted) {
+      const passed = beginEpoch(loop, p);
       const totals = passed instanceof Promise ? await passed : passed;
       step.settle?.(); // the pass's last update is done before anything reads the network
       if (!totals) return;
-      if (totals.rows === 0) {
-        throw new RangeError(
-          `The training data gave no samples in epoch ${epoch}: a source must give its samples each time it is opened`,
-        );
-      }
-      const ended = performance.now();
-      steps += totals.batches;
-      samplesPerEpoch ??= totals.rows;
+      const ended = passDone(loop, p, totals);
       const val = valPlan &&
         await evaluatePass(ctx, openPass(valPlan, cfg.batchSize, signal), valPlan.buffer);
-      if (signal.aborted) return;
-      const event = epochEvent(run, epoch, totals.lastLr, totals, val);
-      event.samplesPerSec = totals.rows / Math.max(ended - began, 1e-3) * 1000;
-      began = val ? performance.now() : ended;
-      event.elapsedMs = began - startedAt;
-      event.layers = step.stats();
-      emit(event);
-      if (signal.aborted) return;
-      const metrics: EpochMetrics = event.valLoss === undefined
-        ? { loss: event.loss }
-        : { loss: event.loss, valLoss: event.valLoss };
-      stopped = es?.update(epoch, metrics) ?? false;
-      if (o.schedule?.next) scheduleState = o.schedule.next(scheduleState, metrics);
-      if (o.checkpoint && epoch % o.checkpoint.every === 0) {
-        await o.checkpoint.save(encodeCheckpoint({
-          network: o.network,
-          epoch,
-          step: steps,
-          optimizer: o.optimizer,
-          state: step.state,
-          rng: run.rng.state(),
-          config: cfg.config,
-          ...(o.schedule ? { schedule: scheduleState } : {}),
-          ...(es ? { earlyStopping: es.state() } : {}),
-          ...(prepared.length ? { prepare: [...prepared] } : {}),
-          samplesPerEpoch,
-        }));
-        began = performance.now(); // the save is not training time
+      if (halted.aborted) return;
+      endEpoch(loop, p, totals, val, ended);
+      if (halted.aborted) return;
+      if (o.checkpoint && p.epoch % o.checkpoint.every === 0) {
+        await saveCheckpoint(loop, p);
+        loop.meter.resume(); // the save is not training time
       }
     }
-    if (signal.aborted) return;
+    if (halted.aborted) return;
     const bestEpoch = es?.restore();
     emit({
       type: "end",
-      reason: stopped ? "early-stopped" : "completed",
-      epochs: epoch,
-      steps,
+      reason: p.stopped ? "early-stopped" : "completed",
+      epochs: p.epoch,
+      steps: p.steps,
       ...(bestEpoch === undefined ? {} : { bestEpoch }),
       elapsedMs: performance.now() - startedAt,
     });

@@ -1,7 +1,10 @@
 import { type Backend, type GemmDims, rowStride } from "./backend.ts";
 import type { Floats } from "./types.ts";
 
-/** C (m x n) = op(A) * op(B) added to C, A's stored rows `lda` apart: the three layouts below. */
+/**
+ * C (m x n) += the terms p0..k-1 of op(A) * op(B), A's stored rows `lda`
+ * apart: the three layouts below.
+ */
 type Product = (
   a: Floats,
   b: Floats,
@@ -10,6 +13,7 @@ type Product = (
   n: number,
   k: number,
   lda: number,
+  p0: number,
 ) => void;
 
 /**
@@ -17,12 +21,12 @@ type Product = (
  * the inner loop on contiguous rows of B and C; four rows of A at a time
  * reuse each row of B.
  */
-const gemmNN: Product = (a, b, c, m, n, k, lda) => {
+const gemmNN: Product = (a, b, c, m, n, k, lda, p0) => {
   let i = 0;
   for (; i + 4 <= m; i += 4) {
     const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
     const a0 = i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-    for (let p = 0; p < k; p++) {
+    for (let p = p0; p < k; p++) {
       const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
       if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue; // ReLU outputs and pixels are often 0
       const bp = p * n;
@@ -37,7 +41,7 @@ const gemmNN: Product = (a, b, c, m, n, k, lda) => {
   }
   for (; i < m; i++) {
     const ci = i * n, ai = i * lda;
-    for (let p = 0; p < k; p++) {
+    for (let p = p0; p < k; p++) {
       const x = a[ai + p];
       if (x === 0) continue;
       const bp = p * n;
@@ -93,8 +97,8 @@ function outer(
  * C (m x n) = A^T * B with A stored k x m (rows `lda` apart): dW = X^T dZ.
  * Streams rows of A and B together.
  */
-const gemmTN: Product = (a, b, c, m, n, k, lda) => {
-  for (let p = 0; p < k; p++) {
+const gemmTN: Product = (a, b, c, m, n, k, lda, p0) => {
+  for (let p = p0; p < k; p++) {
     const ap = p * lda, bp = p * n;
     for (let i = 0; i < m; i++) {
       const x = a[ap + i];
@@ -109,7 +113,8 @@ const gemmTN: Product = (a, b, c, m, n, k, lda) => {
  * C (m x n) = A (rows `lda` apart) * B^T with B stored n x k: dX = dZ W^T.
  * Each entry is a dot product of two contiguous rows.
  */
-const gemmNT: Product = (a, b, c, m, n, k, lda) => {
+const gemmNT: Product = (a, b, c, m, n, k, lda, p0) => {
+  if (p0 !== 0) throw new RangeError("gemmNT sums whole rows: p0 must be 0");
   for (let i = 0; i < m; i++) {
     const ai = i * lda, ci = i * n;
     for (let j = 0; j < n; j++) {
@@ -145,14 +150,49 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
   if (n === 1 && !dims.transB) {
     return matVec(a, b, c, { m, k, lda, transA }, accumulate, bias ? bias[0] : 0);
   }
+  if (!accumulate && !dims.transB && k > 0) {
+    // C = bias (or 0) + the first term, written without reading C: no pass of its own to start C.
+    firstTerm(a, b, c, m, n, transA ? 1 : lda, bias);
+    return transA ? gemmTN(a, b, c, m, n, k, lda, 1) : gemmNN(a, b, c, m, n, k, lda, 1);
+  }
   // With a bias, C starts from the bias rows (or C + bias): the bias needs no pass of its own.
   if (bias) startFromBias(c, bias, m, n, accumulate);
   const add = accumulate || bias !== undefined; // C already holds what the product adds to
   if (k === 1 && dims.transB) return outer(a, b, c, { m, n, lda }, add);
-  if (!add) c.fill(0, 0, m * n);
-  if (transA) gemmTN(a, b, c, m, n, k, lda);
-  else if (dims.transB) gemmNT(a, b, c, m, n, k, lda);
-  else gemmNN(a, b, c, m, n, k, lda);
+  if (!add) zero(c, m * n);
+  if (transA) gemmTN(a, b, c, m, n, k, lda, 0);
+  else if (dims.transB) gemmNT(a, b, c, m, n, k, lda, 0);
+  else gemmNN(a, b, c, m, n, k, lda, 0);
+}
+
+/**
+ * C (m x n) = start + the first term of the product: column 0 of op(A)
+ * (entries `stride` apart) times row 0 of B, with start the bias in every
+ * row, or 0. Rounds as adding the term to a C holding the start would.
+ */
+function firstTerm(
+  a: Floats,
+  b: Floats,
+  c: Floats,
+  m: number,
+  n: number,
+  stride: number,
+  bias: Floats | undefined,
+): void {
+  for (let i = 0; i < m; i++) {
+    const x = a[i * stride], ci = i * n;
+    if (bias) {
+      if (x === 0) { for (let j = 0; j < n; j++) c[ci + j] = bias[j]; }
+      else for (let j = 0; j < n; j++) c[ci + j] = bias[j] + x * b[j];
+    } else if (x === 0) { for (let j = 0; j < n; j++) c[ci + j] = 0; }
+    else for (let j = 0; j < n; j++) c[ci + j] = 0 + x * b[j]; // 0 + x: a -0 term gives +0, as from 0
+  }
+}
+
+/** Sets c[0..size) to 0: a loop for the small sizes of tiny networks, where `fill`'s call costs more. */
+function zero(c: Floats, size: number): void {
+  if (size > 64) c.fill(0, 0, size);
+  else for (let i = 0; i < size; i++) c[i] = 0;
 }
 
 /** C = the bias in every row, or C += bias when accumulating. */

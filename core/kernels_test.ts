@@ -119,3 +119,54 @@ Deno.test("gemm refuses an lda that is not a whole number at least as long as a 
     message: "Invalid lda: 3 must be a whole number of at least 4",
   });
 });
+
+/**
+ * The float32 rounding the TypeScript kernels promise for A·B and A^T·B:
+ * C starts from the bias (or 0), then each term p in order is added and
+ * rounded to float32; a zero entry of A adds nothing.
+ */
+function roundedReference(
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | undefined,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+): Float32Array {
+  const c = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = bias ? bias[j] : 0;
+      for (let p = 0; p < k; p++) {
+        const x = transA ? a[p * m + i] : a[i * k + p];
+        if (x !== 0) s = Math.fround(s + x * b[p * n + j]);
+      }
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+for (const transA of [false, true]) {
+  for (const [m, n, k] of [[4, 8, 2], [2, 8, 4], [9, 5, 7], [5, 3, 1]]) {
+    Deno.test(`float32 gemm ${transA ? "TN" : "NN"} ${m}x${n} (k ${k}) rounds term by term, zeros in A skipped`, () => {
+      const f = (len: number) => Float32Array.from({ length: len }, () => rng.normal());
+      const a = f(m * k).map((v, i) => (i % 3 === 0 ? 0 : v)), b = f(k * n), bias = f(n);
+      for (const withBias of [false, true]) {
+        const c = new Float32Array(m * n).fill(99);
+        tsBackend.gemm(a, b, c, { m, n, k, transA, ...(withBias ? { bias } : {}) });
+        assert.deepEqual(c, roundedReference(a, b, withBias ? bias : undefined, m, n, k, transA));
+      }
+      // A term of -0 leaves +0, as adding it to a C of 0 does.
+      const c = new Float32Array(1).fill(99);
+      tsBackend.gemm(new Float32Array([1]), new Float32Array([-0]), c, {
+        m: 1,
+        n: 1,
+        k: 1,
+        transA,
+      });
+      assert.ok(Object.is(c[0], 0));
+    });
+  }
+}

@@ -48,26 +48,28 @@ function splitmix32(seed: number): () => number {
  * ```
  */
 export function createRng(seed: number | RngState): Rng {
-  let s0: number, s1: number, s2: number, s3: number;
+  // The state lives in an Int32Array: as closure variables, words outside
+  // V8's small-integer range would be boxed (allocated) on every draw.
+  const s = new Int32Array(4);
   if (typeof seed === "number") {
     if (!Number.isFinite(seed)) {
       throw new RangeError(`Invalid seed: ${seed} is not a finite number`);
     }
     const mix = splitmix32(Math.trunc(seed) ^ Math.trunc(seed / 0x100000000));
-    [s0, s1, s2, s3] = [mix(), mix(), mix(), mix()];
+    for (let i = 0; i < 4; i++) s[i] = mix();
   } else {
-    [s0, s1, s2, s3] = seed.map((w) => w >>> 0);
+    for (let i = 0; i < 4; i++) s[i] = seed[i];
   }
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state never leaves zero
+  if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1; // the all-zero state never leaves zero
   const nextU32 = (): number => {
+    const s0 = s[0], s1 = s[1];
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
+    const s2 = s[2] ^ s0, s3 = s[3] ^ s1;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ t;
+    s[3] = rotl(s3, 11);
     return result;
   };
   const float = (): number => nextU32() / 0x100000000;
@@ -89,7 +91,7 @@ export function createRng(seed: number | RngState): Rng {
       }
       return items;
     },
-    state: () => [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0],
+    state: () => [s[0] >>> 0, s[1] >>> 0, s[2] >>> 0, s[3] >>> 0],
   };
   return rng;
 }

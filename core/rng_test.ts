@@ -47,3 +47,19 @@ Deno.test("rng shuffle is a seeded permutation", () => {
 Deno.test("rng rejects a seed that is not a finite number", () => {
   assert.throws(() => createRng(NaN), { name: "RangeError", message: /Invalid seed: NaN/ });
 });
+
+Deno.test("the stream is pinned: seeds and saved states give the same words as before (checkpoints resume alike)", () => {
+  const a = createRng(42);
+  assert.deepEqual(
+    Array.from({ length: 6 }, () => a.nextU32()),
+    [2837322924, 544945897, 479756282, 3500138142, 339756180, 113173290],
+  );
+  assert.deepEqual(a.state(), [679431238, 1949896667, 1352712987, 4116562469]);
+  // Words above 2^31 in a saved state (stored as unsigned) continue the same stream.
+  const b = createRng([0xffffffff, 0x80000000, 12345, 0x7fffffff]);
+  assert.deepEqual(
+    Array.from({ length: 5 }, () => b.nextU32()),
+    [576, 4223854903, 576, 2050091392, 3970630875],
+  );
+  assert.deepEqual(b.state(), [2378166147, 3473278517, 1300203532, 4079111185]);
+});

@@ -114,10 +114,19 @@ export interface TrainOptions {
 export function train(options: TrainOptions): Observable<TrainEvent> {
   return new Observable<TrainEvent>((subscriber) => {
     const controller = new AbortController();
+    let running = true; // an abort builds a DOMException with a stack: only when it stops something
     runTraining(options, (event) => subscriber.next(event), controller.signal).then(
-      () => subscriber.complete(),
-      (error) => subscriber.error(error),
+      () => {
+        running = false;
+        subscriber.complete();
+      },
+      (error) => {
+        running = false;
+        subscriber.error(error);
+      },
     );
-    return () => controller.abort();
+    return () => {
+      if (running) controller.abort();
+    };
   });
 }

@@ -56,14 +56,24 @@ export interface EpochEvent {
   readonly lr: number;
   /**
    * Training throughput over this epoch: samples over the time since the
-   * previous epoch ended (so the trainer's own per-epoch work, such as
-   * shuffling and events, counts; validation and checkpoints do not).
+   * previous measured epoch ended (so the trainer's own per-epoch work, such
+   * as shuffling and events, counts; validation and checkpoints do not).
+   * Epochs shorter than 0.25 ms are measured together, see `measuredEpoch`.
    */
   readonly samplesPerSec: number;
-  /** Milliseconds since training started. */
+  /** Milliseconds since training started, read when the epoch ended. */
   readonly elapsedMs: number;
   /** Per-layer norms from the epoch's last step, first layer first. */
   readonly layers: readonly LayerStats[];
+  /**
+   * Present when this epoch was not measured on its own: epochs shorter than
+   * 0.25 ms (a tiny network on a few samples) are measured about every
+   * 0.25 ms, since a clock read and the norms cost as much as such an epoch.
+   * `samplesPerSec`, `elapsedMs` and `layers` are then those of this earlier
+   * epoch (the throughput over the epochs up to it). Validation runs and the
+   * last epoch are always measured.
+   */
+  readonly measuredEpoch?: number;
 }
 
 /** Emitted once when training ends without error. */

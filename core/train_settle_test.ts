@@ -117,13 +117,14 @@ Deno.test("a pass settles the step before it waits for a source, as before an ev
     chain: [],
     pauser: { due: () => undefined },
     signal: new AbortController().signal,
+    halted: { aborted: false },
     checkBinary: false,
   };
   const info = {
     epoch: 1,
     lr: 0.01,
-    plain: { lr: 0.01 },
-    withStats: { lr: 0.01, stats: true },
+    plain: { lr: 0.01, stats: false },
+    last: { lr: 0.01, stats: true },
     warmupSteps: 0,
     stepsBefore: 0,
     samplesPerEpoch: undefined,

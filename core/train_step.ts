@@ -1,4 +1,4 @@
-import type { Backend } from "./backend.ts";
+import type { Backend, GemmDims } from "./backend.ts";
 import { forwardLayer } from "./forward.ts";
 import { tsBackend } from "./kernels.ts";
 import { countCorrect } from "./metrics.ts";
@@ -93,6 +93,7 @@ export type CreateStep = (
 ) => TrainStep | Promise<TrainStep>;
 
 type MutMat = { data: Floats; rows: number; cols: number };
+type MutDims = { -readonly [K in keyof GemmDims]: GemmDims[K] };
 
 /**
  * Builds the training step: allocates every buffer for `batchSize` rows once,
@@ -151,6 +152,13 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     : { t: resumed.t, slots: resumed.slots.map((slots) => slots.map((slot) => moved(slot))) };
   const tracker = createStatsTracker(network, grads, alloc);
   let lastCorrect = 0;
+  // Arguments built once and updated in place: plugin and kernel calls are
+  // not inlined, so objects made per call would be allocated per step.
+  const last = layers.length - 1;
+  const lossArgs = { y: y[last], t };
+  const gradDims: MutDims[] = layers.map((l) => ({ m: l.inputs, n: l.units, k: 0, transA: true }));
+  const inputDims: MutDims[] = layers.map((l) => ({ m: 0, n: l.inputs, k: l.units, transB: true }));
+  const update = { params, grads, state, lr: 0, backend };
 
   const setRows = (batch: Batch, rows: number, offset = 0): void => {
     x.data = offset === 0 ? batch.x.data : batch.x.data.subarray(offset * x.cols);
@@ -170,8 +178,7 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     for (let i = 0; i < layers.length; i++) forwardLayer(backend, layers[i], io[i], fuse[i]);
   };
   const lossValue = (): number => {
-    const last = layers.length - 1;
-    return fused ? fused.loss(z[last], t) : loss.loss({ y: y[last], t });
+    return fused ? fused.loss(z[last], t) : loss.loss(lossArgs);
   };
 
   const gradients = (batch: Batch, options?: GradientOptions): number => {
@@ -179,33 +186,24 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     checkBatch(batch, network, batchSize);
     setRows(batch, batch.x.rows);
     forward();
-    const last = layers.length - 1;
     const value = lossValue();
     lastCorrect = countCorrect(y[last], t);
     if (fused) fused.gradient(z[last], y[last], t, dz[last]);
     else {
-      loss.gradient({ y: y[last], t }, dy[last]);
+      loss.gradient(lossArgs, dy[last]);
       output.activation.backward(back[last]);
     }
     for (let i = last; i >= 0; i--) {
       if (i === 0 && !first) break;
       const layer = layers[i], input = io[i].x, rows = input.rows;
       const gW = grads[2 * i], gB = grads[2 * i + 1];
-      backend.gemm(input.data, dz[i].data, gW, {
-        m: layer.inputs,
-        n: layer.units,
-        k: rows,
-        transA: true,
-      });
+      gradDims[i].k = rows;
+      backend.gemm(input.data, dz[i].data, gW, gradDims[i]);
       backend.colSums(dz[i].data, gB, rows, layer.units);
       if (l2 > 0) { for (let j = 0; j < gW.length; j++) gW[j] += l2 * layer.weights[j]; }
       if (i === 0) break;
-      backend.gemm(dz[i].data, layer.weights, dy[i - 1].data, {
-        m: rows,
-        n: layer.inputs,
-        k: layer.units,
-        transB: true,
-      });
+      inputDims[i].m = rows;
+      backend.gemm(dz[i].data, layer.weights, dy[i - 1].data, inputDims[i]);
       layers[i - 1].activation.backward(back[i - 1]);
     }
     return value;
@@ -224,13 +222,8 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     run(batch, runOptions) {
       const value = gradients(batch);
       if (runOptions?.stats) tracker.before();
-      updateParams(optimizer, {
-        params,
-        grads,
-        state,
-        lr: runOptions?.lr ?? optimizer.lr,
-        backend,
-      });
+      update.lr = runOptions?.lr ?? optimizer.lr;
+      updateParams(optimizer, update);
       if (runOptions?.stats) tracker.after();
       return value;
     },

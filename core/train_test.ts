@@ -199,3 +199,48 @@ Deno.test("a bad CSV row fails training with its line number", async () => {
   );
   assert.equal(batches, 2, "rows before it trained (the reader looks one sample ahead)");
 });
+
+/** The epoch events of XOR trained with one full batch per epoch. */
+const xorEpochs = async (o: Partial<TrainOptions>): Promise<EpochEvent[]> =>
+  of(
+    await run({
+      network: xorNet(),
+      loss: fakeMse,
+      optimizer: fakeSgd(2),
+      data: xor,
+      epochs: 100,
+      batchSize: 4,
+      ...o,
+    }),
+    "epoch",
+  );
+
+Deno.test("tiny epochs are measured together: the others repeat the last measurement and name its epoch", async () => {
+  const events = await xorEpochs({ epochs: 3000, batchEvents: false });
+  assert.equal(events.length, 3000);
+  const repeated = events.filter((e) => e.measuredEpoch !== undefined);
+  // An epoch here takes a few microseconds: most repeat a measurement.
+  assert.ok(repeated.length > 1500, `${repeated.length} repeated`);
+  assert.equal(events[0].measuredEpoch, undefined);
+  assert.equal(events.at(-1)!.measuredEpoch, undefined); // the last epoch is always measured
+  let measured: EpochEvent = events[0], elapsed = 0;
+  for (const e of events) {
+    assert.ok(e.elapsedMs >= elapsed);
+    elapsed = e.elapsedMs;
+    if (e.measuredEpoch === undefined) {
+      assert.equal(e.layers.length, 2);
+      assert.ok(e.layers.every((l) => l.gradNorm > 0 && l.weightNorm > 0));
+      measured = e;
+      continue;
+    }
+    assert.equal(e.measuredEpoch, measured.epoch);
+    assert.equal(e.layers, measured.layers);
+    assert.equal(e.samplesPerSec, measured.samplesPerSec);
+    assert.equal(e.elapsedMs, measured.elapsedMs);
+  }
+});
+
+Deno.test("with validation every epoch is measured on its own", async () => {
+  const events = await xorEpochs({ epochs: 300, validation: xor });
+  assert.ok(events.every((e) => e.measuredEpoch === undefined && e.layers.length === 2));
+});

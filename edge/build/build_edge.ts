@@ -8,7 +8,8 @@ import { writeFileAtomic } from "../../io/write_atomic.ts";
 import { builtinActivations } from "../../plugins/activations/mod.ts";
 import { collectPlugins } from "../collect_plugins.ts";
 import { bundleModule } from "./bundle.ts";
-import { entrySource } from "./entry_source.ts";
+import { BUILTIN_ACTIVATION_MODULES } from "./builtin_modules.ts";
+import { type EntryOptions, entrySource } from "./entry_source.ts";
 import { checkLimits, formatSizeReport, gzipSize, type LimitCheck } from "./size_report.ts";
 import { type TargetName, targets } from "./targets.ts";
 
@@ -77,7 +78,11 @@ async function loadPlugins(
   return { urls, plugins };
 }
 
-async function readModel(path: string, plugins: Plugin[]): Promise<Record<string, unknown>> {
+/** The model file as JSON, after a full check, and the names of its activations. */
+async function readModel(
+  path: string,
+  plugins: Plugin[],
+): Promise<{ model: Record<string, unknown>; activations: string[] }> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -89,12 +94,23 @@ async function readModel(path: string, plugins: Plugin[]): Promise<Record<string
   try {
     // The full registry proves each plugin, and fingerprints catch changed math, once, here.
     const registry = createRegistry([...builtinActivations(), ...plugins]);
-    fromModelFile(text, { registry, verify: modelFingerprintHooks().verify });
+    const network = fromModelFile(text, { registry, verify: modelFingerprintHooks().verify });
+    const activations = [...new Set(network.layers.map((l) => l.activation.name))];
+    return { model: JSON.parse(text), activations };
   } catch (error) {
     const ErrorType = error instanceof RangeError ? RangeError : TypeError;
     throw new ErrorType(`${path}: ${(error as Error).message}`, { cause: error });
   }
-  return JSON.parse(text);
+}
+
+/** The built-in modules of the activations named, for the entry (custom ones come with their plugin modules). */
+function builtinImports(names: readonly string[]): EntryOptions["activations"] {
+  return names.flatMap((name) => {
+    const found = BUILTIN_ACTIVATION_MODULES[name];
+    if (!Object.hasOwn(BUILTIN_ACTIVATION_MODULES, name)) return [];
+    const url = here(`../../plugins/activations/${found.file}`).href;
+    return [{ url, name: found.name, factory: found.factory }];
+  });
 }
 
 /**
@@ -112,7 +128,7 @@ async function readModel(path: string, plugins: Plugin[]): Promise<Record<string
 export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildResult> {
   const target = targets[options.target];
   const { urls, plugins } = await loadPlugins(options.plugins ?? []);
-  const model = await readModel(options.model, plugins);
+  const { model, activations } = await readModel(options.model, plugins);
   const fn = functionName(options.name ?? (model.name as string | undefined));
   const work = await Deno.makeTempDir({ prefix: "nagare-edge-" });
   try {
@@ -123,10 +139,11 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
     await Deno.writeTextFile(
       join(work, "entry.js"),
       entrySource({
-        handlerUrl: here("../handler.ts").href,
+        handlerUrl: here("../model_handler.ts").href,
         collectUrl: here("../collect_plugins.ts").href,
         modelSpecifier: "./model.js",
         pluginUrls: urls,
+        activations: builtinImports(activations),
         maxRows: options.maxRows,
       }),
     );

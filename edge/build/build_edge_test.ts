@@ -137,3 +137,35 @@ Deno.test("sizes: inference code under 30 kB minified, MNIST-sized Cloudflare bu
     );
   });
 });
+
+Deno.test("edge:build bundles only the model's activations, parametric ones with their parameters", async () => {
+  await withTempDir(async (dir) => {
+    const registry = createRegistry(builtinPlugins());
+    const network = createNetwork({
+      inputs: 3,
+      layers: [
+        { units: 5, activation: { name: "leakyRelu", params: { alpha: 0.3 } } },
+        { units: 4, activation: { name: "elu", params: { alpha: 0.5 } } },
+        { units: 4, activation: "tanh" },
+        { units: 2, activation: "softmax" },
+      ],
+    }, { registry, seed: 3 });
+    const model = join(dir, "model.json");
+    await saveModel(model, network);
+    const result = await buildEdge({ model, target: "deno", out: join(dir, "deno") });
+    const bundle = await Deno.readTextFile(join(dir, "deno", result.files[0]));
+    for (const name of ["leakyRelu", "elu", "tanh", "softmax"]) {
+      assert.match(bundle, new RegExp(`"${name}"`));
+    }
+    for (const name of ["sigmoid", "softplus", "gelu", "silu", "identity", "relu"]) {
+      assert.doesNotMatch(bundle, new RegExp(`name:"${name}"`), name);
+    }
+    const inputs = [[0.5, -1, 2], [-3, 0.25, 1]];
+    const want = Array.from(
+      predict(network, { data: new Float32Array(inputs.flat()), rows: 2, cols: 3 }).data,
+    );
+    const app = (await import(pathToFileURL(join(dir, "deno", result.files[0])).href)).default;
+    const got = await fetchJson(app, "/predict", { inputs });
+    assert.deepEqual(got.body.outputs.flat(), want);
+  });
+});

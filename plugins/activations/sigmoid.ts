@@ -29,6 +29,10 @@ export const sigmoid: ActivationPlugin = elementwise({
   },
   backward({ z, y, dy, dz }) {
     const zd = z.data, yd = y.data, gd = dy.data, out = dz.data;
-    for (let i = 0, n = z.rows * z.cols; i < n; i++) out[i] = gd[i] * (yd[i] * logistic(-zd[i]));
+    for (let i = 0, n = z.rows * z.cols; i < n; i++) {
+      // σ(-x) = 1 - y exactly where y ≤ 1/2 (1 - y loses no digits there); e^-x only above.
+      const v = yd[i], x = zd[i];
+      out[i] = gd[i] * (v * (x <= 0 ? 1 - v : logistic(-x)));
+    }
   },
 });

@@ -36,3 +36,20 @@ Deno.test("sigmoid outputs probabilities and uses the default init", () => {
   assert.equal(sigmoid.init, undefined);
   assert.equal(sigmoid.name, "sigmoid");
 });
+
+Deno.test("sigmoid backward on float32 layers is within an ulp or two of σ'(x) at every magnitude", () => {
+  // x ≤ 0 takes 1 - y for σ(-x); x > 0 takes e^-x: both keep float32 precision.
+  const xs = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) / 50); // -40 .. 40
+  const n = xs.length, y = new Float32Array(n), dz = new Float32Array(n);
+  sigmoid.forward({ data: xs, rows: 1, cols: n }, { data: y, rows: 1, cols: n });
+  sigmoid.backward({
+    z: { data: xs, rows: 1, cols: n },
+    y: { data: y, rows: 1, cols: n },
+    dy: { data: new Float32Array(n).fill(1), rows: 1, cols: n },
+    dz: { data: dz, rows: 1, cols: n },
+  });
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp(-Math.abs(xs[i])), want = e / (1 + e) ** 2;
+    assert.ok(Math.abs(dz[i] - want) <= 2.5e-7 * want, `at ${xs[i]}: ${dz[i]} vs ${want}`);
+  }
+});

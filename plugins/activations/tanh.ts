@@ -1,5 +1,6 @@
 import { elementwise } from "../../core/elementwise.ts";
 import type { ActivationPlugin } from "../../core/types.ts";
+import { tanh32 } from "./_tanh32.ts";
 
 /**
  * The hyperbolic tangent: h(x) = tanh(x), h'(x) = 1 - tanh(x)² = 1 - y².
@@ -19,8 +20,10 @@ export const tanh: ActivationPlugin = elementwise({
   f: Math.tanh,
   df: (_x, y) => 1 - y * y,
   forward(z, y) {
-    const zd = z.data, yd = y.data;
-    for (let i = 0, n = z.rows * z.cols; i < n; i++) yd[i] = Math.tanh(zd[i]);
+    const zd = z.data, yd = y.data, n = z.rows * z.cols;
+    // Float32 outputs need no more than tanh32's accuracy; it is ~4x faster.
+    if (yd instanceof Float32Array) { for (let i = 0; i < n; i++) yd[i] = tanh32(zd[i]); }
+    else for (let i = 0; i < n; i++) yd[i] = Math.tanh(zd[i]);
   },
   backward({ z, y, dy, dz }) {
     const yd = y.data, gd = dy.data, out = dz.data;

@@ -1,0 +1,181 @@
+import { predict } from "../core/infer.ts";
+import { argmaxRow } from "../core/metrics.ts";
+import { fromModelFile, type ModelFile } from "../core/model_file.ts";
+import type { Network } from "../core/network.ts";
+import type { Registry } from "../core/registry.ts";
+import type { Mat, Plugin } from "../core/types.ts";
+import { activationTable } from "./activation_table.ts";
+import { errorResponse, HttpError, jsonResponse, readBodyText } from "./_http.ts";
+import { createInputsParser } from "./_inputs.ts";
+
+/** Options of `createPredictHandler` and {@linkcode createModelHandler}. */
+export interface PredictHandlerOptions {
+  /** A model file (object or JSON text) or a network already in memory. */
+  model: ModelFile | Network | string;
+  /** Custom activations the model uses, beside the built-in ones (see `registry` for full control). */
+  plugins?: readonly Plugin[];
+  /**
+   * Where the model's activations are looked up instead (a Registry, whose
+   * plugin checks cost CPU at startup). Default: a plain table of the
+   * built-in activations (for {@linkcode createModelHandler}: the ones it is
+   * given) and `plugins`.
+   */
+  registry?: Pick<Registry, "get" | "has">;
+  /** Name reported by `GET /health` (default: the model file's `name`, else "nagare-model"). */
+  name?: string;
+  /** Most rows one request may send (default 1000). */
+  maxRows?: number;
+  /** Largest request body in bytes (default: room for `maxRows` rows of 24-character numbers). */
+  maxBodyBytes?: number;
+}
+
+/** A fetch-style handler, the contract shared by Workers, Deno, Vercel Edge and Supabase. */
+export type PredictHandler = (req: Request) => Promise<Response>;
+
+function positiveInteger(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`Invalid ${field}: ${value} must be a whole number of at least 1`);
+  }
+  return value;
+}
+
+function loadNetwork(
+  options: PredictHandlerOptions,
+  activations: readonly Plugin[],
+): { network: Network; name?: string } {
+  let model: unknown = options.model;
+  if (typeof model === "string") {
+    try {
+      model = JSON.parse(model);
+    } catch {
+      // fromModelFile below explains what is wrong with the text
+    }
+  }
+  if (model && typeof model === "object" && "layers" in model && !("format" in model)) {
+    return { network: model as Network };
+  }
+  const registry = options.registry ??
+    activationTable([...activations, ...(options.plugins ?? [])]);
+  return { network: fromModelFile(model, { registry }), name: (model as ModelFile).name };
+}
+
+/** The last path segment, so that `/predict`, `/api/predict` and `/fn-name/predict` all match. */
+function routeOf(url: string): string {
+  const path = new URL(url).pathname;
+  let end = path.length;
+  while (end > 0 && path[end - 1] === "/") end--; // a loop, not a regex: no backtracking on long paths
+  return path.slice(path.lastIndexOf("/", end - 1) + 1, end);
+}
+
+function notAllowed(method: string, allow: string): HttpError {
+  const message = `Method ${method} is not allowed here: use ${allow}`;
+  return new HttpError(405, "method_not_allowed", message, { allow });
+}
+
+/** Rows of `m` as plain arrays; float32 values become the JSON numbers they are exactly. */
+function toRows(m: Mat): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < m.rows; i++) {
+    rows.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  }
+  return rows;
+}
+
+/**
+ * Classes of probability outputs: one probability is a yes/no answer; a
+ * row-wise (softmax) row is one distribution, whose class is the arg-max;
+ * several element-wise probabilities (sigmoid) are separate yes/no answers.
+ */
+function classesOf(y: Mat, rows: number[][], rowwise: boolean): (number | number[])[] {
+  if (y.cols === 1) return rows.map((row) => Number(row[0] > 0.5));
+  if (rowwise) return rows.map((_, i) => argmaxRow(y, i));
+  return rows.map((row) => row.map((p) => Number(p > 0.5)));
+}
+
+/**
+ * {@linkcode createPredictHandler} with the activations to look the model's up
+ * in given, instead of every built-in one: what a bundle for one model uses,
+ * so it carries only the activations that model needs (`deno task
+ * edge:build` generates the call).
+ *
+ * @example
+ * ```ts ignore
+ * import { createModelHandler } from "./model_handler.ts";
+ * import { relu } from "../plugins/activations/relu.ts";
+ * import { softmax } from "../plugins/activations/softmax.ts";
+ * export default { fetch: createModelHandler({ model }, [relu, softmax]) };
+ * ```
+ */
+export function createModelHandler(
+  options: PredictHandlerOptions,
+  activations: readonly Plugin[],
+): PredictHandler {
+  const { network, name } = loadNetwork(options, activations);
+  const maxRows = positiveInteger(options.maxRows ?? 1000, "maxRows");
+  const maxBodyBytes = positiveInteger(
+    options.maxBodyBytes ?? maxRows * (network.inputs * 24 + 4) + 1024,
+    "maxBodyBytes",
+  );
+  const output = network.layers[network.layers.length - 1].activation;
+  const classifier = output.probabilities === true;
+  const parseInputs = createInputsParser(network.inputs, maxRows);
+  const health = JSON.stringify({
+    status: "ok",
+    name: options.name ?? name ?? "nagare-model",
+    inputs: network.inputs,
+    outputs: network.outputs,
+    classifier,
+    maxRows,
+  });
+
+  const predictRoute = async (req: Request): Promise<Response> => {
+    const type = req.headers.get("content-type") ?? "";
+    if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      throw new HttpError(
+        415,
+        "unsupported_media_type",
+        `Content-Type is "${type}": send JSON with the header Content-Type: application/json`,
+      );
+    }
+    const text = await readBodyText(req, maxBodyBytes);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      const why = (error as Error).message;
+      throw new HttpError(
+        400,
+        "invalid_json",
+        `Body is not valid JSON (${why}): send {"inputs": [[...], ...]}`,
+      );
+    }
+    const y = predict(network, parseInputs(body));
+    const outputs = toRows(y);
+    if (!classifier) return jsonResponse({ outputs });
+    return jsonResponse({ outputs, classes: classesOf(y, outputs, output.rowwise === true) });
+  };
+
+  return async function predictHandler(req: Request): Promise<Response> {
+    try {
+      const route = routeOf(req.url);
+      if (route === "health") {
+        if (req.method !== "GET" && req.method !== "HEAD") throw notAllowed(req.method, "GET");
+        const response = jsonResponse(health);
+        return req.method === "HEAD" ? new Response(null, { headers: response.headers }) : response;
+      }
+      if (route === "predict") {
+        if (req.method !== "POST") throw notAllowed(req.method, "POST");
+        return await predictRoute(req);
+      }
+      throw new HttpError(
+        404,
+        "not_found",
+        `No route ${new URL(req.url).pathname}: use POST /predict or GET /health`,
+      );
+    } catch (error) {
+      if (error instanceof HttpError) return errorResponse(error);
+      const message = error instanceof Error ? error.message : String(error);
+      return errorResponse(new HttpError(500, "internal", `Prediction failed: ${message}`));
+    }
+  };
+}

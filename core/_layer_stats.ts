@@ -11,12 +11,26 @@ export interface LayerStats {
   updateRatio: number;
 }
 
+/** Measures one update: `before()` it (or `snapshot()` before and `gradNorms()` any time the gradient is there), `after()` it. */
+export interface StatsTracker {
+  /** Copies the weights and measures the gradient: call before the update. */
+  before(): void;
+  /** Only copies the weights (the gradient is measured later with `gradNorms`). */
+  snapshot(): void;
+  /** Measures the gradient, wherever it is in the update as long as it is complete. */
+  gradNorms(): void;
+  /** Measures the weights and the update against the copy: call after the update. */
+  after(): void;
+  /** The last measurement, first layer first. */
+  read(): LayerStats[];
+}
+
 /** Keeps a copy of the weights before an update, to measure the update after it. */
 export function createStatsTracker(
   network: Network,
   grads: readonly Floats[],
   alloc: (n: number) => Floats,
-): { before(): void; after(): void; read(): LayerStats[] } {
+): StatsTracker {
   const layers = network.layers;
   // Allocated up front so a backend that runs out of memory says so at setup, not an epoch later.
   const copies: Floats[] = layers.map((l) => alloc(l.weights.length));
@@ -31,6 +45,17 @@ export function createStatsTracker(
           copy[j] = w[j];
           s += g[j] * g[j];
         }
+        norms[3 * i] = Math.sqrt(s);
+      }
+    },
+    snapshot() {
+      for (let i = 0; i < layers.length; i++) copies[i].set(layers[i].weights);
+    },
+    gradNorms() {
+      for (let i = 0; i < layers.length; i++) {
+        const g = grads[2 * i];
+        let s = 0;
+        for (let j = 0; j < g.length; j++) s += g[j] * g[j];
         norms[3 * i] = Math.sqrt(s);
       }
     },

@@ -79,15 +79,22 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
   const weights = new Array<number>(threads).fill(0);
   let lastCorrect = 0, closed = false;
   // A run's update still finishing on the workers: this thread joins it on `settle`.
-  let pending = false;
+  let pending = false, measuring = false;
 
-  /** Claims what is left of the pending update, then waits for the workers to finish theirs. */
+  /**
+   * Claims what is left of the pending update, then waits for the workers to
+   * finish theirs; measures the update when its run asked for stats.
+   */
   const settle = (): void => {
     if (!pending) return;
     pending = false;
     updateShare(layout, chunks, optimizer, weights, 0, own);
     arrive(control, FINISH);
     waitFor(layout, FINISH, threads);
+    if (!measuring) return;
+    measuring = false;
+    tracker.gradNorms(); // the reduced gradient is complete once every chunk is done
+    tracker.after();
   };
 
   /** Starts `command` on every thread, computes this thread's rows, waits for all gradients. */
@@ -147,8 +154,10 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     },
     run(batch, runOptions) {
       const lr = runOptions?.lr ?? optimizer.lr, stats = runOptions?.stats === true;
-      if (split && !stats) {
+      if (split) {
         settle(); // before the step count and rate of the last update change
+        if (stats) tracker.snapshot(); // the rest is measured when the update is joined
+        measuring = stats;
         results[LR] = lr;
         results[STEP] = state.t + 1;
         const loss = gradients(batch, GRADIENTS_AND_UPDATE);

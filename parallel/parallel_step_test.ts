@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lastValueFrom } from "rxjs";
+import { lastValueFrom, toArray } from "rxjs";
 import { inMemory } from "../core/data/in_memory.ts";
 import { createNetwork, type Network, parameters } from "../core/network.ts";
 import { createRegistry } from "../core/registry.ts";
@@ -103,6 +103,35 @@ Deno.test("gradient clipping and the per-epoch statistics go through the main th
   const [two, one] = [await events(2), await events(1)];
   assert.equal(two.type, "end");
   assert.equal(one.type, "end");
+});
+
+Deno.test("per-layer statistics of the shared (Adam) update match a single thread's", async () => {
+  const layers = async (createStep?: TrainOptions["createStep"]) => {
+    const events = await lastValueFrom(
+      train({
+        network: network(),
+        loss: registry.get("loss", "crossEntropy"),
+        optimizer: registry.get("optimizer", { name: "adam", params: { lr: 0.01 } }),
+        data,
+        epochs: 3,
+        batchSize: 32,
+        ...(createStep ? { createStep } : {}),
+      }).pipe(toArray()),
+    );
+    return events.flatMap((e) => (e.type === "epoch" ? e.layers : []));
+  };
+  const [two, one] = [await layers(parallel({ workers: 2 })), await layers()];
+  assert.equal(two.length, 6);
+  two.forEach((l, i) => {
+    for (const key of ["gradNorm", "weightNorm", "updateRatio"] as const) {
+      assert.ok(l[key] > 0, `${key} ${l[key]}`);
+      const want = one[i][key];
+      assert.ok(
+        Math.abs(l[key] - want) <= 1e-3 * want,
+        `layer ${i % 2} ${key}: ${l[key]} vs ${want}`,
+      );
+    }
+  });
 });
 
 Deno.test("workers rebuild custom plugins from the modules they are given", async () => {

@@ -1,7 +1,7 @@
 import type { EpochMetrics } from "./schedules/lr_schedule.ts";
 import type { TrainOptions } from "./train.ts";
 import type { EpochEvent, TrainEvent } from "./train_events.ts";
-import type { RunOptions } from "./train_step.ts";
+import type { LayerStats, RunOptions } from "./train_step.ts";
 import { encodeCheckpoint } from "./_checkpoint_codec.ts";
 import { createEpochMeter, type EpochMeasure, type EpochMeter } from "./_epoch_meter.ts";
 import { openPass } from "./_train_data.ts";
@@ -117,8 +117,12 @@ interface Loop {
   readonly emit: (event: TrainEvent) => void;
   readonly shuffle: { rng: Run["rng"]; buffer: number } | undefined;
   readonly meter: EpochMeter;
+  /** The options of a measured epoch's last step at the current rate. */
+  measuredOptions: RunOptions;
   /** The pass's facts, updated at the start of every epoch. */
-  readonly info: Mutable<EpochInfo> & { plain: RunOptions; last: { lr: number; stats: boolean } };
+  readonly info: Mutable<EpochInfo>;
+  /** The step's per-layer norms (a custom step's `stats` may use `this`). */
+  readonly stats: () => readonly LayerStats[];
 }
 
 /** Opens the next epoch's pass and runs it: its totals, or a promise of them. */
@@ -131,8 +135,14 @@ function beginEpoch(loop: Loop, p: Progress): ReturnType<typeof trainPass> {
   // One object for every epoch (an epoch ends before the next begins): no
   // allocation, and trainPass stays monomorphic.
   info.epoch = epoch;
-  info.lr = info.plain.lr = info.last.lr = lr;
-  info.last.stats = measured;
+  if (lr !== info.lr) {
+    // Options objects are never changed once handed to the step (a custom
+    // step may keep them): new ones when the rate changes, else the same.
+    info.plain = { lr, stats: false };
+    loop.measuredOptions = { lr, stats: true };
+  }
+  info.lr = lr;
+  info.last = measured ? loop.measuredOptions : info.plain;
   info.stepsBefore = p.steps;
   info.samplesPerEpoch = p.samplesPerEpoch;
   return trainPass(ctx, pass, trainPlan.buffer, info);
@@ -159,7 +169,7 @@ function endEpoch(
   ended: number,
 ): void {
   const { o, run, ctx } = loop;
-  const measure = loop.meter.measure(p.epoch, ended, val !== undefined, run.step.stats);
+  const measure = loop.meter.measure(p.epoch, ended, val !== undefined, loop.stats);
   const event = epochEvent(run, p.epoch, totals.lastLr, totals, val, measure);
   loop.emit(event);
   if (ctx.halted.aborted) return;
@@ -228,11 +238,13 @@ async function trainEpochs(
     shuffle: cfg.shuffle ? { rng: run.rng, buffer: cfg.shuffleBuffer } : undefined,
     // An epoch starts when the one before it ended unless validation came between.
     meter: createEpochMeter(startedAt),
+    measuredOptions: { lr: NaN, stats: true },
+    stats: () => step.stats(),
     info: {
       epoch: 0,
       lr: 0,
-      plain: { lr: 0, stats: false },
-      last: { lr: 0, stats: false },
+      plain: { lr: NaN, stats: false },
+      last: { lr: NaN, stats: false },
       warmupSteps: cfg.warmupSteps,
       stepsBefore: 0,
       samplesPerEpoch: undefined,

@@ -168,7 +168,8 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
 /**
  * C (m x n) = start + the first term of the product: column 0 of op(A)
  * (entries `stride` apart) times row 0 of B, with start the bias in every
- * row, or 0. Rounds as adding the term to a C holding the start would.
+ * row, or 0. Rounds as adding the term to a C holding the start would; a
+ * zero entry of A adds nothing, as in the later terms.
  */
 function firstTerm(
   a: Floats,

@@ -153,16 +153,17 @@ for (const transA of [false, true]) {
     Deno.test(`float32 gemm ${transA ? "TN" : "NN"} ${m}x${n} (k ${k}) rounds term by term, zeros in A skipped`, () => {
       const f = (len: number) => Float32Array.from({ length: len }, () => rng.normal());
       const a = f(m * k).map((v, i) => (i % 3 === 0 ? 0 : v)), b = f(k * n), bias = f(n);
+      bias[0] = -0; // stays -0 where its terms are zero
       for (const withBias of [false, true]) {
         const c = new Float32Array(m * n).fill(99);
         tsBackend.gemm(a, b, c, { m, n, k, transA, ...(withBias ? { bias } : {}) });
         assert.deepEqual(c, roundedReference(a, b, withBias ? bias : undefined, m, n, k, transA));
       }
-      // A term of -0 leaves +0, as adding it to a C of 0 does.
-      const c = new Float32Array(1).fill(99);
-      tsBackend.gemm(new Float32Array([1]), new Float32Array([-0]), c, {
+      // A term of -0 leaves +0, as adding it to a C of 0 does (n = 2: not the one-unit path).
+      const c = new Float32Array(2).fill(99);
+      tsBackend.gemm(new Float32Array([1]), new Float32Array([-0, 1]), c, {
         m: 1,
-        n: 1,
+        n: 2,
         k: 1,
         transA,
       });

@@ -8,6 +8,8 @@ import { stepDecay } from "./schedules/step_decay.ts";
 import { reduceOnPlateau } from "./schedules/reduce_on_plateau.ts";
 import { train, type TrainOptions } from "./train.ts";
 import type { EpochEvent, TrainEvent } from "./train_events.ts";
+import { createTrainStep, type RunOptions, type TrainStep } from "./train_step.ts";
+import type { Batch } from "./types.ts";
 import type { OptimizerPlugin } from "./types.ts";
 
 const run = (o: TrainOptions): Promise<TrainEvent[]> => lastValueFrom(train(o).pipe(toArray()));
@@ -101,6 +103,56 @@ Deno.test("a schedule sets each epoch's learning rate, also on batch events", as
   assert.deepEqual(epochsOf(events).map((e) => e.lr), [0.4, 0.4, 0.2, 0.2]);
   const batches = events.filter((e) => e.type === "batch");
   assert.ok(batches.every((b) => b.lr === (b.epoch <= 2 ? 0.4 : 0.2)));
+});
+
+Deno.test("a custom step may keep the options it was given and use `this` in its methods", async () => {
+  /** Wraps the default step as a class: `stats` reads `this`, `run` keeps every options object. */
+  class KeepingStep {
+    readonly kept: RunOptions[] = [];
+    constructor(readonly inner: TrainStep) {}
+    get network() {
+      return this.inner.network;
+    }
+    get batchSize() {
+      return this.inner.batchSize;
+    }
+    get state() {
+      return this.inner.state;
+    }
+    get grads() {
+      return this.inner.grads;
+    }
+    get lastCorrect() {
+      return this.inner.lastCorrect;
+    }
+    gradients(batch: Batch) {
+      return this.inner.gradients(batch);
+    }
+    run(batch: Batch, options?: RunOptions) {
+      this.kept.push(options!);
+      return this.inner.run(batch, options);
+    }
+    evaluate(batch: Batch) {
+      return this.inner.evaluate(batch);
+    }
+    stats() {
+      return this.inner.stats();
+    }
+  }
+  let step: KeepingStep | undefined;
+  const events = await run({
+    ...base(),
+    optimizer: fakeSgd(0.4),
+    epochs: 4,
+    schedule: stepDecay({ every: 2, gamma: 0.5 }),
+    createStep: (network, options) => (step = new KeepingStep(createTrainStep(network, options))),
+  });
+  assert.equal(epochsOf(events).length, 4);
+  const batches = events.filter((e) => e.type === "batch");
+  assert.equal(step!.kept.length, batches.length);
+  // Each options object still holds the rate of the step it was given to.
+  step!.kept.forEach((options, i) => assert.equal(options.lr, batches[i].lr));
+  assert.deepEqual([...new Set(step!.kept.map((o) => o.lr))], [0.4, 0.2]);
 });
 
 Deno.test("reduceOnPlateau lowers the rate once the loss stalls", async () => {

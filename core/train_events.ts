@@ -70,8 +70,9 @@ export interface EpochEvent {
    * 0.25 ms (a tiny network on a few samples) are measured about every
    * 0.25 ms, since a clock read and the norms cost as much as such an epoch.
    * `samplesPerSec`, `elapsedMs` and `layers` are then those of this earlier
-   * epoch (the throughput over the epochs up to it). Validation runs and the
-   * last epoch are always measured.
+   * epoch (the throughput over the epochs up to it). Runs with validation,
+   * and the last planned epoch, are always measured (an early stop or an
+   * unsubscribe can end a run on a repeated one).
    */
   readonly measuredEpoch?: number;
 }

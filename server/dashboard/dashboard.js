@@ -88,6 +88,8 @@ function draw() {
   const n = Math.max(0, ...views.flatMap((r) => r.points.map((p) => p.epoch)));
   const x = Array.from({ length: n }, (_, i) => i + 1);
   const positive = (v) => (v > 0 ? v : null);
+  // An epoch too short to measure alone repeats an earlier one's norms: plot the measured ones.
+  const measured = (p, l) => (p.measuredEpoch === undefined ? p.layers?.[l]?.gradNorm : null);
   const data = [
     views.flatMap((r) => [column(r, (p) => p.loss, n), column(r, (p) => p.valLoss, n)]),
     views.flatMap((r) => [column(r, (p) => p.accuracy, n), column(r, (p) => p.valAccuracy, n)]),
@@ -95,7 +97,7 @@ function draw() {
     views.flatMap((r) =>
       Array.from(
         { length: layerCount(r) },
-        (_, l) => column(r, (p) => positive(p.layers?.[l]?.gradNorm), n),
+        (_, l) => column(r, (p) => positive(measured(p, l)), n),
       )
     ),
   ];

@@ -242,7 +242,7 @@ async function trainEpochs(
     stats: () => step.stats(),
     info: {
       epoch: 0,
-      lr: 0,
+      lr: NaN, // no rate matches it: the first epoch makes its options objects
       plain: { lr: NaN, stats: false },
       last: { lr: NaN, stats: false },
       warmupSteps: cfg.warmupSteps,

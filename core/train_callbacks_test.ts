@@ -155,6 +155,14 @@ Deno.test("a custom step may keep the options it was given and use `this` in its
   assert.deepEqual([...new Set(step!.kept.map((o) => o.lr))], [0.4, 0.2]);
 });
 
+Deno.test("a rate of 0 is a rate like any other: the step gets lr 0, the weights stay", async () => {
+  const o = { ...base(), optimizer: fakeSgd(0), epochs: 3 };
+  const before = weightBytes(o.network);
+  const events = await run(o);
+  assert.ok(events.filter((e) => e.type === "batch").every((b) => b.lr === 0));
+  assert.equal(weightBytes(o.network), before);
+});
+
 Deno.test("reduceOnPlateau lowers the rate once the loss stalls", async () => {
   const events = await run({
     ...base(),

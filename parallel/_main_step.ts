@@ -80,17 +80,25 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
   let lastCorrect = 0, closed = false;
   // A run's update still finishing on the workers: this thread joins it on `settle`.
   let pending = false, measuring = false;
+  // What stopped an update midway (a worker's error): thrown again by every later settle.
+  let broken: unknown;
 
   /**
    * Claims what is left of the pending update, then waits for the workers to
    * finish theirs; measures the update when its run asked for stats.
    */
   const settle = (): void => {
+    if (broken) throw broken; // the update never finished: nothing may read its results
     if (!pending) return;
     pending = false;
-    updateShare(layout, chunks, optimizer, weights, 0, own);
-    arrive(control, FINISH);
-    waitFor(layout, FINISH, threads);
+    try {
+      updateShare(layout, chunks, optimizer, weights, 0, own);
+      arrive(control, FINISH);
+      waitFor(layout, FINISH, threads);
+    } catch (error) {
+      broken = error;
+      throw error;
+    }
     if (!measuring) return;
     measuring = false;
     tracker.gradNorms(); // the reduced gradient is complete once every chunk is done

@@ -88,7 +88,7 @@ Deno.test("parallel training on the wasm backend is deterministic and matches ts
   close(a, await trained(2), 1e-4);
 });
 
-Deno.test("gradient clipping and the per-epoch statistics go through the main thread's update", async () => {
+Deno.test("gradient clipping goes through the main thread's update", async () => {
   const optimizer = registry.get("optimizer", { name: "sgd", params: { lr: 0.1, clipNorm: 0.5 } });
   const events = (workers: number) =>
     lastValueFrom(train({
@@ -115,6 +115,7 @@ Deno.test("per-layer statistics of the shared (Adam) update match a single threa
         data,
         epochs: 3,
         batchSize: 32,
+        validationSplit: 0.2, // every epoch measured, however fast
         ...(createStep ? { createStep } : {}),
       }).pipe(toArray()),
     );

@@ -1,9 +1,10 @@
 import type { EpochMetrics } from "./schedules/lr_schedule.ts";
 import type { TrainOptions } from "./train.ts";
-import type { EpochEvent, TrainEvent } from "./train_events.ts";
+import type { TrainEvent } from "./train_events.ts";
 import type { LayerStats, RunOptions } from "./train_step.ts";
 import { encodeCheckpoint } from "./_checkpoint_codec.ts";
-import { createEpochMeter, type EpochMeasure, type EpochMeter } from "./_epoch_meter.ts";
+import { epochEvent } from "./_epoch_event.ts";
+import { createEpochMeter, type EpochMeter } from "./_epoch_meter.ts";
 import { openPass } from "./_train_data.ts";
 import {
   type EpochInfo,
@@ -25,10 +26,6 @@ function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleS
   return lr;
 }
 
-function accuracy(run: Run, totals: PassTotals, val?: PassTotals): boolean {
-  return run.kind === "multi" || (run.kind === "binary" && totals.binary && (val?.binary ?? true));
-}
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
@@ -39,49 +36,6 @@ function settleQuietly(step: Run["step"]): void {
   try {
     step.settle?.();
   } catch { /* reported by the run */ }
-}
-
-/**
- * An epoch's event in the documented key order, as one literal per set of
- * keys: adding keys one by one moves the object through a hidden class per
- * key, which costs as much as a tiny network's step.
- */
-function epochEvent(
-  run: Run,
-  epoch: number,
-  lr: number,
-  totals: PassTotals,
-  val: PassTotals | undefined,
-  m: EpochMeasure,
-): EpochEvent {
-  const type = "epoch", epochs = run.cfg.epochs, loss = totals.loss / totals.rows;
-  const { samplesPerSec, elapsedMs, layers } = m;
-  const acc = accuracy(run, totals, val) ? totals.correct / totals.rows : undefined;
-  let event: Mutable<EpochEvent>;
-  if (!val) {
-    event = acc === undefined
-      ? { type, epoch, epochs, loss, lr, samplesPerSec, elapsedMs, layers }
-      : { type, epoch, epochs, loss, accuracy: acc, lr, samplesPerSec, elapsedMs, layers };
-  } else {
-    const valLoss = val.rows ? val.loss / val.rows : NaN;
-    event = acc === undefined
-      ? { type, epoch, epochs, loss, valLoss, lr, samplesPerSec, elapsedMs, layers }
-      : {
-        type,
-        epoch,
-        epochs,
-        loss,
-        valLoss,
-        accuracy: acc,
-        valAccuracy: val.rows ? val.correct / val.rows : NaN,
-        lr,
-        samplesPerSec,
-        elapsedMs,
-        layers,
-      };
-  }
-  if (m.measuredEpoch !== undefined) event.measuredEpoch = m.measuredEpoch;
-  return event;
 }
 
 /** Trains for the remaining epochs, emitting every event; see `train`. Resolves early when aborted. */

@@ -8,8 +8,7 @@ import type { EpochEvent } from "./train_events.ts";
 import type { EpochMeasure } from "./_epoch_meter.ts";
 import type { PassTotals } from "./_train_pass.ts";
 import type { Run } from "./_train_setup.ts";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+import type { Mutable } from "./_mutable.ts";
 
 /** Whether the epoch reports accuracy: classification, with 0/1 targets for one sigmoid output. */
 function accuracy(run: Run, totals: PassTotals, val?: PassTotals): boolean {

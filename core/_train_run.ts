@@ -14,6 +14,7 @@ import {
   trainPass,
 } from "./_train_pass.ts";
 import { type Run, setupRun } from "./_train_setup.ts";
+import type { Mutable } from "./_mutable.ts";
 
 function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleState"]): number {
   const base = o.optimizer.lr;
@@ -25,8 +26,6 @@ function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleS
   }
   return lr;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Finishes the step's pending update before the best weights are put back,

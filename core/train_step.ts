@@ -9,6 +9,7 @@ import type { ActivationGrad, Batch, Floats, LossPlugin, OptimizerPlugin } from 
 import { checkBatch } from "./_check_batch.ts";
 import { reluKernel } from "./_kernel_trust.ts";
 import { createStatsTracker, type LayerStats } from "./_layer_stats.ts";
+import type { Mutable } from "./_mutable.ts";
 
 export type { LayerStats };
 
@@ -93,7 +94,6 @@ export type CreateStep = (
 ) => TrainStep | Promise<TrainStep>;
 
 type MutMat = { data: Floats; rows: number; cols: number };
-type MutDims = { -readonly [K in keyof GemmDims]: GemmDims[K] };
 
 /**
  * Builds the training step: allocates every buffer for `batchSize` rows once,
@@ -156,8 +156,18 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
   // not inlined, so objects made per call would be allocated per step.
   const last = layers.length - 1;
   const lossArgs = { y: y[last], t };
-  const gradDims: MutDims[] = layers.map((l) => ({ m: l.inputs, n: l.units, k: 0, transA: true }));
-  const inputDims: MutDims[] = layers.map((l) => ({ m: 0, n: l.inputs, k: l.units, transB: true }));
+  const gradDims: Mutable<GemmDims>[] = layers.map((l) => ({
+    m: l.inputs,
+    n: l.units,
+    k: 0,
+    transA: true,
+  }));
+  const inputDims: Mutable<GemmDims>[] = layers.map((l) => ({
+    m: 0,
+    n: l.inputs,
+    k: l.units,
+    transB: true,
+  }));
   const update = { params, grads, state, lr: 0, backend };
 
   const setRows = (batch: Batch, rows: number, offset = 0): void => {

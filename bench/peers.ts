@@ -18,7 +18,7 @@ import type { PeerSpec } from "./_peer_child.ts";
 import { peerReport, type PeerRow, type Target } from "./_report.ts";
 
 const quick = Deno.args.includes("--quick");
-const EPOCHS = quick ? 1 : 5, REPEATS = quick ? 1 : 3;
+const EPOCHS = quick ? 1 : 5, REPEATS = quick ? 1 : 3, ROUNDS = quick ? 1 : 5;
 const XOR_EPOCHS = quick ? 1000 : 5000, XOR_RUNS = quick ? 2 : 3, BUDGET_MS = quick ? 300 : 1000;
 const OUT = new URL("../docs/bench_peers.md", import.meta.url);
 const CHILD = new URL("./_peer_child.ts", import.meta.url).pathname;
@@ -40,11 +40,15 @@ async function child(spec: PeerSpec): Promise<Result> {
   return JSON.parse(lines.at(-1)!);
 }
 
+/** The run with the median samples/s of `runs`. */
+const medianOf = (runs: Result[]): Result =>
+  [...runs].sort((a, b) => a.samplesPerSec - b.samplesPerSec)[runs.length >> 1];
+
 /** The run with the median samples/s of `n`. */
 async function median(spec: PeerSpec, n: number): Promise<Result> {
   const runs: Result[] = [];
   for (let i = 0; i < n; i++) runs.push(await child(spec));
-  return runs.sort((a, b) => a.samplesPerSec - b.samplesPerSec)[n >> 1];
+  return medianOf(runs);
 }
 
 function cpuModel(): string {
@@ -58,42 +62,52 @@ function cpuModel(): string {
 
 const w1 = (impl: "tfjs-cpu" | "tfjs-wasm", n: number) =>
   median({ task: "w1", impl, epochs: EPOCHS }, n);
-const nagare = (backend: "ts" | "wasm", workers: number, n: number) =>
-  median({ task: "w1", impl: "nagare", backend, workers, epochs: EPOCHS }, n);
+const nagareSpec = (backend: "ts" | "wasm", workers: number): PeerSpec => ({
+  task: "w1",
+  impl: "nagare",
+  backend,
+  workers,
+  epochs: EPOCHS,
+});
 
 /**
- * Two one-thread runs at once, in processes of their own (median of `n`):
- * both runs' samples over the time from the first start to the last end, so
- * runs that overlap only in part count as slower. How far this machine's two
- * cores scale when nothing is shared, the ceiling for the two-thread row.
+ * Two one-thread runs at once, in processes of their own: both runs'
+ * samples over the time from the first start to the last end, so runs that
+ * overlap only in part count as slower. How far this machine's two cores
+ * scale when nothing is shared, the ceiling for the two-thread row.
  */
-async function sideBySide(n: number): Promise<Result> {
-  const spec: PeerSpec = {
-    task: "w1",
-    impl: "nagare",
-    backend: "wasm",
-    workers: 1,
-    epochs: EPOCHS,
+async function sideBySide(): Promise<Result> {
+  const spec = nagareSpec("wasm", 1);
+  const [a, b] = (await Promise.all([child(spec), child(spec)])).map((r) => r.window);
+  const seconds = (Math.max(a.ended, b.ended) - Math.min(a.began, b.began)) / 1000;
+  return {
+    samplesPerSec: (a.samples + b.samples) / seconds,
+    setup: "2 processes x 1 thread, at once",
   };
-  const pairs: Result[] = [];
-  for (let i = 0; i < n; i++) {
-    const [a, b] = (await Promise.all([child(spec), child(spec)])).map((r) => r.window);
-    const seconds = (Math.max(a.ended, b.ended) - Math.min(a.began, b.began)) / 1000;
-    pairs.push({
-      samplesPerSec: (a.samples + b.samples) / seconds,
-      setup: "2 processes x 1 thread, at once",
-    });
-  }
-  return pairs.sort((a, b) => a.samplesPerSec - b.samplesPerSec)[n >> 1];
 }
 
-const [wasm1, wasm2, ts1, ts2, pair] = [
-  await nagare("wasm", 1, REPEATS),
-  await nagare("wasm", 2, REPEATS),
-  await nagare("ts", 1, 1),
-  await nagare("ts", 2, 1),
-  await sideBySide(REPEATS),
-];
+/**
+ * One thread, two threads and two processes side by side: `n` rounds of one
+ * run of each, in turn, and the median of each. How fast two cores run
+ * together drifts on a shared host from one minute to the next; runs taken
+ * in turn see the same drift, blocks of runs taken one after the other do not.
+ */
+async function rounds(
+  n: number,
+): Promise<{ one: Result; two: Result; pair: Result; ratios: number[] }> {
+  const one: Result[] = [], two: Result[] = [], pair: Result[] = [];
+  for (let i = 0; i < n; i++) {
+    one.push(await child(nagareSpec("wasm", 1)));
+    two.push(await child(nagareSpec("wasm", 2)));
+    pair.push(await sideBySide());
+  }
+  const ratios = two.map((r, i) => r.samplesPerSec / one[i].samplesPerSec);
+  return { one: medianOf(one), two: medianOf(two), pair: medianOf(pair), ratios };
+}
+
+const scaling = await rounds(ROUNDS);
+const [wasm1, wasm2, pair] = [scaling.one, scaling.two, scaling.pair];
+const [ts1, ts2] = [await median(nagareSpec("ts", 1), 1), await median(nagareSpec("ts", 2), 1)];
 const [tfWasm, tfCpu] = [await w1("tfjs-wasm", REPEATS), await w1("tfjs-cpu", 1)];
 const xor = (impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm") =>
   child({ task: "w2", impl, epochs: XOR_EPOCHS, runs: XOR_RUNS });
@@ -179,9 +193,12 @@ const targets: Target[] = [
 ];
 const mode = quick
   ? `quick: W1 ${EPOCHS} epoch, one run each; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s)`
-  : `full: W1 ${EPOCHS} epochs, median of ${REPEATS} runs (wasm rows); W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s) after a warm-up; W3 best run of about ${
+  : `full: W1 ${EPOCHS} epochs, nagare wasm-simd with 1 thread, 2 threads and 2 processes in ${ROUNDS} rounds taken in turn (medians), TensorFlow.js wasm median of ${REPEATS} runs; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s) after a warm-up; W3 best run of about ${
     BUDGET_MS / 1000
   } s`;
+const perRound = `Two threads vs one, round by round: ${
+  scaling.ratios.map((r) => r.toFixed(2)).join(", ")
+}.\n`;
 const report = peerReport(
   {
     cpu: cpuModel(),
@@ -194,6 +211,6 @@ const report = peerReport(
   rows,
   targets,
 );
-console.log(report);
-await writeFileAtomic(OUT.pathname, report);
+console.log(report + "\n" + perRound);
+await writeFileAtomic(OUT.pathname, report + "\n" + perRound);
 console.error(`saved ${OUT.pathname}`);

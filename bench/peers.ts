@@ -3,7 +3,7 @@
  * nagare and TensorFlow.js 4.22 (cpu and wasm backends) in one run, each
  * measurement in a child process of its own (see `_peer_child.ts`). Prints a
  * markdown table (nagare, peer, nagare/peer) with the machine and date, and
- * saves it atomically to docs/bench_peers.md. About 3 minutes; `--quick`
+ * saves it atomically to docs/bench_peers.md. About 4 minutes; `--quick`
  * (1 epoch, fewer runs, no TensorFlow.js cpu GEMM) takes about 1.
  *
  * @example
@@ -107,7 +107,7 @@ async function rounds(
 
 const scaling = await rounds(ROUNDS);
 const [wasm1, wasm2, pair] = [scaling.one, scaling.two, scaling.pair];
-const [ts1, ts2] = [await median(nagareSpec("ts", 1), 1), await median(nagareSpec("ts", 2), 1)];
+const [ts1, ts2] = [await child(nagareSpec("ts", 1)), await child(nagareSpec("ts", 2))];
 const [tfWasm, tfCpu] = [await w1("tfjs-wasm", REPEATS), await w1("tfjs-cpu", 1)];
 const xor = (impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm") =>
   child({ task: "w2", impl, epochs: XOR_EPOCHS, runs: XOR_RUNS });

@@ -106,7 +106,7 @@ async function rounds(
 }
 
 const scaling = await rounds(ROUNDS);
-const [wasm1, wasm2, pair] = [scaling.one, scaling.two, scaling.pair];
+const { one: wasm1, two: wasm2, pair } = scaling;
 const [ts1, ts2] = [await child(nagareSpec("ts", 1)), await child(nagareSpec("ts", 2))];
 const [tfWasm, tfCpu] = [await w1("tfjs-wasm", REPEATS), await w1("tfjs-cpu", 1)];
 const xor = (impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm") =>

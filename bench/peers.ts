@@ -40,9 +40,9 @@ async function child(spec: PeerSpec): Promise<Result> {
   return JSON.parse(lines.at(-1)!);
 }
 
-/** The run with the median samples/s of `runs`. */
-const medianOf = (runs: Result[]): Result =>
-  [...runs].sort((a, b) => a.samplesPerSec - b.samplesPerSec)[runs.length >> 1];
+/** The run with the median `key` (default samples/s) of `runs`. */
+const medianOf = (runs: Result[], key = "samplesPerSec"): Result =>
+  [...runs].sort((a, b) => a[key] - b[key])[runs.length >> 1];
 
 /** The run with the median samples/s of `n`. */
 async function median(spec: PeerSpec, n: number): Promise<Result> {
@@ -92,9 +92,16 @@ async function sideBySide(): Promise<Result> {
  * together drifts on a shared host from one minute to the next; runs taken
  * in turn see the same drift, blocks of runs taken one after the other do not.
  */
-async function rounds(
-  n: number,
-): Promise<{ one: Result; two: Result; pair: Result; ratios: number[] }> {
+async function rounds(n: number): Promise<
+  {
+    one: Result;
+    two: Result;
+    pair: Result;
+    ratios: number[];
+    later: [Result, Result];
+    laterRatios: number[];
+  }
+> {
   const one: Result[] = [], two: Result[] = [], pair: Result[] = [];
   for (let i = 0; i < n; i++) {
     one.push(await child(nagareSpec("wasm", 1)));
@@ -102,7 +109,19 @@ async function rounds(
     pair.push(await sideBySide());
   }
   const ratios = two.map((r, i) => r.samplesPerSec / one[i].samplesPerSec);
-  return { one: medianOf(one), two: medianOf(two), pair: medianOf(pair), ratios };
+  const laterRatios = two.map((r, i) => r.laterSamplesPerSec / one[i].laterSamplesPerSec);
+  const later: [Result, Result] = [
+    medianOf(one, "laterSamplesPerSec"),
+    medianOf(two, "laterSamplesPerSec"),
+  ];
+  return {
+    one: medianOf(one),
+    two: medianOf(two),
+    pair: medianOf(pair),
+    ratios,
+    later,
+    laterRatios,
+  };
 }
 
 const scaling = await rounds(ROUNDS);
@@ -127,11 +146,11 @@ const side = (r: Result, key: string, scale = 1) => ({
   setup: r.setup as string,
   value: r[key] * scale,
 });
-const samples = (measure: string, a: Result, b: Result): PeerRow => ({
+const samples = (measure: string, a: Result, b: Result, key = "samplesPerSec"): PeerRow => ({
   workload: W1,
   measure,
-  nagare: side(a, "samplesPerSec"),
-  peer: side(b, "samplesPerSec"),
+  nagare: side(a, key),
+  peer: side(b, key),
 });
 const vsWasm = samples("training samples/s", wasm1, tfWasm);
 const twoThreads = samples("training samples/s, 2 threads vs 1", wasm2, wasm1);
@@ -140,6 +159,14 @@ const rows: PeerRow[] = [
   samples("training samples/s", wasm1, tfCpu),
   twoThreads,
   samples("training samples/s, 2 separate processes vs 1 (the machine's ceiling)", pair, wasm1),
+  ...(EPOCHS >= 3
+    ? [samples(
+      `samples/s over epochs 3-${EPOCHS} of the same runs, 2 threads vs 1`,
+      scaling.later[1],
+      scaling.later[0],
+      "laterSamplesPerSec",
+    )]
+    : []),
   samples("training samples/s, pure JS", ts1, tfCpu),
   samples("training samples/s, pure JS, 2 threads vs 1", ts2, ts1),
 ];
@@ -196,8 +223,9 @@ const mode = quick
   : `full: W1 ${EPOCHS} epochs, nagare wasm-simd with 1 thread, 2 threads and 2 processes in ${ROUNDS} rounds taken in turn (medians), TensorFlow.js wasm median of ${REPEATS} runs; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s) after a warm-up; W3 best run of about ${
     BUDGET_MS / 1000
   } s`;
-const perRound = `Two threads vs one, round by round: ${
-  scaling.ratios.map((r) => r.toFixed(2)).join(", ")
+const listed = (ratios: number[]) => ratios.map((r) => r.toFixed(2)).join(", ");
+const perRound = `Two threads vs one, round by round: ${listed(scaling.ratios)}${
+  EPOCHS >= 3 ? `; over epochs 3-${EPOCHS} only: ${listed(scaling.laterRatios)}` : ""
 }.\n`;
 const report = peerReport(
   {

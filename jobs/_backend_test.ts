@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { lastValueFrom } from "rxjs";
-import { parameters } from "../core/network.ts";
+import { inMemory } from "../core/data/in_memory.ts";
+import { tsBackend } from "../core/kernels.ts";
+import { createNetwork, parameters } from "../core/network.ts";
+import { createRegistry } from "../core/registry.ts";
+import { train } from "../core/train.ts";
 import { wasmSimdSupported } from "../core/wasm_backend.ts";
-import { pickBackend, pickWorkers, warmUpFor, workersAhead } from "./_backend.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+import { pickBackend, pickWorkers, stepFloats, warmUpFor, workersAhead } from "./_backend.ts";
 import { parseRunConfig, resolveRunConfig } from "./run_config.ts";
 import { runJob } from "./run_job.ts";
 
@@ -111,4 +116,48 @@ Deno.test("warmUpFor: the job's layers, plugins, batch and likely backend, MNIST
   assert.equal(file.spec.inputs, 32);
   assert.equal(file.backend, "ts");
   assert.deepEqual(file.modules, ["file:///p.ts"]);
+});
+
+Deno.test("stepFloats covers every float a run allocates from its backend (wasm memory is sized from it)", async () => {
+  let allocated = 0;
+  const backend = {
+    ...tsBackend,
+    name: "counting",
+    alloc(n: number) {
+      allocated += n;
+      return new Float32Array(n);
+    },
+  };
+  const registry = createRegistry(builtinPlugins());
+  const network = createNetwork(
+    {
+      inputs: 5,
+      layers: [{ units: 7, activation: "relu" }, { units: 6, activation: "tanh" }, {
+        units: 3,
+        activation: "softmax",
+      }],
+    },
+    { registry, seed: 1 },
+  );
+  const optimizer = registry.get("optimizer", "adam");
+  const rows = 30;
+  const x = new Float32Array(rows * 5).map((_, i) => Math.sin(i));
+  const y = new Float32Array(rows * 3).map((_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
+  const batchSize = 8, estimate = stepFloats(network, { batchSize, slots: optimizer.slots });
+  await lastValueFrom(train({
+    network,
+    loss: registry.get("loss", "crossEntropy"),
+    optimizer,
+    data: inMemory({ x, y, inputs: 5, outputs: 3 }),
+    validationSplit: 0.2,
+    epochs: 2,
+    batchSize,
+    l2: 1e-4,
+    backend,
+  }));
+  assert.ok(allocated > 0, "the run allocated through its backend");
+  assert.ok(
+    allocated <= estimate,
+    `the run allocated ${allocated} floats, stepFloats estimates ${estimate}: update stepFloats`,
+  );
 });

@@ -23,8 +23,8 @@ export interface MnistResult {
   readonly setup: string;
   /**
    * nagare, runs of 3 epochs or more: samples/s over the epochs after the
-   * second, read from the run's own epoch events (the engine has compiled the
-   * code by then; the first two epochs pay for that).
+   * second, read from the run's own epoch events (the first two epochs are
+   * slower: start-up).
    */
   readonly laterSamplesPerSec?: number;
   /** Training samples, and when training began and ended (ms since the Unix epoch). */
@@ -55,11 +55,13 @@ export async function nagareMnist(
     filter((e): e is EpochEvent => e.type === "epoch"),
     toArray(),
   ));
-  const ended = wallClock(), samples = job.samples.train! * epochs;
-  const later = (ends.at(-1)!.elapsedMs - ends[1]?.elapsedMs) / 1000;
+  const ended = wallClock(), train = job.samples.train!, samples = train * epochs;
+  const n = ends.length;
   return {
     samplesPerSec: samples / ((ended - began) / 1000),
-    ...(epochs >= 3 ? { laterSamplesPerSec: job.samples.train! * (epochs - 2) / later } : {}),
+    ...(n >= 3
+      ? { laterSamplesPerSec: train * (n - 2) * 1000 / (ends[n - 1].elapsedMs - ends[1].elapsedMs) }
+      : {}),
     accuracy: job.evaluateTest()!.accuracy!,
     setup: `${job.backend}, ${job.workers} thread${job.workers > 1 ? "s" : ""}`,
     window: { samples, began, ended },

@@ -109,17 +109,20 @@ async function rounds(n: number): Promise<
     pair.push(await sideBySide());
   }
   const ratios = two.map((r, i) => r.samplesPerSec / one[i].samplesPerSec);
-  const laterRatios = two.map((r, i) => r.laterSamplesPerSec / one[i].laterSamplesPerSec);
-  const later: [Result, Result] = [
-    medianOf(one, "laterSamplesPerSec"),
-    medianOf(two, "laterSamplesPerSec"),
-  ];
+  // Runs of 3 epochs or more (not --quick) also time the epochs after the second.
+  const later = EPOCHS >= 3;
+  const laterRatios = later
+    ? two.map((r, i) => r.laterSamplesPerSec / one[i].laterSamplesPerSec)
+    : [];
+  const laterMedians: [Result, Result] = later
+    ? [medianOf(one, "laterSamplesPerSec"), medianOf(two, "laterSamplesPerSec")]
+    : [{}, {}];
   return {
     one: medianOf(one),
     two: medianOf(two),
     pair: medianOf(pair),
     ratios,
-    later,
+    later: laterMedians,
     laterRatios,
   };
 }

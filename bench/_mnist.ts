@@ -55,8 +55,7 @@ export async function nagareMnist(
     filter((e): e is EpochEvent => e.type === "epoch"),
     toArray(),
   ));
-  const ended = wallClock(), train = job.samples.train!, samples = train * epochs;
-  const n = ends.length;
+  const ended = wallClock(), n = ends.length, train = job.samples.train!, samples = train * n;
   return {
     samplesPerSec: samples / ((ended - began) / 1000),
     ...(n >= 3

@@ -92,38 +92,28 @@ async function sideBySide(): Promise<Result> {
  * together drifts on a shared host from one minute to the next; runs taken
  * in turn see the same drift, blocks of runs taken one after the other do not.
  */
-async function rounds(n: number): Promise<
-  {
-    one: Result;
-    two: Result;
-    pair: Result;
-    ratios: number[];
-    later: [Result, Result];
-    laterRatios: number[];
-  }
-> {
+async function rounds(n: number) {
   const one: Result[] = [], two: Result[] = [], pair: Result[] = [];
   for (let i = 0; i < n; i++) {
     one.push(await child(nagareSpec("wasm", 1)));
     two.push(await child(nagareSpec("wasm", 2)));
     pair.push(await sideBySide());
   }
-  const ratios = two.map((r, i) => r.samplesPerSec / one[i].samplesPerSec);
+  const ratio = (key: string) => two.map((r, i) => r[key] / one[i][key]);
   // Runs of 3 epochs or more (not --quick) also time the epochs after the second.
-  const later = EPOCHS >= 3;
-  const laterRatios = later
-    ? two.map((r, i) => r.laterSamplesPerSec / one[i].laterSamplesPerSec)
-    : [];
-  const laterMedians: [Result, Result] = later
-    ? [medianOf(one, "laterSamplesPerSec"), medianOf(two, "laterSamplesPerSec")]
-    : [{}, {}];
+  const timed = [...one, ...two].every((r) => r.laterSamplesPerSec !== undefined);
   return {
     one: medianOf(one),
     two: medianOf(two),
     pair: medianOf(pair),
-    ratios,
-    later: laterMedians,
-    laterRatios,
+    ratios: ratio("samplesPerSec"),
+    later: timed
+      ? {
+        one: medianOf(one, "laterSamplesPerSec"),
+        two: medianOf(two, "laterSamplesPerSec"),
+        ratios: ratio("laterSamplesPerSec"),
+      }
+      : undefined,
   };
 }
 
@@ -162,11 +152,11 @@ const rows: PeerRow[] = [
   samples("training samples/s", wasm1, tfCpu),
   twoThreads,
   samples("training samples/s, 2 separate processes vs 1 (the machine's ceiling)", pair, wasm1),
-  ...(EPOCHS >= 3
+  ...(scaling.later
     ? [samples(
       `samples/s over epochs 3-${EPOCHS} of the same runs, 2 threads vs 1`,
-      scaling.later[1],
-      scaling.later[0],
+      scaling.later.two,
+      scaling.later.one,
       "laterSamplesPerSec",
     )]
     : []),
@@ -228,7 +218,7 @@ const mode = quick
   } s`;
 const listed = (ratios: number[]) => ratios.map((r) => r.toFixed(2)).join(", ");
 const perRound = `Two threads vs one, round by round: ${listed(scaling.ratios)}${
-  EPOCHS >= 3 ? `; over epochs 3-${EPOCHS} only: ${listed(scaling.laterRatios)}` : ""
+  scaling.later ? `; over epochs 3-${EPOCHS} only: ${listed(scaling.later.ratios)}` : ""
 }.\n`;
 const report = peerReport(
   {
@@ -242,6 +232,7 @@ const report = peerReport(
   rows,
   targets,
 );
-console.log(report + "\n" + perRound);
-await writeFileAtomic(OUT.pathname, report + "\n" + perRound);
+const text = report + "\n" + perRound;
+console.log(text);
+await writeFileAtomic(OUT.pathname, text);
 console.error(`saved ${OUT.pathname}`);

@@ -31,5 +31,8 @@ export type { PredictHandler, PredictHandlerOptions };
  * ```
  */
 export function createPredictHandler(options: PredictHandlerOptions): PredictHandler {
-  return createModelHandler(options, builtinActivations());
+  return createModelHandler({
+    ...options,
+    plugins: [...builtinActivations(), ...(options.plugins ?? [])],
+  });
 }

@@ -9,5 +9,6 @@ export {
   type PredictHandler,
   type PredictHandlerOptions,
 } from "./handler.ts";
+export { createModelHandler } from "./model_handler.ts";
 export { activationTable } from "./activation_table.ts";
 export { collectPlugins } from "./collect_plugins.ts";

@@ -12,13 +12,16 @@ import { createInputsParser } from "./_inputs.ts";
 export interface PredictHandlerOptions {
   /** A model file (object or JSON text) or a network already in memory. */
   model: ModelFile | Network | string;
-  /** Custom activations the model uses, beside the built-in ones (see `registry` for full control). */
+  /**
+   * Activations the model uses: custom ones beside the built-ins for
+   * `createPredictHandler`; every one, built-in or not, for
+   * {@linkcode createModelHandler} (see `registry` for full control).
+   */
   plugins?: readonly Plugin[];
   /**
    * Where the model's activations are looked up instead (a Registry, whose
-   * plugin checks cost CPU at startup). Default: a plain table of the
-   * built-in activations (for {@linkcode createModelHandler}: the ones it is
-   * given) and `plugins`.
+   * plugin checks cost CPU at startup). Default: a plain table of `plugins`
+   * (and, for `createPredictHandler`, every built-in activation).
    */
   registry?: Pick<Registry, "get" | "has">;
   /** Name reported by `GET /health` (default: the model file's `name`, else "nagare-model"). */
@@ -39,10 +42,7 @@ function positiveInteger(value: number, field: string): number {
   return value;
 }
 
-function loadNetwork(
-  options: PredictHandlerOptions,
-  activations: readonly Plugin[],
-): { network: Network; name?: string } {
+function loadNetwork(options: PredictHandlerOptions): { network: Network; name?: string } {
   let model: unknown = options.model;
   if (typeof model === "string") {
     try {
@@ -54,8 +54,7 @@ function loadNetwork(
   if (model && typeof model === "object" && "layers" in model && !("format" in model)) {
     return { network: model as Network };
   }
-  const registry = options.registry ??
-    activationTable([...activations, ...(options.plugins ?? [])]);
+  const registry = options.registry ?? activationTable(options.plugins ?? []);
   return { network: fromModelFile(model, { registry }), name: (model as ModelFile).name };
 }
 
@@ -93,24 +92,20 @@ function classesOf(y: Mat, rows: number[][], rowwise: boolean): (number | number
 }
 
 /**
- * {@linkcode createPredictHandler} with the activations to look the model's up
- * in given, instead of every built-in one: what a bundle for one model uses,
- * so it carries only the activations that model needs (`deno task
- * edge:build` generates the call).
+ * `createPredictHandler` that knows only the activations in `plugins`, not
+ * every built-in one: what a bundle for one model uses, so that it carries
+ * only the activations that model needs (`deno task edge:build` generates
+ * the call).
  *
  * @example
  * ```ts ignore
  * import { createModelHandler } from "./model_handler.ts";
- * import { relu } from "../plugins/activations/relu.ts";
- * import { softmax } from "../plugins/activations/softmax.ts";
- * export default { fetch: createModelHandler({ model }, [relu, softmax]) };
+ * import { relu, softmax } from "../plugins/activations/mod.ts";
+ * export default { fetch: createModelHandler({ model, plugins: [relu, softmax] }) };
  * ```
  */
-export function createModelHandler(
-  options: PredictHandlerOptions,
-  activations: readonly Plugin[],
-): PredictHandler {
-  const { network, name } = loadNetwork(options, activations);
+export function createModelHandler(options: PredictHandlerOptions): PredictHandler {
+  const { network, name } = loadNetwork(options);
   const maxRows = positiveInteger(options.maxRows ?? 1000, "maxRows");
   const maxBodyBytes = positiveInteger(
     options.maxBodyBytes ?? maxRows * (network.inputs * 24 + 4) + 1024,

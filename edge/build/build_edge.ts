@@ -5,10 +5,10 @@ import { fromModelFile } from "../../core/model_file.ts";
 import { createRegistry } from "../../core/registry.ts";
 import type { Plugin } from "../../core/types.ts";
 import { writeFileAtomic } from "../../io/write_atomic.ts";
+import * as activationModule from "../../plugins/activations/mod.ts";
 import { builtinActivations } from "../../plugins/activations/mod.ts";
 import { collectPlugins } from "../collect_plugins.ts";
 import { bundleModule } from "./bundle.ts";
-import { BUILTIN_ACTIVATION_MODULES } from "./builtin_modules.ts";
 import { type EntryOptions, entrySource } from "./entry_source.ts";
 import { checkLimits, formatSizeReport, gzipSize, type LimitCheck } from "./size_report.ts";
 import { type TargetName, targets } from "./targets.ts";
@@ -103,14 +103,18 @@ async function readModel(
   }
 }
 
-/** The built-in modules of the activations named, for the entry (custom ones come with their plugin modules). */
+/**
+ * The built-in activations among those named, as the entry imports them from
+ * plugins/activations/mod.ts (whose exports are free of side effects, so the
+ * bundle keeps only these); custom ones come with their plugin modules.
+ */
 function builtinImports(names: readonly string[]): EntryOptions["activations"] {
-  return names.flatMap((name) => {
-    const found = BUILTIN_ACTIVATION_MODULES[name];
-    if (!Object.hasOwn(BUILTIN_ACTIVATION_MODULES, name)) return [];
-    const url = here(`../../plugins/activations/${found.file}`).href;
-    return [{ url, name: found.name, factory: found.factory }];
-  });
+  const builtin = new Set(builtinActivations().map((a) => a.name));
+  return names.filter((name) => builtin.has(name)).map((name) => ({
+    name,
+    // leakyRelu and elu are factories: called with no arguments they give the default plugin.
+    factory: typeof activationModule[name as keyof typeof activationModule] === "function",
+  }));
 }
 
 /**
@@ -143,6 +147,7 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
         collectUrl: here("../collect_plugins.ts").href,
         modelSpecifier: "./model.js",
         pluginUrls: urls,
+        activationsUrl: here("../../plugins/activations/mod.ts").href,
         activations: builtinImports(activations),
         maxRows: options.maxRows,
       }),

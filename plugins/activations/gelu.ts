@@ -19,7 +19,7 @@ const C = 0.044715;
  * gelu.df?.(0, 0); // 0.5
  * ```
  */
-export const gelu: ActivationPlugin = elementwise({
+export const gelu: ActivationPlugin = /* @__PURE__ */ elementwise({
   name: "gelu",
   version: "1.0.0",
   init: "he",

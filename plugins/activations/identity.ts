@@ -11,7 +11,7 @@ import type { ActivationPlugin } from "../../core/types.ts";
  * identity.f?.(-3); // -3
  * ```
  */
-export const identity: ActivationPlugin = elementwise({
+export const identity: ActivationPlugin = /* @__PURE__ */ elementwise({
   name: "identity",
   version: "1.0.0",
   description: "h(x) = x (linear)",

@@ -12,7 +12,7 @@ import type { ActivationPlugin } from "../../core/types.ts";
  * relu.f?.(3); // 3
  * ```
  */
-export const relu: ActivationPlugin = elementwise({
+export const relu: ActivationPlugin = /* @__PURE__ */ elementwise({
   name: "relu",
   version: "1.0.0",
   init: "he",

@@ -16,7 +16,7 @@ import { logistic } from "./_logistic.ts";
  * // y.data is [0, 0.5, 1]
  * ```
  */
-export const sigmoid: ActivationPlugin = elementwise({
+export const sigmoid: ActivationPlugin = /* @__PURE__ */ elementwise({
   name: "sigmoid",
   version: "1.0.0",
   probabilities: true,

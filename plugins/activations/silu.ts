@@ -13,7 +13,7 @@ import { logistic } from "./_logistic.ts";
  * silu.df?.(0, 0); // 0.5
  * ```
  */
-export const silu: ActivationPlugin = elementwise({
+export const silu: ActivationPlugin = /* @__PURE__ */ elementwise({
   name: "silu",
   version: "1.0.0",
   init: "he",

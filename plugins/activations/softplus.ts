@@ -13,7 +13,7 @@ import { logistic } from "./_logistic.ts";
  * softplus.f?.(1e4); // 1e4
  * ```
  */
-export const softplus: ActivationPlugin = elementwise({
+export const softplus: ActivationPlugin = /* @__PURE__ */ elementwise({
   name: "softplus",
   version: "1.0.0",
   description: "h(x) = log(1 + exp(x))",

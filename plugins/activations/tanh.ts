@@ -13,7 +13,7 @@ import { tanh32 } from "./_tanh32.ts";
  * tanh.df?.(0, 0); // 1
  * ```
  */
-export const tanh: ActivationPlugin = elementwise({
+export const tanh: ActivationPlugin = /* @__PURE__ */ elementwise({
   name: "tanh",
   version: "1.0.0",
   description: "h(x) = tanh(x)",

@@ -10,7 +10,7 @@
  */
 import { adamConstants, adamSettings, adamUpdate } from "./adam_rule.ts";
 import type { ActivationPlugin, OptimizerPlugin } from "./types.ts";
-import { GRAD_PROBE, like, PARAM_PROBE, probeMatrix } from "./plugin_checks/_probes.ts";
+import { GRAD_PROBE, like, PARAM_PROBE, probeMatrix, upstream } from "./plugin_checks/_probes.ts";
 
 /** Where a plugin and its declared kernel part: what, at which probe, and the two values. */
 export interface KernelMismatch {
@@ -50,9 +50,7 @@ function trusted(plugin: object, mismatch: () => KernelMismatch | undefined): bo
  */
 export function reluMismatch(plugin: ActivationPlugin): KernelMismatch | undefined {
   const z = probeMatrix(Float32Array), y = like(z, NaN), dz = like(z, NaN), n = z.data.length;
-  // Upstream gradients of both signs, so a backward that drops dy's sign is caught.
-  const dy = like(z);
-  for (let i = 0; i < n; i++) dy.data[i] = 1 - (i % 3) / 4 - (i % 5 === 4 ? 2 : 0);
+  const dy = upstream(z);
   plugin.forward(z, y);
   plugin.backward({ z, y, dy, dz });
   for (let i = 0; i < n; i++) {

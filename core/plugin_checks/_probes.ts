@@ -37,10 +37,13 @@ export const mat = (data: Floats, rows: number, cols: number): Mat => ({ data, r
 export const like = (m: Mat, fill = 0): Mat =>
   mat(new (m.data.constructor as FloatArray)(m.data.length).fill(fill), m.rows, m.cols);
 
-/** dy for the probes: varied, so a backward that ignores dy is caught. */
+/**
+ * dy for the probes: varied and of both signs, so a backward that ignores dy
+ * or drops its sign is caught.
+ */
 export const upstream = (z: Mat): Mat => {
   const dy = like(z);
-  for (let i = 0; i < dy.data.length; i++) dy.data[i] = 1 - (i % 3) / 4;
+  for (let i = 0; i < dy.data.length; i++) dy.data[i] = 1 - (i % 3) / 4 - (i % 5 === 4 ? 2 : 0);
   return dy;
 };
 

@@ -50,6 +50,16 @@ Deno.test("scalar check catches a backward that ignores dy", () => {
   );
 });
 
+Deno.test("scalar check catches a backward that drops dy's sign", () => {
+  const r = checkActivationScalar(square({
+    backward({ z, dy, dz }) {
+      for (let i = 0; i < z.rows * z.cols; i++) dz.data[i] = Math.abs(dy.data[i]) * 2 * z.data[i];
+    },
+  }));
+  assert.equal(r.ok, false);
+  assert.match(r.detail, /make backward compute dy · df/);
+});
+
 Deno.test("scalar check holds a plugin to its relu kernel promise", () => {
   const relu = elementwise({
     name: "myorg/relu",

@@ -190,7 +190,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         );
       }
       const transA = dims.transA === true, lda = rowStride(m, k, transA, dims.lda);
-      const lengthA = lda * ((transA ? k : m) - 1) + (transA ? m : k);
+      const rowsA = transA ? k : m,
+        lengthA = rowsA === 0 ? 0 : lda * (rowsA - 1) + (transA ? m : k);
       checkLength(a, lengthA, "a");
       checkLength(b, k * n, "b");
       checkLength(c, m * n, "c");

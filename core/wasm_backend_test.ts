@@ -154,6 +154,23 @@ for (const backend of VARIANTS) {
   });
 }
 
+Deno.test("gemm with lda and no rows of A (an empty batch, an empty block) gives zeros", () => {
+  for (const backend of [tsBackend, ...VARIANTS]) {
+    for (const inside of [true, false]) {
+      const take = (n: number, v: number) => {
+        const a = inside ? backend.alloc(n) : new Float32Array(n);
+        return a.fill(v);
+      };
+      // k = 0 with A stored transposed: dW of a batch with no rows.
+      const c = take(6, 9);
+      backend.gemm(take(0, 1), take(0, 1), c, { m: 2, n: 3, k: 0, transA: true, lda: 4 });
+      assert.deepStrictEqual(Array.from(c), [0, 0, 0, 0, 0, 0], `${backend.name} k = 0`);
+      // m = 0: no rows of output at all.
+      backend.gemm(take(0, 1), take(6, 1), take(0, 1), { m: 0, n: 3, k: 2, lda: 8 });
+    }
+  }
+});
+
 Deno.test("wasm gemm rejects an lda shorter than a row of A", () => {
   const x = wasm.alloc(64);
   assert.throws(() => wasm.gemm(x, x, x, { m: 2, n: 2, k: 3, lda: 2 }), {

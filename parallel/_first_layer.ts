@@ -13,7 +13,8 @@
  *
  * @module
  */
-import type { Backend } from "../core/backend.ts";
+import type { Backend, GemmDims } from "../core/backend.ts";
+import type { Mutable } from "../core/_mutable.ts";
 import type { Floats } from "../core/types.ts";
 import { tsBackend } from "../core/kernels.ts";
 import { type Layout, rowCount } from "./_layout.ts";
@@ -67,6 +68,8 @@ export function firstLayer(
   };
   let rows = 0, stale = false;
   const grad = layout.reduced[0], weights = layout.params[0];
+  // Built once and updated in place: a block's product takes no new object.
+  const dims: Mutable<GemmDims> = { m: 0, n: units, k: 0, transA: true, lda: inputs };
   /** The copies, made at the first block that needs them (a thread may claim none). */
   const fresh = (): void => {
     if (!copies || !stale) return;
@@ -77,22 +80,13 @@ export function firstLayer(
   };
   return {
     prepare() {
-      rows = batchRows(layout);
+      rows = dims.k = batchRows(layout);
       stale = true;
     },
     rows(r0, r1) {
       fresh();
-      const out = grad.subarray(r0 * units, r1 * units);
-      if (rows === 0) out.fill(0);
-      else {
-        backend.gemm(x.subarray(r0), delta, out, {
-          m: r1 - r0,
-          n: units,
-          k: rows,
-          transA: true,
-          lda: inputs,
-        });
-      }
+      dims.m = r1 - r0;
+      backend.gemm(x.subarray(r0), delta, grad.subarray(r0 * units, r1 * units), dims);
       if (l2 > 0) {
         for (let j = r0 * units, end = r1 * units; j < end; j++) grad[j] += l2 * weights[j];
       }

@@ -55,6 +55,12 @@ export const CHUNK = 4096;
  * and 397 µs in one piece (784 x 128 by 64 rows).
  */
 const FIRST_CHUNK = 12_288;
+/**
+ * Fewest rows per first-layer block, whatever the width: B (the batch's
+ * delta) is packed again for every block, so a wide layer cut into blocks of
+ * a few rows would repack it dozens of times per step.
+ */
+const FIRST_MIN_ROWS = 96;
 
 /** A unit of the shared update: its pieces, and where their gradient comes from. */
 export interface Chunk {
@@ -75,7 +81,7 @@ export function chunksOf(layout: Layout): Chunk[] {
   const { tensors, inputs } = layout.sizes, units = tensors[1];
   const total = tensors.reduce((a, b) => a + b, 0);
   const chunks: Chunk[] = [];
-  const per = Math.max(1, Math.floor(FIRST_CHUNK / units));
+  const per = Math.max(FIRST_MIN_ROWS, Math.floor(FIRST_CHUNK / units));
   for (let r0 = 0; r0 < inputs; r0 += per) {
     const r1 = Math.min(inputs, r0 + per);
     chunks.push({ pieces: piecesOf(layout, r0 * units, r1 * units), first: [r0, r1] });

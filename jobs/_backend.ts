@@ -109,9 +109,10 @@ function inputsBefore(dataset: unknown): number | undefined {
 /**
  * Workers worth starting before a job's data is loaded: what
  * {@linkcode pickWorkers} will choose, less this thread. A built-in data set's
- * width gives the network's size; a file's is unknown until read, so its
- * network counts as big enough to split, and a job that then needs fewer
- * ends the rest.
+ * width gives the network's size. A file's is unknown until read: its network
+ * counts as big enough to split, but no more than one worker starts ahead
+ * unless `workers` asks for more (a run starts the rest it needs, and a job
+ * that needs fewer ends the extra ones).
  */
 export function workersAhead(
   config: { workers?: number; batchSize: number; dataset: unknown; layers: readonly LayerSpec[] },
@@ -122,14 +123,9 @@ export function workersAhead(
   for (let n = inputs ?? 0, i = 0; inputs !== undefined && i < config.layers.length; i++) {
     params += (n + 1) * config.layers[i].units, n = config.layers[i].units;
   }
-  const threads = pickWorkers({
-    ...(asked === undefined ? {} : { asked }),
-    cores: navigator.hardwareConcurrency ?? 1,
-    batchSize: config.batchSize,
-    params,
-    portable: true,
-  });
-  return Math.min(threads, 256) - 1;
+  const threads = workersFor(asked, config.batchSize, params, true);
+  const cap = inputs === undefined && asked === undefined ? 2 : 256;
+  return Math.min(threads, cap) - 1;
 }
 
 /**
@@ -170,11 +166,26 @@ export function jobWorkers(
   plugins: readonly Plugin[],
 ): number {
   const used = [...network.layers.map((l) => l.activation), ...plugins];
+  return workersFor(
+    options.workers ?? config.workers,
+    config.batchSize,
+    network.layers.reduce((n, l) => n + l.weights.length + l.bias.length, 0),
+    (options.pluginModules?.length ?? 0) > 0 || builtinOnly(used),
+  );
+}
+
+/** {@linkcode pickWorkers} on this machine's cores. */
+function workersFor(
+  asked: number | undefined,
+  batchSize: number,
+  params: number,
+  portable: boolean,
+): number {
   return pickWorkers({
-    asked: options.workers ?? config.workers,
+    ...(asked === undefined ? {} : { asked }),
     cores: navigator.hardwareConcurrency ?? 1,
-    batchSize: config.batchSize,
-    params: network.layers.reduce((n, l) => n + l.weights.length + l.bias.length, 0),
-    portable: (options.pluginModules?.length ?? 0) > 0 || builtinOnly(used),
+    batchSize,
+    params,
+    portable,
   });
 }

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { loadBuiltin, loadIris, loadSine, loadXor } from "./mod.ts";
+import {
+  BUILTIN_DATASETS,
+  BUILTIN_INPUTS,
+  loadBuiltin,
+  loadIris,
+  loadSine,
+  loadXor,
+} from "./mod.ts";
 
 Deno.test("iris splits 120/30 with 10 test flowers per class, standardized", async () => {
   const { train, test } = await loadIris(42);
@@ -33,4 +40,10 @@ Deno.test("sine samples lie on sin(x) within [-pi, pi] and are seeded", () => {
 Deno.test("xor has the four truth-table rows", async () => {
   assert.deepEqual(Array.from(loadXor().train.y), [0, 1, 1, 0]);
   assert.equal((await loadBuiltin("xor")).train.inputs, 2);
+});
+
+Deno.test("BUILTIN_INPUTS, known before loading, is each data set's width as loaded", async () => {
+  for (const name of BUILTIN_DATASETS) {
+    assert.equal((await loadBuiltin(name)).train.inputs, BUILTIN_INPUTS[name], name);
+  }
 });

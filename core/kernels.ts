@@ -168,8 +168,10 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
 /**
  * C (m x n) = start + the first term of the product: column 0 of op(A)
  * (entries `stride` apart) times row 0 of B, with start the bias in every
- * row, or 0. Rounds as adding the term to a C holding the start would; a
- * zero entry of A adds nothing, as in the later terms.
+ * row, or 0. Rounds as adding the term to a C holding the start would,
+ * except that a zero entry of A adds nothing (a -0 start stays -0). The later
+ * terms skip zeros of A only where four rows at once are zero, so there a
+ * -0 sum or an infinite B can come out differently by how rows are grouped.
  */
 function firstTerm(
   a: Floats,

@@ -130,9 +130,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return ptr;
   }
 
-  const scratchFloats = kernels.packScratchFloats(0) + kernels.packScratchFloats(1);
-  const packA = reserve(kernels.packScratchFloats(0));
-  const packB = reserve(kernels.packScratchFloats(1));
+  const packAFloats = kernels.packScratchFloats(0), packBFloats = kernels.packScratchFloats(1);
+  const scratchFloats = packAFloats + packBFloats;
+  const packA = reserve(packAFloats), packB = reserve(packBFloats);
 
   function view(ptr: number, length: number): Float32Array {
     return new Float32Array(memory.buffer, ptr, length);

@@ -4,7 +4,9 @@ import { tanh32 } from "./_tanh32.ts";
 
 /**
  * The hyperbolic tangent: h(x) = tanh(x), h'(x) = 1 - tanh(x)² = 1 - y².
- * `Math.tanh` saturates to ±1 without overflow.
+ * `f` and float64 layers use `Math.tanh`; float32 layers use a rational
+ * approximation within one float32 ulp of it (`_tanh32.ts`). Both saturate
+ * to ±1 without overflow.
  *
  * @example
  * ```ts

@@ -36,29 +36,24 @@ export function createStatsTracker(
   const copies: Floats[] = layers.map((l) => alloc(l.weights.length));
   // gradNorm, weightNorm, updateRatio per layer, filled in place at every measured step.
   const norms = new Float64Array(3 * layers.length);
+  const snapshot = (): void => {
+    for (let i = 0; i < layers.length; i++) copies[i].set(layers[i].weights);
+  };
+  const gradNorms = (): void => {
+    for (let i = 0; i < layers.length; i++) {
+      const g = grads[2 * i];
+      let s = 0;
+      for (let j = 0; j < g.length; j++) s += g[j] * g[j];
+      norms[3 * i] = Math.sqrt(s);
+    }
+  };
   return {
     before() {
-      for (let i = 0; i < layers.length; i++) {
-        const w = layers[i].weights, copy = copies[i], g = grads[2 * i];
-        let s = 0;
-        for (let j = 0; j < w.length; j++) {
-          copy[j] = w[j];
-          s += g[j] * g[j];
-        }
-        norms[3 * i] = Math.sqrt(s);
-      }
+      snapshot();
+      gradNorms();
     },
-    snapshot() {
-      for (let i = 0; i < layers.length; i++) copies[i].set(layers[i].weights);
-    },
-    gradNorms() {
-      for (let i = 0; i < layers.length; i++) {
-        const g = grads[2 * i];
-        let s = 0;
-        for (let j = 0; j < g.length; j++) s += g[j] * g[j];
-        norms[3 * i] = Math.sqrt(s);
-      }
-    },
+    snapshot,
+    gradNorms,
     after() {
       for (let i = 0; i < layers.length; i++) {
         const w = layers[i].weights, old = copies[i];

@@ -226,7 +226,7 @@ export async function evaluatePass(
   try {
     for (;;) {
       const rows = await pass.fill();
-      if (ctx.signal.aborted) return undefined;
+      if (ctx.halted.aborted) return undefined;
       if (rows === 0) return totals;
       const batch = applyChain(ctx.chain, buffer);
       if (ctx.checkBinary && totals.binary) totals.binary = binaryTargets(batch.t);

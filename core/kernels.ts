@@ -60,11 +60,13 @@ function matVec(
   a: Floats,
   b: Floats,
   c: Floats,
-  dims: { m: number; k: number; lda: number; transA: boolean },
+  m: number,
+  k: number,
+  lda: number,
+  transA: boolean,
   accumulate: boolean,
   bias: number,
 ): void {
-  const { m, k, lda, transA } = dims;
   // Strides of A along a row of the product and along the sum.
   const row = transA ? 1 : lda, step = transA ? lda : 1;
   for (let i = 0; i < m; i++) {
@@ -82,10 +84,11 @@ function outer(
   a: Floats,
   b: Floats,
   c: Floats,
-  dims: { m: number; n: number; lda: number },
+  m: number,
+  n: number,
+  lda: number,
   accumulate: boolean,
 ): void {
-  const { m, n, lda } = dims;
   for (let i = 0; i < m; i++) {
     const x = a[i * lda], ci = i * n;
     if (accumulate) { for (let j = 0; j < n; j++) c[ci + j] += x * b[j]; }
@@ -148,7 +151,7 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
   const accumulate = dims.accumulate === true, bias = dims.bias, transA = dims.transA === true;
   const lda = rowStride(m, k, transA, dims.lda);
   if (n === 1 && !dims.transB) {
-    return matVec(a, b, c, { m, k, lda, transA }, accumulate, bias ? bias[0] : 0);
+    return matVec(a, b, c, m, k, lda, transA, accumulate, bias ? bias[0] : 0);
   }
   if (!accumulate && !dims.transB && k > 0) {
     // C = bias (or 0) + the first term, written without reading C: no pass of its own to start C.
@@ -158,7 +161,7 @@ function product(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
   // With a bias, C starts from the bias rows (or C + bias): the bias needs no pass of its own.
   if (bias) startFromBias(c, bias, m, n, accumulate);
   const add = accumulate || bias !== undefined; // C already holds what the product adds to
-  if (k === 1 && dims.transB) return outer(a, b, c, { m, n, lda }, add);
+  if (k === 1 && dims.transB) return outer(a, b, c, m, n, lda, add);
   if (!add) zero(c, m * n);
   if (transA) gemmTN(a, b, c, m, n, k, lda, 0);
   else if (dims.transB) gemmNT(a, b, c, m, n, k, lda, 0);

@@ -1,7 +1,8 @@
 import { adamConstants, adamSettings } from "./adam_rule.ts";
 import { adamKernel } from "./_kernel_trust.ts";
 import type { Backend } from "./backend.ts";
-import type { Floats, OptimizerPlugin } from "./types.ts";
+import type { Floats, OptimizerPlugin, UpdateContext } from "./types.ts";
+import type { Mutable } from "./_mutable.ts";
 
 /** An optimizer's whole state: the step count and its slot arrays per tensor. Serializable. */
 export interface OptimizerState {
@@ -64,6 +65,8 @@ export interface OptimizerStep {
   readonly lr: number;
   /** Kernels that may run the optimizer's declared `kernel` natively (e.g. wasm Adam). */
   readonly backend?: Backend;
+  /** The context object to hand the optimizer, reused: its lr and t are set at each call. */
+  readonly context?: Mutable<UpdateContext>;
 }
 
 /**
@@ -95,7 +98,8 @@ export function updateParams(optimizer: OptimizerPlugin, step: OptimizerStep, no
     }
     return;
   }
-  const ctx = { lr, t: state.t };
+  const ctx = step.context ?? { lr, t: state.t };
+  ctx.lr = lr, ctx.t = state.t;
   for (let i = 0; i < params.length; i++) {
     optimizer.update(params[i], grads[i], state.slots[i], ctx);
   }

@@ -46,7 +46,7 @@ export interface GradientOptions {
   readonly firstLayer?: boolean;
 }
 
-/** A reusable training step for one network: forward, backward, update, with no allocation per call. */
+/** A reusable training step for one network: forward, backward, update, with no array allocated per call. */
 export interface TrainStep {
   readonly network: Network;
   readonly batchSize: number;
@@ -168,7 +168,7 @@ export function createTrainStep(network: Network, options: TrainStepOptions): Tr
     k: l.units,
     transB: true,
   }));
-  const update = { params, grads, state, lr: 0, backend };
+  const update = { params, grads, state, lr: 0, backend, context: { lr: 0, t: 0 } };
 
   const setRows = (batch: Batch, rows: number, offset = 0): void => {
     x.data = offset === 0 ? batch.x.data : batch.x.data.subarray(offset * x.cols);

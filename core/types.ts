@@ -118,7 +118,10 @@ export interface LossPlugin extends PluginBase {
   readonly configure?: (params: PluginParams) => LossPlugin;
 }
 
-/** Per-step context handed to an optimizer's update. */
+/**
+ * Per-step context handed to an optimizer's update. Read it during the call:
+ * a training step reuses one object, with new values at every step.
+ */
 export interface UpdateContext {
   /** Learning rate for this step (after schedules). */
   readonly lr: number;

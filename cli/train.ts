@@ -111,7 +111,10 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   }
   // Evaluated once, when the run has ended, for the dashboard and the report alike.
   let test: ReturnType<Job["evaluateTest"]> | undefined, evaluated = false;
-  const testOnce = () => evaluated ? test : (evaluated = true, test = job.evaluateTest());
+  const testOnce = () => {
+    if (!evaluated) test = job.evaluateTest(), evaluated = true; // a failed evaluation is tried again
+    return test;
+  };
   let live: LiveTraining | undefined;
   if (serve) {
     try {

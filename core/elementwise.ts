@@ -71,3 +71,29 @@ export function elementwise(options: ElementwiseOptions): ActivationPlugin {
     },
   };
 }
+
+/** An element-wise activation's scalar rule: h and, when given, h'. */
+export interface ScalarRule {
+  readonly f: (x: number) => number;
+  readonly df?: (x: number, y: number) => number;
+}
+
+/**
+ * The scalar rule of an element-wise activation (one with `f` that is not
+ * row-wise), else undefined. The checks run float64 probes through it rather
+ * than through the plugin's batch loops, which only ever see the float32
+ * arrays of training (loops that also saw float64 arrays stay slower in V8);
+ * the scalar check proves that the loops compute it.
+ *
+ * @example
+ * ```ts
+ * import { relu } from "../plugins/activations/relu.ts";
+ * import { scalarRule } from "./elementwise.ts";
+ * scalarRule(relu)?.f(-2); // 0
+ * ```
+ */
+export function scalarRule(plugin: ActivationPlugin): ScalarRule | undefined {
+  const { f, df } = plugin;
+  if (!f || plugin.rowwise) return undefined;
+  return df ? { f, df } : { f };
+}

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { scalarRule } from "./elementwise.ts";
 import type { PluginEntry } from "./model_file_schema.ts";
 import {
   like,
@@ -23,8 +24,8 @@ function outputs(plugin: Plugin): number[] {
     case "activation": {
       // Element-wise: the scalar f in float64, which forward computes (the
       // scalar check proves it) and which leaves forward's loops to float32.
-      const f = plugin.f;
-      if (f && !plugin.rowwise) return PROBE_VALUES.map((x) => f(x));
+      const rule = scalarRule(plugin);
+      if (rule) return PROBE_VALUES.map((x) => rule.f(x));
       const z = probeMatrix(), y = like(z);
       plugin.forward(z, y);
       return [...y.data];

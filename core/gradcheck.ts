@@ -3,6 +3,7 @@
  * derivatives against central finite differences, in float64, at fixed probes.
  * @module
  */
+import { scalarRule } from "./elementwise.ts";
 import { createRng } from "./rng.ts";
 import type { ActivationPlugin, Floats, LossPlugin, Mat } from "./types.ts";
 
@@ -151,8 +152,9 @@ export function checkActivationGradient(
  * the float32 arrays of training; a row-wise one's own forward and backward.
  */
 function float64Rule(act: ActivationPlugin): Pick<ActivationPlugin, "forward" | "backward"> {
-  const { f, df } = act;
-  if (!f || !df || act.rowwise) return act;
+  const rule = scalarRule(act);
+  if (!rule?.df) return act;
+  const { f, df } = rule;
   return {
     forward: (z, y) => z.data.forEach((v, i) => (y.data[i] = f(v))),
     backward: ({ z, y, dy, dz }) =>

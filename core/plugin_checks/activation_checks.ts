@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { scalarRule } from "../elementwise.ts";
 import { checkActivationGradient, formatGradFailure, type GradReport } from "../gradcheck.ts";
 import type { ActivationPlugin, Mat } from "../types.ts";
 import {
@@ -40,9 +41,10 @@ export function checkActivationPurity(plugin: ActivationPlugin): CheckResult {
         `Impure plugin "${plugin.name}": ${what}; a plugin must depend on its inputs only (no Math.random, no state kept between calls)`,
       ),
     );
-  const { f, df } = plugin;
-  if (f) {
+  const rule = scalarRule(plugin);
+  if (rule) {
     // The scalar rule in float64, where a tiny dependence on anything but x still shows.
+    const { f, df } = rule;
     for (const x of PROBE_VALUES) {
       const [a, b] = [f(x), f(x)];
       if (!Object.is(a, b)) {
@@ -106,9 +108,10 @@ export function checkActivationPurity(plugin: ActivationPlugin): CheckResult {
  * ```
  */
 export function checkActivationFinite(plugin: ActivationPlugin): CheckResult {
-  const { f, df } = plugin;
-  if (f) {
+  const rule = scalarRule(plugin);
+  if (rule) {
     // Element-wise: float64 through the scalar f and df, the batch loops in float32 only.
+    const { f, df } = rule;
     for (const x of PROBE_VALUES) {
       const y = f(x), d = df ? df(x, y) : 0;
       if (!Number.isFinite(y) || !Number.isFinite(d)) {
@@ -125,7 +128,7 @@ export function checkActivationFinite(plugin: ActivationPlugin): CheckResult {
       }
     }
   }
-  for (const Type of f ? [Float32Array] : [Float64Array, Float32Array]) {
+  for (const Type of rule ? [Float32Array] : [Float64Array, Float32Array]) {
     const z = probeMatrix(Type), y = like(z, NaN), dz = like(z, NaN);
     plugin.forward(z, y);
     const bad = (what: string, out: Mat, i: number) =>
@@ -147,7 +150,7 @@ export function checkActivationFinite(plugin: ActivationPlugin): CheckResult {
   }
   return pass(
     "finite",
-    f
+    rule
       ? "f and df (float64) and forward and backward (float32) stay finite for |x| up to 1e4"
       : "forward and backward stay finite for |x| up to 1e4, in float64 and float32",
   );
@@ -172,7 +175,10 @@ export function gradError(name: string, report: GradReport, fix: string): RangeE
 /**
  * The numerical gradient check of core/gradcheck.ts, as a check result whose
  * error reads `Gradient check failed: derivative of "myorg/swish" at x = 0.5
- * is 0.12 but finite differences give 0.74 (...)`.
+ * is 0.12 but finite differences give 0.74 (...)`. For an element-wise plugin
+ * with `f` and `df` it checks the rule (df against f); that its `forward` and
+ * `backward` compute f and dy · df is `checkActivationScalar`'s
+ * part, so use both (as the registry does), or `checkPlugin`.
  *
  * @example
  * ```ts

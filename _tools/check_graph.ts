@@ -1,12 +1,18 @@
 /**
- * Checks the dependency direction of ../shared/STYLE.md and the file-size
- * budget, reading the module graph from `deno info --json`:
- * 1. core/ imports nothing from plugins/, server/, cli/, jobs/, edge/, io/, parallel/, examples/;
- * 2. inside core/, only the trainer, data sources and schedules import rxjs;
- * 3. the inference path (core/infer.ts, edge/handler.ts, plugins/activations)
+ * Checks the dependency direction of ../shared/STYLE.md and the size budgets,
+ * reading the module graph from `deno info --json`:
+ * 1. core/ imports nothing from the other top-level folders;
+ * 2. inside core/, folders import only folders below them, in this order:
+ *    math; checks, data, wasm; model; train (see {@linkcode CORE_ORDER});
+ * 3. inside core/, only train/ and data/ import rxjs;
+ * 4. the inference path (core/math/predict.ts, edge/handler.ts, plugins/activations)
  *    reaches no rxjs, no hono, and no Deno or Node APIs;
- * 4. plugins/ import only core/types.ts and small core helpers;
- * 5. source files (tests, benches and generated files aside) stay under 300 lines.
+ * 5. plugins/ import only core/math/types.ts and small core/math helpers;
+ * 6. no import cycles, type imports included;
+ * 7. a `_name.ts` file (or anything in a `_testing/` folder) is private to its
+ *    top-level folder: no other top-level folder imports it;
+ * 8. source files (tests, benches and generated files aside) stay under 400
+ *    lines, and core/math/ under 2,000 lines in all.
  *
  * Run: `deno task graph`. Exits 1 with one line per broken rule.
  *
@@ -16,13 +22,26 @@
 const ROOT = new URL("../", import.meta.url);
 const rootPath = decodeURIComponent(ROOT.pathname);
 
+/** core/'s folders, lowest first: a folder imports only folders of a lower rank (and its own). */
+const CORE_ORDER: Record<string, number> = {
+  math: 0,
+  checks: 1,
+  data: 1,
+  wasm: 1,
+  model: 2,
+  train: 3,
+  _testing: 4,
+};
+const FILE_BUDGET = 400;
+const MATH_BUDGET = 2_000;
+
 const SKIP_DIRS = new Set([".git", "node_modules", "dist", "docs", "wasm", ".ci", "_scratch"]);
 const isSource = (p: string) =>
   p.endsWith(".ts") && !/_test\.ts$|_bench\.ts$/.test(p) && !p.includes("/_testing/");
 
 async function listFiles(dir: string, out: string[] = []): Promise<string[]> {
   for await (const e of Deno.readDir(dir)) {
-    if (SKIP_DIRS.has(e.name)) continue;
+    if (SKIP_DIRS.has(e.name) && dir === rootPath) continue;
     const p = `${dir}${e.name}`;
     if (e.isDirectory) await listFiles(`${p}/`, out);
     else if (e.isFile && p.endsWith(".ts")) out.push(p);
@@ -52,9 +71,10 @@ async function graph(files: string[]): Promise<Edge[]> {
     for (const m of info.modules ?? []) {
       const from = String(m.specifier).replace(/^file:\/\//, "");
       for (const d of m.dependencies ?? []) {
-        const to = d.code?.specifier ?? d.type?.specifier;
-        if (!to) continue;
-        edges.push({ from, to: String(to).replace(/^file:\/\//, ""), runtime: Boolean(d.code) });
+        for (const [side, runtime] of [["code", true], ["type", false]] as const) {
+          const to = d[side]?.specifier;
+          if (to) edges.push({ from, to: String(to).replace(/^file:\/\//, ""), runtime });
+        }
       }
     }
     return edges.filter((e) => e.from !== entry);
@@ -65,6 +85,9 @@ async function graph(files: string[]): Promise<Edge[]> {
 
 const rel = (p: string) => p.startsWith(rootPath) ? p.slice(rootPath.length) : p;
 const pkg = (spec: string) => spec.match(/^npm:\/?((?:@[^/]+\/)?[^@/]+)/)?.[1];
+const top = (p: string) => p.split("/")[0];
+const coreFolder = (p: string) => p.startsWith("core/") ? p.split("/")[1] : undefined;
+const isPrivate = (p: string) => /(^|\/)_[^/]+\.ts$/.test(p) || p.includes("/_testing/");
 
 /** Files reachable from `starts` through runtime imports. */
 function reach(starts: string[], edges: Edge[]): Set<string> {
@@ -79,46 +102,92 @@ function reach(starts: string[], edges: Edge[]): Set<string> {
   return seen;
 }
 
+/** One import cycle per strongly connected group of local files (Tarjan), as paths. */
+function cycles(edges: Edge[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const e of edges) {
+    if (!e.from.startsWith(rootPath) || !e.to.startsWith(rootPath)) continue;
+    next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  }
+  const index = new Map<string, number>(), low = new Map<string, number>();
+  const stack: string[] = [], on = new Set<string>(), found: string[][] = [];
+  let counter = 0;
+  const visit = (v: string): void => {
+    index.set(v, counter), low.set(v, counter++), stack.push(v), on.add(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) visit(w), low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    for (let w = stack.pop()!;; w = stack.pop()!) {
+      on.delete(w), group.push(rel(w));
+      if (w === v) break;
+    }
+    const self = (next.get(v) ?? []).includes(v);
+    if (group.length > 1 || self) found.push(group.sort());
+  };
+  for (const v of next.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
 const files = (await listFiles(rootPath)).filter((f) =>
   !f.startsWith(`${rootPath}_tools/`) || isSource(f)
 );
-const edges = await graph(files.filter(isSource));
+const edges = await graph(files);
 const problems: string[] = [];
 
 for (const e of edges) {
   const from = rel(e.from), to = rel(e.to);
-  if (!isSource(e.from) || e.from.startsWith("npm:")) continue;
-  if (
-    from.startsWith("core/") && /^(plugins|server|cli|jobs|edge|io|parallel|examples)\//.test(to)
-  ) {
-    problems.push(`${from} imports ${to}: core/ must not import ${to.split("/")[0]}/`);
-  }
-  if (
-    from.startsWith("core/") && pkg(to) === "rxjs" &&
-    !/^core\/(train[^/]*|data\/.*|schedules\/.*|callbacks\/.*)\.ts$/.test(from)
-  ) {
+  if (!e.from.startsWith(rootPath)) continue;
+  const local = e.to.startsWith(rootPath);
+  if (local && isPrivate(to) && top(from) !== top(to)) {
     problems.push(
-      `${from} imports rxjs: inside core/ only the trainer, data sources and schedules may`,
+      `${from} imports ${to}: a _ file is private to ${
+        top(to)
+      }/; export what is needed from a public file`,
     );
+  }
+  if (!isSource(e.from)) continue;
+  if (from.startsWith("core/") && local && !to.startsWith("core/")) {
+    problems.push(`${from} imports ${to}: core/ must not import ${top(to)}/`);
+  }
+  const a = coreFolder(from), b = local ? coreFolder(to) : undefined;
+  if (a !== undefined && b !== undefined && a !== b && from.split("/").length > 2) {
+    if (!(b in CORE_ORDER) || !(a in CORE_ORDER) || CORE_ORDER[b] >= CORE_ORDER[a]) {
+      problems.push(
+        `${from} imports ${to}: core/${a}/ may import only folders below it (${
+          Object.keys(CORE_ORDER).filter((k) => CORE_ORDER[k] < (CORE_ORDER[a] ?? 0)).join(", ") ||
+          "none"
+        })`,
+      );
+    }
+  }
+  if (a !== undefined && pkg(to) === "rxjs" && a !== "train" && a !== "data") {
+    problems.push(`${from} imports rxjs: inside core/ only train/ and data/ may`);
   }
   if (
     from.startsWith("plugins/") && to.startsWith("core/") &&
-    !/^core\/(types|elementwise|adam_rule|_[a-z_]+)\.ts$/.test(to)
+    !/^core\/math\/(types|elementwise|adam_rule)\.ts$/.test(to)
   ) {
     problems.push(
-      `${from} imports ${to}: plugins/ may import only core/types.ts and small core helpers`,
+      `${from} imports ${to}: plugins/ may import only core/math/types.ts and small core/math helpers`,
     );
   }
 }
 
-const inferenceRoots = ["core/infer.ts", "edge/handler.ts", "plugins/activations/mod.ts"]
+for (const group of cycles(edges)) {
+  problems.push(`import cycle (type imports included): ${group.join(" -> ")}`);
+}
+
+const inferenceRoots = ["core/math/predict.ts", "edge/handler.ts", "plugins/activations/mod.ts"]
   .map((p) => `${rootPath}${p}`)
   .filter((p) => files.includes(p));
 for (const file of reach(inferenceRoots, edges)) {
   const name = pkg(file);
   if (name === "rxjs" || name === "hono" || name?.startsWith("@hono/")) {
     problems.push(
-      `the inference path reaches ${name}: keep it out of core/infer.ts, edge/handler.ts and activations`,
+      `the inference path reaches ${name}: keep it out of core/math/predict.ts, edge/handler.ts and activations`,
     );
   }
   if (file.startsWith("node:")) {
@@ -135,11 +204,20 @@ for (const file of reach(inferenceRoots, edges)) {
   }
 }
 
+let mathLines = 0;
 for (const f of files.filter(isSource)) {
   const text = await Deno.readTextFile(f);
   if (text.startsWith("// Generated")) continue;
   const lines = text.split("\n").length;
-  if (lines > 300) problems.push(`${rel(f)} has ${lines} lines: split it by idea (budget 300)`);
+  if (rel(f).startsWith("core/math/")) mathLines += lines;
+  if (lines > FILE_BUDGET) {
+    problems.push(`${rel(f)} has ${lines} lines: one idea per file, up to ${FILE_BUDGET}`);
+  }
+}
+if (mathLines > MATH_BUDGET) {
+  problems.push(
+    `core/math/ has ${mathLines} non-test lines: the math a newcomer reads in an afternoon stays within ${MATH_BUDGET}; move what is not the network math to its own folder`,
+  );
 }
 
 if (problems.length) {
@@ -149,7 +227,5 @@ if (problems.length) {
   Deno.exit(1);
 }
 console.log(
-  `Dependency rules hold: ${
-    files.filter(isSource).length
-  } source files, ${edges.length} imports checked`,
+  `Dependency rules hold: ${files.length} files, ${edges.length} imports checked, no cycles; core/math/ ${mathLines} lines`,
 );

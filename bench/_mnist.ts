@@ -7,7 +7,7 @@
  * @module
  */
 import { filter, lastValueFrom, toArray } from "rxjs";
-import type { EpochEvent } from "../core/train_events.ts";
+import type { EpochEvent } from "../core/train/train_events.ts";
 import { loadMnist } from "../jobs/datasets/mnist.ts";
 import { parseRunConfig } from "../jobs/run_config.ts";
 import { runJob } from "../jobs/run_job.ts";

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { createRegistry } from "../core/registry.ts";
-import { createWasmBackend } from "../core/wasm_backend.ts";
+import { createRegistry } from "../core/checks/registry.ts";
+import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
-import { backendRunner, measure, type Runner, SHAPES, tfjsRunner } from "../_tools/gflops.ts";
+import { backendRunner, measure, type Runner, SHAPES, tfjsRunner } from "./gflops.ts";
 import { nagareMnist, tfjsMnist } from "./_mnist.ts";
 import { loadTfjs } from "./_tfjs.ts";
 import { handXor, tfjsXor, trainXor } from "./_xor.ts";

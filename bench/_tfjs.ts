@@ -2,7 +2,7 @@
  * Loads TensorFlow.js 4.22 (core, layers, and the cpu or wasm backend) from
  * npm at run time. The specifiers live in variables so that `deno check` and
  * the lockfile never see them: run the importing script with `--no-lock`.
- * Shared by `_tools/gflops.ts --tfjs` and `bench/peers.ts`.
+ * Shared by `bench/gflops.ts --tfjs` and `bench/peers.ts`.
  *
  * @module
  */

@@ -6,10 +6,10 @@
  */
 import { lastValueFrom } from "rxjs";
 import { inMemory } from "../core/data/in_memory.ts";
-import { createNetwork, type Network } from "../core/network.ts";
-import type { Registry } from "../core/registry.ts";
-import { train } from "../core/train.ts";
-import { createTrainStep } from "../core/train_step.ts";
+import { createNetwork, type Network } from "../core/math/network.ts";
+import type { Registry } from "../core/checks/registry.ts";
+import { train } from "../core/train/train.ts";
+import { createTrainStep } from "../core/math/train_step.ts";
 import type { Tfjs } from "./_tfjs.ts";
 
 /** The four XOR rows and their targets. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRegistry } from "../core/registry.ts";
+import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { handXor, handXorLayers, stepXor, trainXor } from "./_xor.ts";
 

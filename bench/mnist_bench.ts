@@ -3,13 +3,13 @@
 // the data in memory. `deno task bench:peers` adds TensorFlow.js, accuracy
 // and peak memory.
 import { lastValueFrom } from "rxjs";
-import type { Backend } from "../core/backend.ts";
+import type { Backend } from "../core/math/backend.ts";
 import { inMemory } from "../core/data/in_memory.ts";
-import { tsBackend } from "../core/kernels.ts";
-import { createNetwork } from "../core/network.ts";
-import { createRegistry } from "../core/registry.ts";
-import { train } from "../core/train.ts";
-import { createWasmBackend } from "../core/wasm_backend.ts";
+import { tsBackend } from "../core/math/kernels.ts";
+import { createNetwork } from "../core/math/network.ts";
+import { createRegistry } from "../core/checks/registry.ts";
+import { train } from "../core/train/train.ts";
+import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
 import { loadMnist } from "../jobs/datasets/mnist.ts";
 import { parallel } from "../parallel/parallel_step.ts";
 import { builtinPlugins } from "../plugins/mod.ts";

@@ -2,7 +2,7 @@
 // batch of 4; steps/s = 5000 / time per iteration. From the floor up: the
 // math fused by hand, by hand layer by layer, the bare training step in a
 // loop, and train() (shuffling, batch copies, per-layer norms, events).
-import { createRegistry } from "../core/registry.ts";
+import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { handXor, handXorLayers, stepXor, trainXor } from "./_xor.ts";
 

@@ -1,5 +1,5 @@
 // `deno task train --serve`: the dashboard and SSE stream for the CLI's own run.
-import type { Plugin } from "../core/types.ts";
+import type { Plugin } from "../core/math/types.ts";
 import type { Job } from "../jobs/run_job.ts";
 import { jobResult } from "../server/launch_job.ts";
 import { type LiveTraining, serveTraining } from "../server/serve_training.ts";

@@ -1,6 +1,6 @@
 // Subscribes to a run, feeding the progress bar and the reporter, and stops it on Ctrl-C.
 import type { Observable } from "rxjs";
-import type { TrainEvent } from "../core/train_events.ts";
+import type { TrainEvent } from "../core/train/train_events.ts";
 import type { Progress } from "./progress.ts";
 import type { Reporter } from "./report.ts";
 

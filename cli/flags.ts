@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { LayerSpec } from "../core/types.ts";
+import type { LayerSpec } from "../core/math/types.ts";
 
 /** Bad command-line input: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {

@@ -8,9 +8,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { createRegistry } from "../core/registry.ts";
-import { checkPlugin, type PluginReport } from "../core/plugin_checks/check_plugin.ts";
-import type { ActivationPlugin, Plugin } from "../core/types.ts";
+import { createRegistry } from "../core/checks/registry.ts";
+import { checkPlugin, type PluginReport } from "../core/checks/check_plugin.ts";
+import type { ActivationPlugin, Plugin } from "../core/math/types.ts";
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 

@@ -49,7 +49,7 @@ Deno.test("plugin:check --json prints one object with the worst gradient point",
 Deno.test("plugin:check refuses a name taken by a built-in", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const core = new URL("../core/elementwise.ts", import.meta.url).href;
+    const core = new URL("../core/math/elementwise.ts", import.meta.url).href;
     const path = `${dir}/relu.ts`;
     await Deno.writeTextFile(
       path,

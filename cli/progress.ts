@@ -1,6 +1,6 @@
 // @ts-types="@types/cli-progress"
 import cliProgress from "cli-progress";
-import type { BatchEvent } from "../core/train_events.ts";
+import type { BatchEvent } from "../core/train/train_events.ts";
 
 /** A progress bar for the batches of one epoch at a time. */
 export interface Progress {

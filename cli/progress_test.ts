@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { BatchEvent } from "../core/train_events.ts";
+import type { BatchEvent } from "../core/train/train_events.ts";
 import { createProgress } from "./progress.ts";
 
 function fakeTty() {

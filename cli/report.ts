@@ -1,4 +1,4 @@
-import type { EpochEvent, TrainEvent } from "../core/train_events.ts";
+import type { EpochEvent, TrainEvent } from "../core/train/train_events.ts";
 import type { Evaluation } from "../jobs/evaluate.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 

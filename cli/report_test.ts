@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TrainEvent } from "../core/train_events.ts";
+import type { TrainEvent } from "../core/train/train_events.ts";
 import { createReporter, formatEpoch } from "./report.ts";
 
 const epoch: TrainEvent = {

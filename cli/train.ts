@@ -19,7 +19,7 @@ import { watch } from "./_watch.ts";
 import { nextSigint, startDashboard } from "./_dashboard.ts";
 import type { LiveTraining } from "../server/serve_training.ts";
 import type { ServeFlags } from "./flags.ts";
-import type { Plugin } from "../core/types.ts";
+import type { Plugin } from "../core/math/types.ts";
 
 /** Where the CLI writes; tests pass their own. */
 export interface TrainIo {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { fromModelFile } from "../core/model_file.ts";
-import { createRegistry } from "../core/registry.ts";
+import { fromModelFile } from "../core/model/model_file.ts";
+import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 
 const SCRIPT = new URL("./train.ts", import.meta.url).pathname;
@@ -157,7 +157,7 @@ Deno.test("Ctrl-C stops training, exits 130 and leaves the old model untouched",
 
 Deno.test("--plugin registers the plugins a module exports", async () => {
   const dir = await Deno.makeTempDir();
-  const core = new URL("../core/elementwise.ts", import.meta.url).href;
+  const core = new URL("../core/math/elementwise.ts", import.meta.url).href;
   await Deno.writeTextFile(
     `${dir}/softsign.ts`,
     `import { elementwise } from "${core}";

@@ -3,7 +3,7 @@
 // by one custom action with a tight loop, because a schema per number costs
 // more CPU than the prediction itself on wide inputs (edge plans bill CPU ms).
 import * as v from "valibot";
-import type { Mat } from "../core/types.ts";
+import type { Mat } from "../core/math/types.ts";
 import { HttpError } from "./_http.ts";
 
 const EXAMPLE = 'send {"inputs": [[...numbers], ...]}';

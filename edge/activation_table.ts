@@ -1,5 +1,5 @@
-import type { Registry } from "../core/registry.ts";
-import type { Plugin } from "../core/types.ts";
+import type { Registry } from "../core/checks/registry.ts";
+import type { Plugin } from "../core/math/types.ts";
 
 /**
  * A lookup of activations by name for the inference path, with the registry's

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { elementwise } from "../core/elementwise.ts";
+import { elementwise } from "../core/math/elementwise.ts";
 import { leakyRelu } from "../plugins/activations/leaky_relu.ts";
 import { relu } from "../plugins/activations/relu.ts";
 import { activationTable } from "./activation_table.ts";

@@ -1,4 +1,4 @@
-import type { Plugin } from "../core/types.ts";
+import type { Plugin } from "../core/math/types.ts";
 
 const KINDS = ["activation", "loss", "optimizer"];
 
@@ -18,7 +18,7 @@ function isPlugin(value: unknown): value is Plugin {
  * @example
  * ```ts
  * import { collectPlugins } from "./collect_plugins.ts";
- * import { elementwise } from "../core/elementwise.ts";
+ * import { elementwise } from "../core/math/elementwise.ts";
  * const swish = elementwise({ name: "myorg/swish", f: (x) => x / (1 + Math.exp(-x)), df: () => 1 });
  * collectPlugins({ swish }).map((p) => p.name); // ["myorg/swish"]
  * ```

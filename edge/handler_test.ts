@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { elementwise } from "../core/elementwise.ts";
-import { predict } from "../core/infer.ts";
-import { toModelFile } from "../core/model_file.ts";
-import { createNetwork } from "../core/network.ts";
-import { createRegistry } from "../core/registry.ts";
+import { elementwise } from "../core/math/elementwise.ts";
+import { predict } from "../core/math/predict.ts";
+import { toModelFile } from "../core/model/model_file.ts";
+import { createNetwork } from "../core/math/network.ts";
+import { createRegistry } from "../core/checks/registry.ts";
 import { builtinActivations } from "../plugins/activations/mod.ts";
-import { trainSmallModel } from "../io/_testing/small_model.ts";
+import { trainSmallModel } from "../testing/small_model.ts";
 import { createPredictHandler, type PredictHandler } from "./handler.ts";
 
 const small = trainSmallModel();

@@ -1,9 +1,9 @@
-import { predict } from "../core/infer.ts";
-import { argmaxRow } from "../core/metrics.ts";
-import { fromModelFile, type ModelFile } from "../core/model_file.ts";
-import type { Network } from "../core/network.ts";
-import type { Registry } from "../core/registry.ts";
-import type { Mat, Plugin } from "../core/types.ts";
+import { predict } from "../core/math/predict.ts";
+import { argmaxRow } from "../core/math/metrics.ts";
+import { fromModelFile, type ModelFile } from "../core/model/model_file.ts";
+import type { Network } from "../core/math/network.ts";
+import type { Registry } from "../core/checks/registry.ts";
+import type { Mat, Plugin } from "../core/math/types.ts";
 import { activationTable } from "./activation_table.ts";
 import { errorResponse, HttpError, jsonResponse, readBodyText } from "./_http.ts";
 import { createInputsParser } from "./_inputs.ts";

@@ -16,8 +16,8 @@ import {
   fromModelFile,
   predict,
   toModelFile,
-} from "../core/mod.ts";
-import { modelFingerprintHooks } from "../core/fingerprint.ts";
+} from "../mod.ts";
+import { modelFingerprintHooks } from "../core/checks/fingerprint.ts";
 import { adam, builtinPlugins, mse } from "../plugins/mod.ts";
 import bentIdentity from "./plugins/bent_identity.ts";
 

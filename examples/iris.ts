@@ -8,9 +8,9 @@
  * @module
  */
 import { filter, lastValueFrom, tap } from "rxjs";
-import { argmaxRow, createNetwork, createRegistry, predict } from "../core/mod.ts";
+import { argmaxRow, createNetwork, createRegistry, predict } from "../mod.ts";
 import { inMemory } from "../core/data/in_memory.ts";
-import { train } from "../core/train.ts";
+import { train } from "../core/train/train.ts";
 import { IRIS_LABELS, loadIris } from "../jobs/datasets/iris.ts";
 import { adam, builtinPlugins, crossEntropy } from "../plugins/mod.ts";
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createNetwork, createRegistry, createRng, createTrainStep } from "../core/mod.ts";
+import { createNetwork, createRegistry, createRng, createTrainStep } from "../mod.ts";
 import { identity, mse, sgd } from "../plugins/mod.ts";
 
 /** Options of {@linkcode fitLine}. */

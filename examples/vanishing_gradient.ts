@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { createNetwork, createRegistry, createRng, createTrainStep } from "../core/mod.ts";
+import { createNetwork, createRegistry, createRng, createTrainStep } from "../mod.ts";
 import { adam, builtinActivations, crossEntropy } from "../plugins/mod.ts";
 
 /** Weight-gradient norm per layer (first layer first) and loss after training, for one activation. */

@@ -7,9 +7,9 @@
  * @module
  */
 import { filter, lastValueFrom, tap } from "rxjs";
-import { createNetwork, createRegistry, predict } from "../core/mod.ts";
+import { createNetwork, createRegistry, predict } from "../mod.ts";
 import { inMemory } from "../core/data/in_memory.ts";
-import { train } from "../core/train.ts";
+import { train } from "../core/train/train.ts";
 import { adam, binaryCrossEntropy, builtinPlugins } from "../plugins/mod.ts";
 
 /**

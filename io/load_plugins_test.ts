@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { loadPluginModules } from "./load_plugins.ts";
 
-const core = new URL("../core/", import.meta.url);
+const core = new URL("../core/math/", import.meta.url);
 const elementwiseUrl = new URL("elementwise.ts", core).href;
 
 async function withModules(files: Record<string, string>, run: (dir: string) => Promise<void>) {

@@ -4,8 +4,8 @@ import {
   type ModelFile,
   type ModelMeta,
   toModelFile,
-} from "../core/model_file.ts";
-import type { Network } from "../core/network.ts";
+} from "../core/model/model_file.ts";
+import type { Network } from "../core/math/network.ts";
 import { writeFileAtomic } from "./write_atomic.ts";
 
 /**

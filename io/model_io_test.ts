@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { predict } from "../core/infer.ts";
-import { createRegistry } from "../core/registry.ts";
+import { predict } from "../core/math/predict.ts";
+import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { loadModel, saveModel } from "./model_io.ts";
-import { trainSmallModel } from "./_testing/small_model.ts";
+import { trainSmallModel } from "../testing/small_model.ts";
 
 async function withTempDir(run: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "nagare-model-io-" });

@@ -1,9 +1,9 @@
 // Chooses the matrix kernels and the thread count for a job.
-import type { Backend } from "../core/backend.ts";
-import { tsBackend } from "../core/kernels.ts";
-import type { Network } from "../core/network.ts";
-import type { LayerSpec, Plugin } from "../core/types.ts";
-import { createWasmBackend, wasmSimdSupported } from "../core/wasm_backend.ts";
+import type { Backend } from "../core/math/backend.ts";
+import { tsBackend } from "../core/math/kernels.ts";
+import type { Network } from "../core/math/network.ts";
+import type { LayerSpec, Plugin } from "../core/math/types.ts";
+import { createWasmBackend, wasmSimdSupported } from "../core/wasm/wasm_backend.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { pluginRef } from "../parallel/parallel_step.ts";
 import type { WarmUp } from "../parallel/worker_pool.ts";

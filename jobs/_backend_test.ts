@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { lastValueFrom } from "rxjs";
 import { inMemory } from "../core/data/in_memory.ts";
-import { tsBackend } from "../core/kernels.ts";
-import { createNetwork, parameters } from "../core/network.ts";
-import { createRegistry } from "../core/registry.ts";
-import { train } from "../core/train.ts";
-import { wasmSimdSupported } from "../core/wasm_backend.ts";
+import { tsBackend } from "../core/math/kernels.ts";
+import { createNetwork, parameters } from "../core/math/network.ts";
+import { createRegistry } from "../core/checks/registry.ts";
+import { train } from "../core/train/train.ts";
+import { wasmSimdSupported } from "../core/wasm/wasm_backend.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { pickBackend, pickWorkers, stepFloats, warmUpFor, workersAhead } from "./_backend.ts";
 import { parseRunConfig, resolveRunConfig } from "./run_config.ts";

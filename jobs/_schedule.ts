@@ -1,9 +1,9 @@
 // Builds core's learning-rate schedule from a run config's `schedule` field.
-import { cosineDecay } from "../core/schedules/cosine_decay.ts";
-import { exponentialDecay } from "../core/schedules/exponential_decay.ts";
-import type { LrSchedule } from "../core/schedules/lr_schedule.ts";
-import { reduceOnPlateau } from "../core/schedules/reduce_on_plateau.ts";
-import { stepDecay } from "../core/schedules/step_decay.ts";
+import { cosineDecay } from "../core/train/schedules/cosine_decay.ts";
+import { exponentialDecay } from "../core/train/schedules/exponential_decay.ts";
+import type { LrSchedule } from "../core/train/schedules/lr_schedule.ts";
+import { reduceOnPlateau } from "../core/train/schedules/reduce_on_plateau.ts";
+import { stepDecay } from "../core/train/schedules/step_decay.ts";
 import type { RunConfig } from "./run_config.ts";
 
 /** The schedule a run config names (the fields past `name` are the factory's options). */

@@ -5,7 +5,7 @@
  * @module
  */
 import * as v from "valibot";
-import { PluginParamsSchema } from "../core/spec.ts";
+import { PluginParamsSchema } from "../core/math/spec.ts";
 import { BUILTIN_DATASETS } from "./datasets/mod.ts";
 import { count, isObject, nonNegative, positive, strict, text } from "./_schema_helpers.ts";
 

@@ -1,6 +1,6 @@
-import type { Network } from "../core/network.ts";
-import { createTrainStep } from "../core/train_step.ts";
-import type { LossPlugin, OptimizerPlugin } from "../core/types.ts";
+import type { Network } from "../core/math/network.ts";
+import { createTrainStep } from "../core/math/train_step.ts";
+import type { LossPlugin, OptimizerPlugin } from "../core/math/types.ts";
 import type { Arrays } from "./datasets/dataset.ts";
 
 /** How a model does on a set of samples: mean loss and, for classification, accuracy. */

@@ -1,5 +1,5 @@
 import type { BuiltinDataset } from "./datasets/mod.ts";
-import type { LayerSpec, PluginRef } from "../core/types.ts";
+import type { LayerSpec, PluginRef } from "../core/math/types.ts";
 
 /** The settings a data set suggests when a run config leaves them out. */
 export interface Preset {

@@ -6,9 +6,9 @@
  * @module
  */
 import * as v from "valibot";
-import { LayerSpecSchema } from "../core/spec.ts";
-import type { LayerSpec, PluginParams, PluginRef } from "../core/types.ts";
-import { wasmSimdSupported } from "../core/wasm_backend.ts";
+import { LayerSpecSchema } from "../core/math/spec.ts";
+import type { LayerSpec, PluginParams, PluginRef } from "../core/math/types.ts";
+import { wasmSimdSupported } from "../core/wasm/wasm_backend.ts";
 import type { BuiltinDataset } from "./datasets/mod.ts";
 import {
   DatasetSchema,

@@ -9,19 +9,19 @@ import {
   foldStandardize,
   type Standardization,
   standardizeState,
-} from "../core/fold_standardize.ts";
+} from "../core/data/fold_standardize.ts";
 import { finalize, type Observable, tap } from "rxjs";
 import type { DataSource } from "../core/data/data_source.ts";
 import { inMemory } from "../core/data/in_memory.ts";
 import { oneHot } from "../core/data/one_hot.ts";
 import type { PrepareStep } from "../core/data/prepare_step.ts";
 import { standardize } from "../core/data/standardize.ts";
-import type { ModelMeta } from "../core/model_file.ts";
-import { createNetwork, type Network } from "../core/network.ts";
-import { createRegistry, type Registry } from "../core/registry.ts";
-import { train } from "../core/train.ts";
-import type { EpochEvent, TrainEvent } from "../core/train_events.ts";
-import type { LossPlugin, OptimizerPlugin, Plugin } from "../core/types.ts";
+import type { ModelMeta } from "../core/model/model_file.ts";
+import { createNetwork, type Network } from "../core/math/network.ts";
+import { createRegistry, type Registry } from "../core/checks/registry.ts";
+import { train } from "../core/train/train.ts";
+import type { EpochEvent, TrainEvent } from "../core/train/train_events.ts";
+import type { LossPlugin, OptimizerPlugin, Plugin } from "../core/math/types.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { type Arrays, loadBuiltin } from "./datasets/mod.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";

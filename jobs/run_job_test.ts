@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { lastValueFrom, toArray } from "rxjs";
-import { elementwise } from "../core/elementwise.ts";
+import { elementwise } from "../core/math/elementwise.ts";
 import { parseRunConfig } from "./run_config.ts";
 import { runJob } from "./run_job.ts";
-import { predict } from "../core/infer.ts";
+import { predict } from "../core/math/predict.ts";
 
 const blobs = (files: Record<string, string>) => (path: string) => new Blob([files[path]]).stream();
 

@@ -13,10 +13,10 @@
  *
  * @module
  */
-import type { Backend, GemmDims } from "../core/backend.ts";
-import type { Mutable } from "../core/_mutable.ts";
-import type { Floats } from "../core/types.ts";
-import { tsBackend } from "../core/kernels.ts";
+import type { Backend, GemmDims } from "../core/math/backend.ts";
+import type { Mutable } from "../core/math/mutable.ts";
+import type { Floats } from "../core/math/types.ts";
+import { tsBackend } from "../core/math/kernels.ts";
 import { type Layout, rowCount } from "./_layout.ts";
 
 /** Rows of the batch this step: the threads' row counts summed. */

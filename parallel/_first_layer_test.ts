@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { tsBackend } from "../core/kernels.ts";
-import { createWasmBackend } from "../core/wasm_backend.ts";
+import { tsBackend } from "../core/math/kernels.ts";
+import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
 import { allocateShared, layoutOf, rowCount, rowStart } from "./_layout.ts";
 import { firstLayer, shareDelta } from "./_first_layer.ts";
 

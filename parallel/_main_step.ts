@@ -5,12 +5,12 @@
  *
  * @module
  */
-import type { Network } from "../core/network.ts";
-import { type OptimizerState, updateParams } from "../core/optimize.ts";
-import type { TrainStep, TrainStepOptions } from "../core/train_step.ts";
-import type { Batch } from "../core/types.ts";
-import { checkBatchShape } from "../core/_check_batch.ts";
-import { createStatsTracker } from "../core/_layer_stats.ts";
+import type { Network } from "../core/math/network.ts";
+import { type OptimizerState, updateParams } from "../core/math/optimize.ts";
+import type { TrainStep, TrainStepOptions } from "../core/math/train_step.ts";
+import type { Batch } from "../core/math/types.ts";
+import { checkBatchShape } from "../core/math/check_batch.ts";
+import { createStatsTracker } from "../core/math/layer_stats.ts";
 import {
   ARRIVE,
   claimAt,

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { Backend } from "../core/backend.ts";
-import { createWasmBackend, type WasmBackend } from "../core/wasm_backend.ts";
+import type { Backend } from "../core/math/backend.ts";
+import { createWasmBackend, type WasmBackend } from "../core/wasm/wasm_backend.ts";
 import { floatBytes, type LayoutSizes } from "./_layout.ts";
 
 const PAGE = 65536;

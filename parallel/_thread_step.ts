@@ -6,16 +6,16 @@
  *
  * @module
  */
-import type { Backend } from "../core/backend.ts";
-import { tsBackend } from "../core/kernels.ts";
-import { type Network, parameters } from "../core/network.ts";
+import type { Backend } from "../core/math/backend.ts";
+import { tsBackend } from "../core/math/kernels.ts";
+import { type Network, parameters } from "../core/math/network.ts";
 import {
   createTrainStep,
   type GradientOptions,
   type TrainStepOptions,
-} from "../core/train_step.ts";
-import type { Batch, Floats } from "../core/types.ts";
-import type { WasmBackend } from "../core/wasm_backend.ts";
+} from "../core/math/train_step.ts";
+import type { Batch, Floats } from "../core/math/types.ts";
+import type { WasmBackend } from "../core/wasm/wasm_backend.ts";
 import { correctAt, type Layout, lossAt, rowCount, rowStart } from "./_layout.ts";
 import { firstLayer, shareDelta } from "./_first_layer.ts";
 import { CHUNK, type ThreadKernels } from "./_update_share.ts";

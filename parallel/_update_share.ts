@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { type AdamConstants, adamConstants, adamSettings } from "../core/adam_rule.ts";
-import { adamKernel } from "../core/_kernel_trust.ts";
-import type { Backend } from "../core/backend.ts";
-import type { OptimizerPlugin } from "../core/types.ts";
+import { type AdamConstants, adamConstants, adamSettings } from "../core/math/adam_rule.ts";
+import { adamKernel } from "../core/math/kernel_trust.ts";
+import type { Backend } from "../core/math/backend.ts";
+import type { OptimizerPlugin } from "../core/math/types.ts";
 import { claimAt, type Layout, LR, rowCount, STEP } from "./_layout.ts";
 import type { FirstLayer } from "./_first_layer.ts";
 

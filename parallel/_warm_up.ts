@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { NetworkSpec, PluginRef } from "../core/types.ts";
-import { createWasmBackend } from "../core/wasm_backend.ts";
+import type { NetworkSpec, PluginRef } from "../core/math/types.ts";
+import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
 import { allocateShared, claimAt, LR, rowCount, rowStart, STEP } from "./_layout.ts";
 import { planSharedWasm } from "./_shared_wasm.ts";
 import { rangeStart, updateShare } from "./_update_share.ts";

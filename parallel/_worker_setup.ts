@@ -6,12 +6,18 @@
  *
  * @module
  */
-import type { Backend } from "../core/backend.ts";
-import { tsBackend } from "../core/kernels.ts";
-import type { Network } from "../core/network.ts";
-import type { NetworkSpec, OptimizerPlugin, Plugin, PluginKind, PluginRef } from "../core/types.ts";
-import type { PluginsByKind } from "../core/registry.ts";
-import { createWasmBackend } from "../core/wasm_backend.ts";
+import type { Backend } from "../core/math/backend.ts";
+import { tsBackend } from "../core/math/kernels.ts";
+import type { Network } from "../core/math/network.ts";
+import type {
+  NetworkSpec,
+  OptimizerPlugin,
+  Plugin,
+  PluginKind,
+  PluginRef,
+} from "../core/math/types.ts";
+import type { PluginsByKind } from "../core/checks/registry.ts";
+import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
 import { collectPlugins } from "../edge/collect_plugins.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { type Layout, layoutOf, type LayoutSizes, type SharedBuffers } from "./_layout.ts";

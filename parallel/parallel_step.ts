@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { tsBackend } from "../core/kernels.ts";
-import type { Network } from "../core/network.ts";
-import { type CreateStep, createTrainStep, type TrainStep } from "../core/train_step.ts";
-import type { PluginRef } from "../core/types.ts";
-import type { WasmBackend } from "../core/wasm_backend.ts";
+import { tsBackend } from "../core/math/kernels.ts";
+import type { Network } from "../core/math/network.ts";
+import { type CreateStep, createTrainStep, type TrainStep } from "../core/math/train_step.ts";
+import type { PluginRef } from "../core/math/types.ts";
+import type { WasmBackend } from "../core/wasm/wasm_backend.ts";
 import { allocateShared, layoutOf } from "./_layout.ts";
 import { planSharedWasm, threadBackend } from "./_shared_wasm.ts";
 import { createParallelStep } from "./_main_step.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Plugin } from "../core/types.ts";
+import type { Plugin } from "../core/math/types.ts";
 import { builtinActivations } from "./activations/mod.ts";
 import { builtinLosses } from "./losses/mod.ts";
 import { builtinOptimizers } from "./optimizers/mod.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ActivationPlugin, Mat } from "../core/types.ts";
+import type { ActivationPlugin, Mat } from "../core/math/types.ts";
 
 /** One activation sampled on the grid. */
 export interface ActivationCurve {

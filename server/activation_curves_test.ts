@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { elementwise } from "../core/elementwise.ts";
+import { elementwise } from "../core/math/elementwise.ts";
 import { builtinActivations } from "../plugins/activations/mod.ts";
 import { activationCurves } from "./activation_curves.ts";
 

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import type { Registry } from "../core/registry.ts";
+import type { Registry } from "../core/checks/registry.ts";
 import type { Asset } from "./assets.ts";
 import { ApiError, errorJson, onApiError, onNotFound } from "./errors.ts";
 import { localOnly } from "./middleware/local_only.ts";

@@ -3,7 +3,7 @@
 // connection, overlay two runs, and save docs/dashboard.png.
 import assert from "node:assert/strict";
 import { chromium, type Page } from "playwright-core";
-import { createRegistry } from "../core/registry.ts";
+import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { toModelFile } from "../core/model_file.ts";
-import type { Plugin } from "../core/types.ts";
+import { toModelFile } from "../core/model/model_file.ts";
+import type { Plugin } from "../core/math/types.ts";
 import { type Job, type JobOptions, runJob } from "../jobs/run_job.ts";
 import type { Launch } from "./run_store.ts";
 import type { TrainingResult } from "./run_tracker.ts";

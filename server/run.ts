@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { ModelFile } from "../core/model_file.ts";
-import type { EpochEvent } from "../core/train_events.ts";
+import type { ModelFile } from "../core/model/model_file.ts";
+import type { EpochEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 import { createRunLog, type RunLog, type RunLogOptions } from "./run_log.ts";
 

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Registry } from "../core/registry.ts";
-import type { PluginKind, PluginRef } from "../core/types.ts";
+import type { Registry } from "../core/checks/registry.ts";
+import type { PluginKind, PluginRef } from "../core/math/types.ts";
 import { type ConfigIssue, resolveRunConfig, type RunConfig } from "../jobs/run_config.ts";
 import { PRESETS } from "../jobs/presets.ts";
 import { resolveDataPath } from "./data_path.ts";

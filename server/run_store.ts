@@ -5,7 +5,7 @@
  * @module
  */
 import type { Observable, Subscription } from "rxjs";
-import type { TrainEvent } from "../core/train_events.ts";
+import type { TrainEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 import { createRun, isFinal, type Run, setStatus } from "./run.ts";
 import type { RunLogOptions } from "./run_log.ts";

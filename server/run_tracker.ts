@@ -5,8 +5,8 @@
  * @module
  */
 import { fromEvent, Observable, takeUntil } from "rxjs";
-import type { ModelFile } from "../core/model_file.ts";
-import type { EndEvent, TrainEvent } from "../core/train_events.ts";
+import type { ModelFile } from "../core/model/model_file.ts";
+import type { EndEvent, TrainEvent } from "../core/train/train_events.ts";
 import { isFinal, type Run, setStatus } from "./run.ts";
 
 /** What a finished training hands over. */

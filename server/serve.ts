@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { createRegistry, type Registry } from "../core/registry.ts";
-import type { Plugin } from "../core/types.ts";
+import { createRegistry, type Registry } from "../core/checks/registry.ts";
+import type { Plugin } from "../core/math/types.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";

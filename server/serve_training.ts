@@ -5,7 +5,7 @@
  * @module
  */
 import type { Observable } from "rxjs";
-import type { TrainEvent } from "../core/train_events.ts";
+import type { TrainEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 import type { Run } from "./run.ts";
 import type { Training } from "./run_tracker.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createRegistry } from "../core/registry.ts";
+import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { createApp } from "./app.ts";
 import { createRunStore } from "./run_store.ts";

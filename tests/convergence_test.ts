@@ -1,7 +1,7 @@
 // The textbook problems: XOR, least squares and a sine regression, trained with
 // the bare train step (no trainer pipeline) to the accuracy the issue asks for.
 import assert from "node:assert/strict";
-import { createNetwork, createRegistry, createRng, createTrainStep, predict } from "../core/mod.ts";
+import { createNetwork, createRegistry, createRng, createTrainStep, predict } from "../mod.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { mse } from "../plugins/losses/mod.ts";
 import { adam } from "../plugins/optimizers/adam.ts";

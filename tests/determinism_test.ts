@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  createNetwork,
-  createRegistry,
-  createRng,
-  createTrainStep,
-  parameters,
-} from "../core/mod.ts";
+import { createNetwork, createRegistry, createRng, createTrainStep, parameters } from "../mod.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { crossEntropy } from "../plugins/losses/mod.ts";
 import { adam } from "../plugins/optimizers/adam.ts";

@@ -2,14 +2,8 @@
 // activation + loss pair that makes sense, backpropagation's gradients of all
 // weights and biases match central finite differences, in float64.
 import assert from "node:assert/strict";
-import {
-  createNetwork,
-  createRegistry,
-  createRng,
-  createTrainStep,
-  parameters,
-} from "../core/mod.ts";
-import type { Batch, LossPlugin } from "../core/mod.ts";
+import { createNetwork, createRegistry, createRng, createTrainStep, parameters } from "../mod.ts";
+import type { Batch, LossPlugin } from "../mod.ts";
 import { builtinActivations } from "../plugins/activations/mod.ts";
 import { binaryCrossEntropy, crossEntropy, huber, mae, mse } from "../plugins/losses/mod.ts";
 import { sgd } from "../plugins/optimizers/sgd.ts";

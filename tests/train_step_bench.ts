@@ -1,6 +1,6 @@
 // One full training step (forward, backward, Adam update) of the default
 // 784-128-64-10 network at batch 64, on the pure TypeScript backend.
-import { createNetwork, createRegistry, createRng, createTrainStep } from "../core/mod.ts";
+import { createNetwork, createRegistry, createRng, createTrainStep } from "../mod.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { crossEntropy } from "../plugins/losses/mod.ts";
 import { adam } from "../plugins/optimizers/adam.ts";

@@ -1,7 +1,7 @@
 // Deliberately wrong plugins: each one must be refused by the registry with a
 // message naming it. Also a plugin module for `deno task plugin:check` tests.
-import { elementwise } from "../elementwise.ts";
-import type { LossPlugin, OptimizerPlugin } from "../types.ts";
+import { elementwise } from "../math/elementwise.ts";
+import type { LossPlugin, OptimizerPlugin } from "../math/types.ts";
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const swishDf = (x: number) => sigmoid(x) * (1 + x * (1 - sigmoid(x)));

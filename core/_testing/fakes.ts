@@ -1,6 +1,6 @@
 // Small inline plugins for core tests: core may not import plugins/.
-import { elementwise } from "../elementwise.ts";
-import type { LossPlugin, OptimizerPlugin } from "../types.ts";
+import { elementwise } from "../math/elementwise.ts";
+import type { LossPlugin, OptimizerPlugin } from "../math/types.ts";
 
 export const fakeTanh = elementwise({
   name: "tanh",

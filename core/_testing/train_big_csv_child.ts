@@ -4,8 +4,8 @@
 // the CSV's size.
 import { lastValueFrom, tap } from "rxjs";
 import { fromCsv } from "../data/from_csv.ts";
-import { train } from "../train.ts";
-import type { TrainEvent } from "../train_events.ts";
+import { train } from "../train/train.ts";
+import type { TrainEvent } from "../train/train_events.ts";
 import { fakeMse, fakeSgd } from "./fakes.ts";
 import { CSV_FEATURES, generatedCsv } from "./generated_csv.ts";
 import { net } from "./train_fakes.ts";

@@ -1,7 +1,7 @@
 // Inline plugins and helpers for trainer tests: core may not import plugins/.
-import { createNetwork, type Network } from "../network.ts";
-import { createRegistry } from "../registry.ts";
-import type { ActivationPlugin, LossPlugin, NetworkSpec, OptimizerPlugin } from "../types.ts";
+import { createNetwork, type Network } from "../math/network.ts";
+import { createRegistry } from "../checks/registry.ts";
+import type { ActivationPlugin, LossPlugin, NetworkSpec, OptimizerPlugin } from "../math/types.ts";
 import { fakeIdentity, fakeRelu, fakeSigmoid, fakeTanh } from "./fakes.ts";
 
 export const fakeSoftmax: ActivationPlugin = {

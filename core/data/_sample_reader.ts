@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../math/rng.ts";
 import type { Sample } from "./data_source.ts";
 
 /** Reads samples one at a time from a sync or async iterable, optionally through a shuffle buffer. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRng } from "../rng.ts";
+import { createRng } from "../math/rng.ts";
 import type { Sample } from "./data_source.ts";
 import { sampleReader } from "./_sample_reader.ts";
 

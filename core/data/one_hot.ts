@@ -1,4 +1,4 @@
-import type { Batch, Mat } from "../types.ts";
+import type { Batch, Mat } from "../math/types.ts";
 import type { PrepareStep } from "./prepare_step.ts";
 
 /**

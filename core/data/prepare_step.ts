@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Batch } from "../types.ts";
+import type { Batch } from "../math/types.ts";
 
 /** Features and targets per row. */
 export interface Widths {

@@ -1,4 +1,4 @@
-import type { Batch } from "../types.ts";
+import type { Batch } from "../math/types.ts";
 import type { PrepareState, PrepareStep } from "./prepare_step.ts";
 
 /** State of {@linkcode standardize}: per-feature mean and standard deviation of the training data. */

@@ -1,5 +1,5 @@
 /**
- * The compiled WebAssembly kernels behind core/wasm_backend.ts: their exports
+ * The compiled WebAssembly kernels behind core/wasm/wasm_backend.ts: their exports
  * as TypeScript sees them, the SIMD feature probes, and the compile cache (one
  * module per build variant and kind of memory). Internal.
  *
@@ -73,7 +73,7 @@ function bytes(base64: string): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { wasmSimdSupported } from "../wasm_backend.ts";
+ * import { wasmSimdSupported } from "./wasm_backend.ts";
  * const simd = wasmSimdSupported(); // true in Deno, Node 16.4+, current browsers
  * const fma = wasmSimdSupported({ relaxed: true }); // true in Deno 1.34+, Chrome 114+
  * ```

@@ -1,6 +1,6 @@
 // A custom activation for the edge:build and end-to-end tests: the kind of
 // module a user passes with --plugin.
-import { elementwise } from "../../core/elementwise.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
 
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
 

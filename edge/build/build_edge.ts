@@ -1,9 +1,9 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { modelFingerprintHooks } from "../../core/fingerprint.ts";
-import { fromModelFile } from "../../core/model_file.ts";
-import { createRegistry } from "../../core/registry.ts";
-import type { Plugin } from "../../core/types.ts";
+import { modelFingerprintHooks } from "../../core/checks/fingerprint.ts";
+import { fromModelFile } from "../../core/model/model_file.ts";
+import { createRegistry } from "../../core/checks/registry.ts";
+import type { Plugin } from "../../core/math/types.ts";
 import { writeFileAtomic } from "../../io/write_atomic.ts";
 import * as activationModule from "../../plugins/activations/mod.ts";
 import { builtinActivations } from "../../plugins/activations/mod.ts";

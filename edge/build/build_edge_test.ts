@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { predict } from "../../core/infer.ts";
-import { createNetwork } from "../../core/network.ts";
-import { createRegistry } from "../../core/registry.ts";
+import { predict } from "../../core/math/predict.ts";
+import { createNetwork } from "../../core/math/network.ts";
+import { createRegistry } from "../../core/checks/registry.ts";
 import { saveModel } from "../../io/model_io.ts";
-import { trainSmallModel } from "../../io/_testing/small_model.ts";
+import { trainSmallModel } from "../../testing/small_model.ts";
 import { builtinPlugins } from "../../plugins/mod.ts";
 import { swish } from "../_testing/swish_plugin.ts";
 import { buildEdge } from "./build_edge.ts";

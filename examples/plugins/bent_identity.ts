@@ -1,4 +1,4 @@
-import { elementwise } from "../../core/elementwise.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
 
 /**
  * Bent identity, a whole custom activation in one file:
@@ -10,7 +10,7 @@ import { elementwise } from "../../core/elementwise.ts";
  * @example
  * ```ts
  * import bentIdentity from "./bent_identity.ts";
- * import { createRegistry } from "../../core/registry.ts";
+ * import { createRegistry } from "../../core/checks/registry.ts";
  * const registry = createRegistry([bentIdentity]); // checked here
  * bentIdentity.f?.(0); // 0
  * bentIdentity.df?.(0, 0); // 1

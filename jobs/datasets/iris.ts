@@ -1,4 +1,4 @@
-import { createRng } from "../../core/rng.ts";
+import { createRng } from "../../core/math/rng.ts";
 import { allocArrays, type Arrays, type Dataset, pickRows } from "./dataset.ts";
 
 /** Iris classes in one-hot order. */

@@ -1,4 +1,4 @@
-import { createRng } from "../../core/rng.ts";
+import { createRng } from "../../core/math/rng.ts";
 import { allocArrays, type Arrays, type Dataset } from "./dataset.ts";
 
 /** Options of {@linkcode loadSine}. */

@@ -1,5 +1,5 @@
 // Plugins for the parallel tests, in a module so that Workers can import them.
-import { elementwise } from "../../core/elementwise.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
 
 /** A custom activation the workers must find through the module. */
 export const softsign = elementwise({

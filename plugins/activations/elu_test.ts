@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkActivationGradient } from "../../core/gradcheck.ts";
+import { checkActivationGradient } from "../../core/checks/gradcheck.ts";
 import { elu } from "./elu.ts";
 
 Deno.test("elu tends to -alpha for very negative inputs", () => {

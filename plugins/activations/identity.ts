@@ -1,5 +1,5 @@
-import { elementwise } from "../../core/elementwise.ts";
-import type { ActivationPlugin } from "../../core/types.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
+import type { ActivationPlugin } from "../../core/math/types.ts";
 
 /**
  * The identity (linear) activation: h(x) = x, h'(x) = 1. The usual output

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkActivationGradient } from "../../core/gradcheck.ts";
+import { checkActivationGradient } from "../../core/checks/gradcheck.ts";
 import { identity } from "./identity.ts";
 
 Deno.test("identity passes values through with derivative 1", () => {

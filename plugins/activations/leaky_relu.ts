@@ -1,5 +1,5 @@
-import { elementwise } from "../../core/elementwise.ts";
-import type { ActivationPlugin, PluginParams } from "../../core/types.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
+import type { ActivationPlugin, PluginParams } from "../../core/math/types.ts";
 
 /** Options of {@linkcode leakyRelu}. */
 export interface LeakyReluOptions {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkActivationGradient } from "../../core/gradcheck.ts";
+import { checkActivationGradient } from "../../core/checks/gradcheck.ts";
 import { leakyRelu } from "./leaky_relu.ts";
 
 Deno.test("leakyRelu scales negative inputs by alpha (default 0.01)", () => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ActivationPlugin } from "../../core/types.ts";
+import type { ActivationPlugin } from "../../core/math/types.ts";
 import { elu } from "./elu.ts";
 import { gelu } from "./gelu.ts";
 import { identity } from "./identity.ts";

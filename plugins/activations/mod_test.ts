@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkActivationGradient, formatGradFailure } from "../../core/gradcheck.ts";
+import { checkActivationGradient, formatGradFailure } from "../../core/checks/gradcheck.ts";
 import { builtinActivations, leakyRelu } from "./mod.ts";
 
 Deno.test("builtinActivations lists every built-in activation once", () => {

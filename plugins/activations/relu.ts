@@ -1,5 +1,5 @@
-import { elementwise } from "../../core/elementwise.ts";
-import type { ActivationPlugin } from "../../core/types.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
+import type { ActivationPlugin } from "../../core/math/types.ts";
 
 /**
  * The rectified linear unit: h(x) = max(x, 0), h'(x) = 1 if x > 0 else 0

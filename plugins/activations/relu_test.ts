@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkActivationGradient } from "../../core/gradcheck.ts";
+import { checkActivationGradient } from "../../core/checks/gradcheck.ts";
 import { relu } from "./relu.ts";
 
 Deno.test("relu zeroes negative inputs and keeps positive ones", () => {

@@ -1,4 +1,4 @@
-import type { ActivationPlugin } from "../../core/types.ts";
+import type { ActivationPlugin } from "../../core/math/types.ts";
 
 /**
  * Row-wise softmax: y_i = e^(z_i - m) / Σ_j e^(z_j - m) with m the row maximum,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkActivationGradient } from "../../core/gradcheck.ts";
+import { checkActivationGradient } from "../../core/checks/gradcheck.ts";
 import { softplus } from "./softplus.ts";
 
 Deno.test("softplus is finite for inputs up to +/-1e4", () => {

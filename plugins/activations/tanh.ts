@@ -1,5 +1,5 @@
-import { elementwise } from "../../core/elementwise.ts";
-import type { ActivationPlugin } from "../../core/types.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
+import type { ActivationPlugin } from "../../core/math/types.ts";
 import { tanh32 } from "./_tanh32.ts";
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkActivationGradient } from "../../core/gradcheck.ts";
+import { checkActivationGradient } from "../../core/checks/gradcheck.ts";
 import { tanh } from "./tanh.ts";
 
 Deno.test("tanh is odd, saturates to +/-1 and has derivative 1 at 0", () => {

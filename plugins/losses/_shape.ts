@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Mat } from "../../core/types.ts";
+import type { Mat } from "../../core/math/types.ts";
 
 /**
  * Returns the element count of `y` after checking that `t` has its shape.

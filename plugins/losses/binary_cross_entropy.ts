@@ -1,4 +1,4 @@
-import type { LossPlugin, Mat, PluginParams } from "../../core/types.ts";
+import type { LossPlugin, Mat, PluginParams } from "../../core/math/types.ts";
 import { logistic } from "../activations/_logistic.ts";
 import { sameShape } from "./_shape.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkLossGradient, formatGradFailure } from "../../core/gradcheck.ts";
+import { checkLossGradient, formatGradFailure } from "../../core/checks/gradcheck.ts";
 import { sigmoid } from "../activations/sigmoid.ts";
 import { binaryCrossEntropy } from "./binary_cross_entropy.ts";
 

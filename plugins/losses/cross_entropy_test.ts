@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkLossGradient, formatGradFailure } from "../../core/gradcheck.ts";
+import { checkLossGradient, formatGradFailure } from "../../core/checks/gradcheck.ts";
 import { softmax } from "../activations/softmax.ts";
 import { crossEntropy } from "./cross_entropy.ts";
 

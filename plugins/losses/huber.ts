@@ -1,4 +1,4 @@
-import type { LossPlugin, PluginParams } from "../../core/types.ts";
+import type { LossPlugin, PluginParams } from "../../core/math/types.ts";
 import { sameShape } from "./_shape.ts";
 
 /** Options of {@linkcode huber}. */

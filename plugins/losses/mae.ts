@@ -1,4 +1,4 @@
-import type { LossPlugin } from "../../core/types.ts";
+import type { LossPlugin } from "../../core/math/types.ts";
 import { sameShape } from "./_shape.ts";
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkLossGradient } from "../../core/gradcheck.ts";
+import { checkLossGradient } from "../../core/checks/gradcheck.ts";
 import { mae } from "./mae.ts";
 
 const m = (xs: number[], rows: number) => ({

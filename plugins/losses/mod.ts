@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LossPlugin } from "../../core/types.ts";
+import type { LossPlugin } from "../../core/math/types.ts";
 import { binaryCrossEntropy } from "./binary_cross_entropy.ts";
 import { crossEntropy } from "./cross_entropy.ts";
 import { huber } from "./huber.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkLossGradient, formatGradFailure } from "../../core/gradcheck.ts";
+import { checkLossGradient, formatGradFailure } from "../../core/checks/gradcheck.ts";
 import { builtinActivations } from "../activations/mod.ts";
 import { binaryCrossEntropy, builtinLosses, crossEntropy } from "./mod.ts";
 

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { adamConstants, adamUpdate } from "../../core/adam_rule.ts";
-import type { OptimizerPlugin, PluginParams } from "../../core/types.ts";
+import { adamConstants, adamUpdate } from "../../core/math/adam_rule.ts";
+import type { OptimizerPlugin, PluginParams } from "../../core/math/types.ts";
 import { checkParams, header, inRange, mergeParams } from "./_options.ts";
 
 /** Options of the Adam rule; `weightDecay` only for `"adamw"`. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PluginParams } from "../../core/types.ts";
+import type { PluginParams } from "../../core/math/types.ts";
 
 const bound = (s: string): number => (s === "inf" ? Infinity : Number(s));
 

@@ -1,4 +1,4 @@
-import type { OptimizerPlugin } from "../../core/types.ts";
+import type { OptimizerPlugin } from "../../core/math/types.ts";
 import { checkParams, header, inRange, mergeParams } from "./_options.ts";
 
 /** Options of {@linkcode adagrad}. */

@@ -1,4 +1,4 @@
-import type { OptimizerPlugin } from "../../core/types.ts";
+import type { OptimizerPlugin } from "../../core/math/types.ts";
 import { adamRule } from "./_adam.ts";
 import type { AdamOptions } from "./adam.ts";
 

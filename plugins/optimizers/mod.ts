@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { OptimizerPlugin } from "../../core/types.ts";
+import type { OptimizerPlugin } from "../../core/math/types.ts";
 import { adagrad } from "./adagrad.ts";
 import { adam } from "./adam.ts";
 import { adamw } from "./adamw.ts";

@@ -1,7 +1,12 @@
 // Fake trainings for the server's tests: no network, no data, just events.
 import { Observable, Subject } from "rxjs";
-import type { BatchEvent, EpochEvent, StartEvent, TrainEvent } from "../../core/train_events.ts";
-import type { ModelFile } from "../../core/model_file.ts";
+import type {
+  BatchEvent,
+  EpochEvent,
+  StartEvent,
+  TrainEvent,
+} from "../../core/train/train_events.ts";
+import type { ModelFile } from "../../core/model/model_file.ts";
 import type { Launch } from "../run_store.ts";
 import type { Training } from "../run_tracker.ts";
 

@@ -1,6 +1,6 @@
 // Builds the app around a store with fake trainings, for route tests.
 import type { Hono } from "hono";
-import { createRegistry, type Registry } from "../../core/registry.ts";
+import { createRegistry, type Registry } from "../../core/checks/registry.ts";
 import { builtinPlugins } from "../../plugins/mod.ts";
 import { type AppOptions, createApp } from "../app.ts";
 import { createRunStore, type RunStore, type RunStoreOptions } from "../run_store.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Registry } from "../../core/registry.ts";
+import type { Registry } from "../../core/checks/registry.ts";
 import {
   type ActivationCurves,
   activationCurves,

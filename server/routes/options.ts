@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Registry } from "../../core/registry.ts";
+import type { Registry } from "../../core/checks/registry.ts";
 import { BUILTIN_DATASETS } from "../../jobs/datasets/mod.ts";
 import { PRESETS } from "../../jobs/presets.ts";
 

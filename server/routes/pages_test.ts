@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createRegistry } from "../../core/registry.ts";
-import { elementwise } from "../../core/elementwise.ts";
+import { createRegistry } from "../../core/checks/registry.ts";
+import { elementwise } from "../../core/math/elementwise.ts";
 import { builtinPlugins } from "../../plugins/mod.ts";
 import { ASSET_PATHS } from "../assets.ts";
 import { withApp } from "../_testing/test_app.ts";

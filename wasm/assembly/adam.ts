@@ -1,4 +1,4 @@
-// Adam (core/adam_rule.ts) on SIMD lanes: two weights per f64x2, four per
+// Adam (core/math/adam_rule.ts) on SIMD lanes: two weights per f64x2, four per
 // iteration. The arithmetic is the rule's own float64 arithmetic, operation by
 // operation (f32 loads widened, f64 mul/add/sqrt/div, rounded to f32 on
 // store), so the result is bit-identical to the TypeScript loop: a backend may

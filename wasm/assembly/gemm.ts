@@ -1,4 +1,4 @@
-// Entry point of the nagare WebAssembly SIMD backend (see core/wasm_backend.ts).
+// Entry point of the nagare WebAssembly SIMD backend (see core/wasm/wasm_backend.ts).
 // All pointers are byte offsets into the imported memory; the caller owns every
 // buffer, including the packing scratch (packScratchFloats() floats each for A
 // and B; the A scratch ends with the staging tile of edge tiles), so this

@@ -1,0 +1,250 @@
+import type { EpochMetrics } from "./schedules/lr_schedule.ts";
+import type { TrainOptions } from "./train_options.ts";
+import type { TrainEvent } from "./train_events.ts";
+import type { LayerStats, RunOptions } from "../math/train_step.ts";
+import { encodeCheckpoint } from "../model/checkpoint_codec.ts";
+import { epochEvent } from "./_epoch_event.ts";
+import { createEpochMeter, type EpochMeter } from "./_epoch_meter.ts";
+import { openPass } from "../data/data_plan.ts";
+import {
+  type EpochInfo,
+  evaluatePass,
+  type PassContext,
+  type PassTotals,
+  trainPass,
+} from "./_train_pass.ts";
+import { type Run, setupRun } from "./_run_setup.ts";
+import type { Mutable } from "../math/mutable.ts";
+
+function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleState"]): number {
+  const base = o.optimizer.lr;
+  const lr = o.schedule ? o.schedule.lr({ epoch, epochs: run.cfg.epochs, base }, state) : base;
+  if (!(lr >= 0 && lr < Infinity)) {
+    throw new RangeError(
+      `Invalid learning rate: schedule "${o.schedule?.name}" gave ${lr} for epoch ${epoch}; check its options`,
+    );
+  }
+  return lr;
+}
+
+/**
+ * Finishes the step's pending update before the best weights are put back,
+ * ignoring a failed worker's error: the run reports its own error.
+ */
+function settleQuietly(step: Run["step"]): void {
+  try {
+    step.settle?.();
+  } catch { /* reported by the run */ }
+}
+
+/** Trains for the remaining epochs, emitting every event; see `train`. Resolves early when aborted. */
+export async function runTraining(
+  o: TrainOptions,
+  emit: (event: TrainEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const startedAt = performance.now();
+  const run = await setupRun(o, signal);
+  if (!run) return;
+  try {
+    await trainEpochs(o, run, emit, signal, startedAt);
+  } finally {
+    run.step.close?.();
+  }
+}
+
+/** What carries from one epoch to the next. */
+interface Progress {
+  epoch: number;
+  steps: number;
+  samplesPerEpoch: number | undefined;
+  scheduleState: Run["scheduleState"];
+  stopped: boolean;
+}
+
+/** What every epoch of a run shares. */
+interface Loop {
+  readonly o: TrainOptions;
+  readonly run: Run;
+  readonly ctx: PassContext;
+  readonly emit: (event: TrainEvent) => void;
+  readonly shuffle: { rng: Run["rng"]; buffer: number } | undefined;
+  readonly meter: EpochMeter;
+  /** The options of a measured epoch's last step at the current rate. */
+  measuredOptions: RunOptions;
+  /** The pass's facts, updated at the start of every epoch. */
+  readonly info: Mutable<EpochInfo>;
+  /** The step's per-layer norms (a custom step's `stats` may use `this`). */
+  readonly stats: () => readonly LayerStats[];
+}
+
+/** Opens the next epoch's pass and runs it: its totals, or a promise of them. */
+function beginEpoch(loop: Loop, p: Progress): ReturnType<typeof trainPass> {
+  const { o, run, ctx, info } = loop, { cfg, trainPlan } = run;
+  const epoch = ++p.epoch;
+  const lr = epochLr(o, run, epoch, p.scheduleState);
+  const measured = loop.meter.begin(epoch === cfg.epochs || run.valPlan !== undefined);
+  const pass = openPass(trainPlan, cfg.batchSize, ctx.signal, loop.shuffle);
+  // One object for every epoch (an epoch ends before the next begins): no
+  // allocation, and trainPass stays monomorphic.
+  info.epoch = epoch;
+  if (lr !== info.lr) {
+    // Options objects are never changed once handed to the step (a custom
+    // step may keep them): new ones when the rate changes, else the same.
+    info.plain = { lr, stats: false };
+    loop.measuredOptions = { lr, stats: true };
+  }
+  info.lr = lr;
+  info.last = measured ? loop.measuredOptions : info.plain;
+  info.stepsBefore = p.steps;
+  info.samplesPerEpoch = p.samplesPerEpoch;
+  return trainPass(ctx, pass, trainPlan.buffer, info);
+}
+
+/** Counts a finished pass; gives the time it ended when the epoch is measured. */
+function passDone(loop: Loop, p: Progress, totals: PassTotals): number {
+  if (totals.rows === 0) {
+    throw new RangeError(
+      `The training data gave no samples in epoch ${p.epoch}: a source must give its samples each time it is opened`,
+    );
+  }
+  p.steps += totals.batches;
+  p.samplesPerEpoch ??= totals.rows;
+  return loop.meter.passEnded(totals.rows);
+}
+
+/** Emits the epoch's event, then lets early stopping and the schedule see its metrics. */
+function endEpoch(
+  loop: Loop,
+  p: Progress,
+  totals: PassTotals,
+  val: PassTotals | undefined,
+  ended: number,
+): void {
+  const { o, run, ctx } = loop;
+  const measure = loop.meter.measure(p.epoch, ended, val !== undefined, loop.stats);
+  const event = epochEvent(run, p.epoch, totals.lastLr, totals, val, measure);
+  loop.emit(event);
+  if (ctx.halted.aborted) return;
+  if (!run.es && !o.schedule?.next) return;
+  const metrics: EpochMetrics = event.valLoss === undefined
+    ? { loss: event.loss }
+    : { loss: event.loss, valLoss: event.valLoss };
+  p.stopped = run.es?.update(p.epoch, metrics) ?? false;
+  if (o.schedule?.next) p.scheduleState = o.schedule.next(p.scheduleState, metrics);
+}
+
+function saveCheckpoint(loop: Loop, p: Progress): void | Promise<void> {
+  const { o, run } = loop, { es, prepared } = run;
+  return o.checkpoint!.save(encodeCheckpoint({
+    network: o.network,
+    epoch: p.epoch,
+    step: p.steps,
+    optimizer: o.optimizer,
+    state: run.step.state,
+    rng: run.rng.state(),
+    config: run.cfg.config,
+    ...(o.schedule ? { schedule: p.scheduleState } : {}),
+    ...(es ? { earlyStopping: es.state() } : {}),
+    ...(prepared.length ? { prepare: [...prepared] } : {}),
+    samplesPerEpoch: p.samplesPerEpoch,
+  }));
+}
+
+async function trainEpochs(
+  o: TrainOptions,
+  run: Run,
+  emit: (event: TrainEvent) => void,
+  signal: AbortSignal,
+  startedAt: number,
+): Promise<void> {
+  const { cfg, step, es, valPlan, prepared } = run;
+  emit({
+    type: "start",
+    epochs: cfg.epochs,
+    fromEpoch: run.fromEpoch,
+    ...(run.samplesPerEpoch === undefined ? {} : { samples: run.samplesPerEpoch }),
+    batchSize: cfg.batchSize,
+    ...(prepared.length ? { prepared } : {}),
+  });
+  const halted = { aborted: signal.aborted };
+  // Unsubscribing puts the best weights back at once, before anyone reads the network.
+  const restoreOnAbort = (): void => {
+    halted.aborted = true;
+    settleQuietly(step);
+    es?.restore();
+  };
+  signal.addEventListener("abort", restoreOnAbort, { once: true });
+  const ctx: PassContext = {
+    step,
+    chain: run.chain,
+    pauser: run.pauser,
+    signal,
+    halted,
+    checkBinary: run.kind === "binary",
+  };
+  const loop: Loop = {
+    o,
+    run,
+    ctx,
+    emit,
+    shuffle: cfg.shuffle ? { rng: run.rng, buffer: cfg.shuffleBuffer } : undefined,
+    // An epoch starts when the one before it ended unless validation came between.
+    meter: createEpochMeter(startedAt),
+    measuredOptions: { lr: NaN, stats: true },
+    stats: () => step.stats(),
+    info: {
+      epoch: 0,
+      lr: NaN, // no rate matches it: the first epoch makes its options objects
+      plain: { lr: NaN, stats: false },
+      last: { lr: NaN, stats: false },
+      warmupSteps: cfg.warmupSteps,
+      stepsBefore: 0,
+      samplesPerEpoch: undefined,
+      emit: cfg.batchEvents ? emit : undefined,
+    },
+  };
+  const p: Progress = {
+    epoch: run.fromEpoch - 1,
+    steps: run.steps,
+    samplesPerEpoch: run.samplesPerEpoch,
+    scheduleState: run.scheduleState,
+    stopped: es?.stopped() ?? false,
+  };
+  try {
+    // The loop does little itself: an async function runs unoptimized for
+    // long, so each epoch's work lives in the sync functions above.
+    while (!p.stopped && p.epoch < cfg.epochs && !halted.aborted) {
+      const passed = beginEpoch(loop, p);
+      const totals = passed instanceof Promise ? await passed : passed;
+      step.settle?.(); // the pass's last update is done before anything reads the network
+      if (!totals) return;
+      const ended = passDone(loop, p, totals);
+      const val = valPlan &&
+        await evaluatePass(ctx, openPass(valPlan, cfg.batchSize, signal), valPlan.buffer);
+      if (halted.aborted) return;
+      endEpoch(loop, p, totals, val, ended);
+      if (halted.aborted) return;
+      if (o.checkpoint && p.epoch % o.checkpoint.every === 0) {
+        await saveCheckpoint(loop, p);
+        loop.meter.resume(); // the save is not training time
+      }
+    }
+    if (halted.aborted) return;
+    const bestEpoch = es?.restore();
+    emit({
+      type: "end",
+      reason: p.stopped ? "early-stopped" : "completed",
+      epochs: p.epoch,
+      steps: p.steps,
+      ...(bestEpoch === undefined ? {} : { bestEpoch }),
+      elapsedMs: performance.now() - startedAt,
+    });
+  } catch (error) {
+    settleQuietly(step); // a step that threw after its run may still be updating
+    es?.restore();
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", restoreOnAbort);
+  }
+}

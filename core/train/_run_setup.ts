@@ -1,0 +1,136 @@
+import { createEarlyStopping, type EarlyStopping } from "./early_stopping.ts";
+import type { PrepareFn, PrepareState, Widths } from "../data/prepare_step.ts";
+import { parameters } from "../math/network.ts";
+import { createRng, type Rng, type RngState } from "../math/rng.ts";
+import type { ScheduleState } from "./schedules/lr_schedule.ts";
+import type { TrainOptions } from "./train_options.ts";
+import { createTrainStep, type TrainStep, type TrainStepOptions } from "../math/train_step.ts";
+import { restoreCheckpoint } from "../model/checkpoint_codec.ts";
+import { classification } from "../math/classification.ts";
+import { createPauser, type Pauser } from "./_pauser.ts";
+import { type DataPlan, planData, planSize, splitRows } from "../data/data_plan.ts";
+import { type CheckedOptions, checkOptions } from "./train_options.ts";
+import { prepareSteps } from "../data/prepare.ts";
+
+/** Everything a run needs, ready before its first step. */
+export interface Run {
+  readonly cfg: CheckedOptions;
+  readonly step: TrainStep;
+  /** The one random stream behind every shuffle. */
+  readonly rng: Rng;
+  readonly trainPlan: DataPlan;
+  readonly valPlan?: DataPlan;
+  readonly chain: readonly PrepareFn[];
+  readonly prepared: readonly (PrepareState | null)[];
+  readonly pauser: Pauser;
+  readonly es?: EarlyStopping;
+  readonly kind: "multi" | "binary" | undefined;
+  readonly fromEpoch: number;
+  readonly steps: number;
+  readonly samplesPerEpoch?: number;
+  readonly scheduleState: ScheduleState;
+}
+
+function checkWidths(w: Widths, network: { inputs: number; outputs: number }): void {
+  if (w.inputs !== network.inputs) {
+    throw new TypeError(
+      `Data width mismatch: samples have ${w.inputs} features but the network takes ${network.inputs} inputs; match the network's inputs to the feature columns`,
+    );
+  }
+  if (w.outputs !== network.outputs) {
+    const hint = w.outputs === 1 ? "; for class labels add prepare: [oneHot(classes)]" : "";
+    throw new TypeError(
+      `Data width mismatch: samples have ${w.outputs} targets but the network gives ${network.outputs} outputs${hint}`,
+    );
+  }
+}
+
+function sameWidths(train: DataPlan, val: DataPlan): void {
+  const a = train.widths, b = val.widths;
+  if (a.inputs !== b.inputs || a.outputs !== b.outputs) {
+    throw new TypeError(
+      `Validation width mismatch: validation samples have ${b.inputs} features and ${b.outputs} targets but training samples have ${a.inputs} and ${a.outputs}`,
+    );
+  }
+}
+
+/**
+ * Checks the options and builds a run: resumes weights and optimizer state,
+ * builds the step (`createStep`, closed again when setup fails or is aborted),
+ * draws the validation split, learns the data widths, fits the prepare steps.
+ * Undefined when aborted meanwhile.
+ */
+export async function setupRun(o: TrainOptions, signal: AbortSignal): Promise<Run | undefined> {
+  const cfg = checkOptions(o);
+  const { network, optimizer, loss, resume } = o;
+  const state = resume ? restoreCheckpoint(resume, network, optimizer) : undefined;
+  const stepOptions: TrainStepOptions = {
+    loss,
+    optimizer,
+    batchSize: cfg.batchSize,
+    ...(o.l2 === undefined ? {} : { l2: o.l2 }),
+    ...(o.backend ? { backend: o.backend } : {}),
+    ...(state ? { state } : {}),
+  };
+  const step = await (o.createStep ?? createTrainStep)(network, stepOptions);
+  try {
+    const run = await planRun(o, cfg, step, signal);
+    if (!run) step.close?.();
+    return run;
+  } catch (error) {
+    step.close?.();
+    throw error;
+  }
+}
+
+async function planRun(
+  o: TrainOptions,
+  cfg: CheckedOptions,
+  step: TrainStep,
+  signal: AbortSignal,
+): Promise<Run | undefined> {
+  const { network, loss, resume } = o;
+  if (signal.aborted) return undefined;
+  let rng = createRng(cfg.seed);
+  const split = o.validationSplit !== undefined && o.data.kind === "memory"
+    ? splitRows(o.data, o.validationSplit, rng)
+    : undefined;
+  if (resume) rng = createRng(resume.rng as RngState); // the split is drawn again, the stream continues
+  const pauser = createPauser(cfg.yieldEveryMs, signal);
+  const trainPlan = await planData(o.data, cfg.batchSize, signal, "training", split?.[0]);
+  const valSource = o.validation ?? (split ? o.data : undefined);
+  const valPlan = valSource &&
+    await planData(valSource, cfg.batchSize, signal, "validation", split?.[1]);
+  if (valPlan) sameWidths(trainPlan, valPlan);
+  const ready = await prepareSteps(o.prepare ?? [], trainPlan, cfg.batchSize, {
+    signal,
+    pauser,
+    ...(resume?.prepare ? { saved: resume.prepare } : {}),
+  });
+  if (!ready || signal.aborted) return undefined;
+  checkWidths(ready.widths, network);
+  const es = o.earlyStopping &&
+    createEarlyStopping(
+      o.earlyStopping,
+      parameters(network),
+      valPlan !== undefined,
+      resume?.earlyStopping,
+    );
+  const samplesPerEpoch = planSize(trainPlan) ?? resume?.samplesPerEpoch;
+  return {
+    cfg,
+    step,
+    rng,
+    trainPlan,
+    ...(valPlan ? { valPlan } : {}),
+    chain: ready.chain,
+    prepared: ready.states,
+    pauser,
+    ...(es ? { es } : {}),
+    kind: classification(network, loss),
+    fromEpoch: (resume?.epoch ?? 0) + 1,
+    steps: resume?.step ?? 0,
+    ...(samplesPerEpoch === undefined ? {} : { samplesPerEpoch }),
+    scheduleState: resume?.schedule ?? o.schedule?.init?.() ?? {},
+  };
+}

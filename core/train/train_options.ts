@@ -1,0 +1,162 @@
+import type { Checkpoint } from "../model/checkpoint.ts";
+import type { Backend } from "../math/backend.ts";
+import type { DataSource } from "../data/data_source.ts";
+import type { PrepareStep } from "../data/prepare_step.ts";
+import type { Network } from "../math/network.ts";
+import type { CreateStep } from "../math/train_step.ts";
+import type { LossPlugin, OptimizerPlugin } from "../math/types.ts";
+import type { EarlyStoppingOptions } from "./early_stopping.ts";
+import type { LrSchedule } from "./schedules/lr_schedule.ts";
+
+export type { EarlyStoppingOptions };
+
+/** The trainer's `checkpoint` option: core does no I/O, so the writer is given. */
+export interface CheckpointOptions {
+  /** Save after every `every` epochs (epochs `every`, `2·every`, ...). */
+  every: number;
+  /** Writes the checkpoint (atomically, ideally); training waits for it and fails if it throws. */
+  save: (checkpoint: Checkpoint) => void | Promise<void>;
+}
+
+/** Options of {@linkcode train}. */
+export interface TrainOptions {
+  /** The network to train; its weights are updated in place. */
+  network: Network;
+  loss: LossPlugin;
+  optimizer: OptimizerPlugin;
+  /** Training data, read once per epoch. */
+  data: DataSource;
+  /** Validation data, evaluated after every epoch (not with `validationSplit`). */
+  validation?: DataSource;
+  /** Fraction of in-memory `data` held out for validation, chosen by the seeded stream. */
+  validationSplit?: number;
+  epochs: number;
+  batchSize: number;
+  /** Seed of the one random stream behind the split and every shuffle (default 42). */
+  seed?: number;
+  /** L2 weight decay λ. */
+  l2?: number;
+  /** Matrix kernels (default: pure TypeScript). */
+  backend?: Backend;
+  /**
+   * Builds the training step from the network and the step options (loss,
+   * optimizer, batch size, l2, backend, resumed state). Default:
+   * `createTrainStep`, on this thread. `parallel({ workers })` from
+   * parallel/mod.ts splits every batch over Workers (data parallelism); the
+   * trainer closes the step, ending its Workers, when the run completes,
+   * fails or is unsubscribed.
+   */
+  createStep?: CreateStep;
+  /**
+   * Shuffle every epoch (default true): in-memory data fully; streams through
+   * a buffer of `buffer` samples (default 10,000) so memory stays bounded.
+   */
+  shuffle?: boolean | { buffer: number };
+  /** Batch preparation, e.g. `[oneHot(10), standardize()]`: fitted on training data only, applied to both. */
+  prepare?: readonly PrepareStep[];
+  /** Learning rate per epoch from the optimizer's rate (default: constant). */
+  schedule?: LrSchedule;
+  /**
+   * Linear learning-rate warm-up: optimizer step k (1-based, counted over the
+   * whole run) uses k / warmupSteps of the epoch's rate until k reaches
+   * `warmupSteps` (default 0: none). Large early steps, with Adam or a high
+   * rate, can throw the weights far from where training settles.
+   */
+  warmupSteps?: number;
+  /** Stop when the monitored loss stops improving. */
+  earlyStopping?: EarlyStoppingOptions;
+  /** Save a checkpoint every few epochs. */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue a saved run for the remaining epochs: weights, optimizer state,
+   * random stream (the checkpoint's seed is used), schedule and early-stopping
+   * state all continue, so the result matches an uninterrupted run bit for bit.
+   */
+  resume?: Checkpoint;
+  /** Emit an event after every step (default true). */
+  batchEvents?: boolean;
+  /**
+   * Give the event loop a turn after this many milliseconds of work (default
+   * 25), so servers in the same process stay responsive; a turn costs ~2 ms.
+   */
+  yieldEveryMs?: number;
+}
+
+/** Numbers of {@linkcode TrainOptions} checked, defaults filled in. */
+export interface CheckedOptions {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  shuffle: boolean;
+  shuffleBuffer: number;
+  yieldEveryMs: number;
+  batchEvents: boolean;
+  /** Steps of linear learning-rate warm-up (0: none). */
+  warmupSteps: number;
+  config: Checkpoint["config"];
+}
+
+function whole(key: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`Invalid ${key}: ${value} must be a whole number of at least 1`);
+  }
+  return value;
+}
+
+/** Throws a RangeError or TypeError naming the first bad option and its fix. */
+export function checkOptions(o: TrainOptions): CheckedOptions {
+  const epochs = whole("epochs", o.epochs), batchSize = whole("batchSize", o.batchSize);
+  const seed = o.resume?.config.seed ?? o.seed ?? 42;
+  if (!Number.isFinite(seed)) throw new RangeError(`Invalid seed: ${seed} is not a finite number`);
+  const shuffle = o.shuffle ?? true;
+  const shuffleBuffer = typeof shuffle === "object"
+    ? whole("shuffle.buffer", shuffle.buffer)
+    : 10_000;
+  const yieldEveryMs = o.yieldEveryMs ?? 25;
+  if (!(yieldEveryMs >= 0)) {
+    throw new RangeError(`Invalid yieldEveryMs: ${yieldEveryMs} must be 0 or more`);
+  }
+  if (o.checkpoint) whole("checkpoint.every", o.checkpoint.every);
+  const warmupSteps = o.warmupSteps ?? 0;
+  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) {
+    throw new RangeError(
+      `Invalid warmupSteps: ${warmupSteps} must be a whole number of steps, 0 or more`,
+    );
+  }
+  if (o.validationSplit !== undefined) {
+    if (o.validation) {
+      throw new TypeError("Invalid options: give validation or validationSplit, not both");
+    }
+    if (o.data.kind !== "memory") {
+      throw new TypeError(
+        `Invalid validationSplit: it holds out in-memory rows but the data is a ${o.data.name} stream; pass validation: a second source instead`,
+      );
+    }
+  }
+  const plugin = (p: { name: string; params?: Readonly<Record<string, number>> }) => ({
+    name: p.name,
+    ...(p.params ? { params: { ...p.params } } : {}),
+  });
+  const config: Checkpoint["config"] = {
+    epochs,
+    batchSize,
+    seed,
+    ...(o.l2 === undefined ? {} : { l2: o.l2 }),
+    ...(o.validationSplit === undefined ? {} : { validationSplit: o.validationSplit }),
+    loss: plugin(o.loss),
+    optimizer: plugin(o.optimizer),
+    ...(o.schedule ? { schedule: o.schedule.name } : {}),
+    ...(warmupSteps ? { warmupSteps } : {}),
+  };
+  return {
+    epochs,
+    batchSize,
+    seed,
+    shuffle: shuffle !== false,
+    shuffleBuffer,
+    yieldEveryMs,
+    batchEvents: o.batchEvents ?? true,
+    warmupSteps,
+    config,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * nagare core: dense networks, backpropagation, plugin interfaces and the
+ * registry. Pure TypeScript on typed arrays; no I/O.
+ *
+ * @module
+ */
+export type * from "./core/math/types.ts";
+export { elementwise, type ElementwiseOptions } from "./core/math/elementwise.ts";
+export { createRng, type Rng, type RngState } from "./core/math/rng.ts";
+export type { Backend, GemmDims } from "./core/math/backend.ts";
+export { tsBackend } from "./core/math/kernels.ts";
+export { createRegistry, type PluginsByKind, type Registry } from "./core/checks/registry.ts";
+export {
+  describeIssues,
+  LayerSpecSchema,
+  NetworkSpecSchema,
+  parseNetworkSpec,
+  PluginRefSchema,
+} from "./core/math/spec.ts";
+export { initWeights } from "./core/math/init.ts";
+export {
+  createNetwork,
+  type CreateNetworkOptions,
+  type Layer,
+  type Network,
+  parameters,
+} from "./core/math/network.ts";
+export { forwardLayer } from "./core/math/forward.ts";
+export { predict } from "./core/math/predict.ts";
+export { argmaxRow, countCorrect } from "./core/math/metrics.ts";
+export { checkLossPairing } from "./core/math/pairing.ts";
+export {
+  applyOptimizer,
+  createOptimizerState,
+  globalNorm,
+  type OptimizerState,
+  type OptimizerStep,
+  updateParams,
+} from "./core/math/optimize.ts";
+export {
+  type CreateStep,
+  createTrainStep,
+  type GradientOptions,
+  type LayerStats,
+  type RunOptions,
+  type TrainStep,
+  type TrainStepOptions,
+} from "./core/math/train_step.ts";
+export { decodeFloats, encodeFloats } from "./core/model/base64_floats.ts";
+export {
+  fromModelFile,
+  type LoadOptions,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type ModelFile,
+  ModelFileSchema,
+  type ModelMeta,
+  type PluginEntry,
+  toModelFile,
+} from "./core/model/model_file.ts";
+export {
+  fingerprint,
+  type FingerprintHooks,
+  modelFingerprintHooks,
+} from "./core/checks/fingerprint.ts";
+export {
+  assertPlugin,
+  checkPlugin,
+  type CheckResult,
+  type PluginReport,
+} from "./core/checks/mod.ts";
+export { parsePluginShape } from "./core/checks/plugin_schema.ts";
+export {
+  type CheckpointOptions,
+  type EarlyStoppingOptions,
+  train,
+  type TrainOptions,
+} from "./core/train/train.ts";
+export type {
+  BatchEvent,
+  EndEvent,
+  EpochEvent,
+  StartEvent,
+  TrainEvent,
+} from "./core/train/train_events.ts";
+export {
+  type Checkpoint,
+  CHECKPOINT_FORMAT,
+  CheckpointSchema,
+  parseCheckpoint,
+} from "./core/model/checkpoint.ts";
+export type { DataSource, MemorySource, Sample, StreamSource } from "./core/data/data_source.ts";
+export { inMemory, type InMemoryOptions } from "./core/data/in_memory.ts";
+export { fromArrays } from "./core/data/from_arrays.ts";
+export { fromIterable, type SampleIterable } from "./core/data/from_iterable.ts";
+export { fromStream } from "./core/data/from_stream.ts";
+export { fromObservable } from "./core/data/from_observable.ts";
+export { type CsvOptions, fromCsv } from "./core/data/from_csv.ts";
+export { fromNdjson, type NdjsonOptions } from "./core/data/from_ndjson.ts";
+export type {
+  PrepareFit,
+  PrepareFn,
+  PrepareState,
+  PrepareStep,
+  Widths,
+} from "./core/data/prepare_step.ts";
+export { oneHot } from "./core/data/one_hot.ts";
+export { standardize, type StandardizeState } from "./core/data/standardize.ts";
+export {
+  foldStandardize,
+  type Standardization,
+  standardizeState,
+} from "./core/data/fold_standardize.ts";
+export type {
+  EpochMetrics,
+  LrSchedule,
+  ScheduleContext,
+  ScheduleState,
+} from "./core/train/schedules/lr_schedule.ts";
+export { stepDecay, type StepDecayOptions } from "./core/train/schedules/step_decay.ts";
+export {
+  exponentialDecay,
+  type ExponentialDecayOptions,
+} from "./core/train/schedules/exponential_decay.ts";
+export { cosineDecay, type CosineDecayOptions } from "./core/train/schedules/cosine_decay.ts";
+export {
+  reduceOnPlateau,
+  type ReduceOnPlateauOptions,
+} from "./core/train/schedules/reduce_on_plateau.ts";

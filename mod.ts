@@ -38,9 +38,15 @@ export {
   updateParams,
 } from "./core/math/optimize.ts";
 export {
+  createGradientStep,
+  type GradientOptions,
+  type GradientStep,
+  type GradientStepOptions,
+  weightDecay,
+} from "./core/math/backward.ts";
+export {
   type CreateStep,
   createTrainStep,
-  type GradientOptions,
   type LayerStats,
   type RunOptions,
   type TrainStep,

@@ -13,9 +13,9 @@
  *
  * @module
  */
+import { weightDecay } from "../core/math/backward.ts";
 import type { Backend, GemmDims } from "../core/math/backend.ts";
-import type { Mutable } from "../core/math/mutable.ts";
-import type { Floats } from "../core/math/types.ts";
+import type { Floats, Mutable } from "../core/math/types.ts";
 import { tsBackend } from "../core/math/kernels.ts";
 import { type Layout, rowCount } from "./_layout.ts";
 
@@ -67,7 +67,7 @@ export function firstLayer(
     delta: backend.alloc(batchSize * units),
   };
   let rows = 0, stale = false;
-  const grad = layout.reduced[0], weights = layout.params[0];
+  const grad = layout.reduced[0], weights = layout.params[0], decay = weightDecay(l2);
   // Built once and updated in place: a block's product takes no new object.
   const dims: Mutable<GemmDims> = { m: 0, n: units, k: 0, transA: true, lda: inputs };
   /** The copies, made at the first block that needs them (a thread may claim none). */
@@ -87,9 +87,7 @@ export function firstLayer(
       fresh();
       dims.m = r1 - r0;
       backend.gemm(x.subarray(r0), delta, grad.subarray(r0 * units, r1 * units), dims);
-      if (l2 > 0) {
-        for (let j = r0 * units, end = r1 * units; j < end; j++) grad[j] += l2 * weights[j];
-      }
+      decay?.(grad.subarray(r0 * units, r1 * units), weights.subarray(r0 * units, r1 * units));
     },
     bias() {
       fresh();

@@ -155,11 +155,6 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     get lastCorrect() {
       return lastCorrect;
     },
-    gradients(batch) {
-      const loss = gradients(batch, GRADIENTS);
-      reducePieces(layout, all, weights, own.weightedSum);
-      return loss;
-    },
     run(batch, runOptions) {
       const lr = runOptions?.lr ?? optimizer.lr, stats = runOptions?.stats === true;
       if (split) {

@@ -9,11 +9,8 @@
 import type { Backend } from "../core/math/backend.ts";
 import { tsBackend } from "../core/math/kernels.ts";
 import { type Network, parameters } from "../core/math/network.ts";
-import {
-  createTrainStep,
-  type GradientOptions,
-  type TrainStepOptions,
-} from "../core/math/train_step.ts";
+import { createGradientStep, type GradientOptions } from "../core/math/backward.ts";
+import type { TrainStepOptions } from "../core/math/train_step.ts";
 import type { Batch, Floats } from "../core/math/types.ts";
 import type { WasmBackend } from "../core/wasm/wasm_backend.ts";
 import { correctAt, type Layout, lossAt, rowCount, rowStart } from "./_layout.ts";
@@ -63,7 +60,7 @@ export function createThreadStep(network: Network, options: ThreadStepOptions): 
   const { thread, layout } = options;
   const backend: Backend = options.backend ?? tsBackend;
   const rows = Math.ceil(layout.sizes.batchSize / layout.sizes.threads);
-  const inner = createTrainStep(network, { ...options, batchSize: rows });
+  const inner = createGradientStep(network, { ...options, batchSize: rows });
   const wasm = backend as Partial<WasmBackend>;
   const inPlace = wasm.memory !== undefined && wasm.memory.buffer === layout.buffers.floats;
   if (inPlace) {
@@ -121,7 +118,7 @@ export function createThreadStep(network: Network, options: ThreadStepOptions): 
       x.rows = t.rows = count;
       layout.results[lossAt(thread)] = inner.gradients(batch, deferFirst ? DEFER : undefined);
       layout.control[correctAt(thread)] = inner.lastCorrect;
-      if (deferFirst) shareDelta(layout, inner.firstDelta!, start, count);
+      if (deferFirst) shareDelta(layout, inner.firstDelta, start, count);
       for (let i = deferFirst ? 2 : 0; i < slot.length; i++) slot[i].set(inner.grads[i]);
     },
     evaluate(b) {

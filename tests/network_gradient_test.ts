@@ -2,11 +2,16 @@
 // activation + loss pair that makes sense, backpropagation's gradients of all
 // weights and biases match central finite differences, in float64.
 import assert from "node:assert/strict";
-import { createNetwork, createRegistry, createRng, createTrainStep, parameters } from "../mod.ts";
+import {
+  createGradientStep,
+  createNetwork,
+  createRegistry,
+  createRng,
+  parameters,
+} from "../mod.ts";
 import type { Batch, LossPlugin } from "../mod.ts";
 import { builtinActivations } from "../plugins/activations/mod.ts";
 import { binaryCrossEntropy, crossEntropy, huber, mae, mse } from "../plugins/losses/mod.ts";
-import { sgd } from "../plugins/optimizers/sgd.ts";
 
 const registry = createRegistry(builtinActivations());
 const hidden = builtinActivations().filter((a) => !a.rowwise).map((a) => a.name);
@@ -62,7 +67,7 @@ for (const h of hidden) {
       const rng = createRng(3);
       for (const l of net.layers) l.bias.forEach((_, i) => (l.bias[i] = 0.1 * rng.normal()));
       const batch = makeBatch(5, 3, outputs, kind, 9);
-      const step = createTrainStep(net, { loss, optimizer: sgd({ lr: 0 }), batchSize: 5 });
+      const step = createGradientStep(net, { loss, batchSize: 5 });
       step.gradients(batch);
       const params = parameters(net);
       params.forEach((p, k) => {
@@ -93,15 +98,10 @@ Deno.test("L2 weight decay adds lambda * W to the weight gradients only", () => 
     dtype: "float64",
   });
   const batch = makeBatch(3, 2, 2, "real", 2);
-  const plain = createTrainStep(net, { loss: mse, optimizer: sgd({ lr: 0 }), batchSize: 3 });
+  const plain = createGradientStep(net, { loss: mse, batchSize: 3 });
   plain.gradients(batch);
   const base = plain.grads.map((g) => Float64Array.from(g));
-  const decayed = createTrainStep(net, {
-    loss: mse,
-    optimizer: sgd({ lr: 0 }),
-    batchSize: 3,
-    l2: 0.1,
-  });
+  const decayed = createGradientStep(net, { loss: mse, batchSize: 3, l2: 0.1 });
   decayed.gradients(batch);
   const [w] = parameters(net);
   for (let i = 0; i < w.length; i++) {

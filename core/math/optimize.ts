@@ -1,8 +1,7 @@
 import { adamConstants, adamSettings } from "./adam_rule.ts";
 import { adamKernel } from "./kernel_trust.ts";
 import type { Backend } from "./backend.ts";
-import type { Floats, OptimizerPlugin, UpdateContext } from "./types.ts";
-import type { Mutable } from "./mutable.ts";
+import type { Floats, Mutable, OptimizerPlugin, UpdateContext } from "./types.ts";
 
 /** An optimizer's whole state: the step count and its slot arrays per tensor. Serializable. */
 export interface OptimizerState {

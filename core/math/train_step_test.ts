@@ -1,3 +1,4 @@
+import { createGradientStep } from "./backward.ts";
 import assert from "node:assert/strict";
 import { createNetwork, parameters } from "./network.ts";
 import { createRegistry } from "../checks/registry.ts";
@@ -45,7 +46,7 @@ const TINY_BATCH: Batch = {
 
 Deno.test("analytic gradients match central finite differences in float64", () => {
   const net = tinyNet(), batch = TINY_BATCH;
-  const step = createTrainStep(net, { loss: fakeMse, optimizer: fakeSgd(0), batchSize: 2, l2: 0 });
+  const step = createGradientStep(net, { loss: fakeMse, batchSize: 2, l2: 0 });
   step.gradients(batch);
   const params = parameters(net);
   for (let p = 0; p < params.length; p++) {
@@ -127,7 +128,7 @@ Deno.test("a resumed optimizer state moves into the backend's memory, values kep
 
 Deno.test("gradients with firstLayer false leave the first layer's gradients and expose dL/dz", () => {
   const net = tinyNet(), batch = TINY_BATCH;
-  const step = createTrainStep(net, { loss: fakeMse, optimizer: fakeSgd(0), batchSize: 2 });
+  const step = createGradientStep(net, { loss: fakeMse, batchSize: 2 });
   const full = step.gradients(batch);
   const want = step.grads.map((g) => g.slice());
   for (const g of step.grads) g.fill(42);
@@ -135,7 +136,7 @@ Deno.test("gradients with firstLayer false leave the first layer's gradients and
   assert.ok(step.grads[0].every((v) => v === 42) && step.grads[1].every((v) => v === 42));
   assert.deepEqual(step.grads.slice(2), want.slice(2));
   // dW1 = X^T dZ1 and db1 = column sums of dZ1, from the exposed delta.
-  const dz = step.firstDelta!, x = batch.x.data;
+  const dz = step.firstDelta, x = batch.x.data;
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 5; j++) {
       const dw = x[i] * dz[j] + x[3 + i] * dz[5 + j];

@@ -222,3 +222,9 @@ export interface Registry {
   /** A new registry holding these plugins and `more` (same checks and duplicate rules). */
   with(more: readonly Plugin[]): Registry;
 }
+
+/**
+ * `T` with its readonly fields writable: for objects a module builds once and
+ * updates in place (per-step arguments, per-epoch facts).
+ */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -4,11 +4,11 @@
  *
  * @module
  */
+import type { Mutable } from "../math/types.ts";
 import type { EpochEvent } from "./train_events.ts";
 import type { EpochMeasure } from "./_epoch_meter.ts";
 import type { PassTotals } from "./_train_pass.ts";
 import type { Run } from "./_run_setup.ts";
-import type { Mutable } from "../math/mutable.ts";
 
 /** Whether the epoch reports accuracy: classification, with 0/1 targets for one sigmoid output. */
 function accuracy(run: Run, totals: PassTotals, val?: PassTotals): boolean {

@@ -14,7 +14,7 @@ import {
   trainPass,
 } from "./_train_pass.ts";
 import { type Run, setupRun } from "./_run_setup.ts";
-import type { Mutable } from "../math/mutable.ts";
+import type { Mutable } from "../math/types.ts";
 
 function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleState"]): number {
   const base = o.optimizer.lr;

@@ -6,7 +6,7 @@ import type { ScheduleState } from "./schedules/lr_schedule.ts";
 import type { TrainOptions } from "./train_options.ts";
 import { createTrainStep, type TrainStep, type TrainStepOptions } from "../math/train_step.ts";
 import { restoreCheckpoint } from "../model/checkpoint_codec.ts";
-import { classification } from "../math/classification.ts";
+import { classification } from "./classification.ts";
 import { createPauser, type Pauser } from "./_pauser.ts";
 import { type DataPlan, planData, planSize, splitRows } from "../data/data_plan.ts";
 import { type CheckedOptions, checkOptions } from "./train_options.ts";

@@ -2,7 +2,7 @@ import type { BatchBuffer, Pass } from "../data/_pass.ts";
 import type { PrepareFn } from "../data/prepare_step.ts";
 import type { RunOptions, TrainStep } from "../math/train_step.ts";
 import type { BatchEvent } from "./train_events.ts";
-import { binaryTargets } from "../math/classification.ts";
+import { binaryTargets } from "./classification.ts";
 import type { Pauser } from "./_pauser.ts";
 import { applyChain } from "../data/prepare.ts";
 

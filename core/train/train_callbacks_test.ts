@@ -125,9 +125,6 @@ Deno.test("a custom step may keep the options it was given and use `this` in its
     get lastCorrect() {
       return this.inner.lastCorrect;
     }
-    gradients(batch: Batch) {
-      return this.inner.gradients(batch);
-    }
     run(batch: Batch, options?: RunOptions) {
       this.kept.push(options!);
       return this.inner.run(batch, options);

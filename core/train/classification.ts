@@ -1,5 +1,5 @@
-import type { Network } from "./network.ts";
-import type { LossPlugin, Mat } from "./types.ts";
+import type { Network } from "../math/network.ts";
+import type { LossPlugin, Mat } from "../math/types.ts";
 
 /**
  * True when the loss reads a row of outputs as one distribution over classes:

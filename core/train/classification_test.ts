@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fakeMse } from "../_testing/fakes.ts";
 import { fakeCrossEntropy, net } from "../_testing/train_fakes.ts";
 import { classification } from "./classification.ts";
-import type { LossPlugin } from "./types.ts";
+import type { LossPlugin } from "../math/types.ts";
 
 const logitsLoss = (name: string): LossPlugin => ({
   kind: "loss",

@@ -1,6 +1,6 @@
 import type { Network } from "../core/math/network.ts";
-import { createTrainStep } from "../core/math/train_step.ts";
-import type { LossPlugin, OptimizerPlugin } from "../core/math/types.ts";
+import { createGradientStep } from "../core/math/backward.ts";
+import type { LossPlugin } from "../core/math/types.ts";
 import type { Arrays } from "./datasets/dataset.ts";
 
 /** How a model does on a set of samples: mean loss and, for classification, accuracy. */
@@ -14,8 +14,6 @@ export interface Evaluation {
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
   loss: LossPlugin;
-  /** Any optimizer: the step that evaluates needs one but never updates. */
-  optimizer: OptimizerPlugin;
   /** Report accuracy (classification). */
   accuracy: boolean;
   /** Rows per forward pass (default 500). */
@@ -27,14 +25,13 @@ export interface EvaluateOptions {
  *
  * @example
  * ```ts ignore
- * const test = evaluate(network, dataset.test, { loss, optimizer, accuracy: true });
+ * const test = evaluate(network, dataset.test, { loss, accuracy: true });
  * test.accuracy; // e.g. 0.957
  * ```
  */
 export function evaluate(network: Network, data: Arrays, options: EvaluateOptions): Evaluation {
-  const step = createTrainStep(network, {
+  const step = createGradientStep(network, {
     loss: options.loss,
-    optimizer: options.optimizer,
     batchSize: options.batchSize ?? 500,
   });
   const { loss, correct } = step.evaluate({

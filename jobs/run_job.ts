@@ -99,7 +99,7 @@ function dataName(config: RunConfig): string {
 
 /**
  * Builds a run from a resolved config: a registry of the built-in and given
- * plugins, the network (seeded), loss and optimizer (at `config.lr`), the data
+ * plugins, the network (seeded), loss and optimizer (the run's rate is `config.lr`), the data
  * (built-in arrays, or a csv/ndjson file standardized and one-hot encoded for
  * several outputs), and the trainer's Observable. Errors are TypeErrors or
  * RangeErrors naming the config field and the fix.
@@ -120,7 +120,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
     const plugins = {
       registry,
       loss: registry.get("loss", config.loss),
-      optimizer: withLr(registry, config),
+      optimizer: registry.get("optimizer", config.optimizer),
     };
     pool?.warmUp(warmUpFor(config, options, plugins));
     return await buildJob(config, options, plugins, pool);
@@ -185,6 +185,7 @@ async function buildJob(
     ...(config.validationSplit > 0 ? { validationSplit: config.validationSplit } : {}),
     epochs: config.epochs,
     batchSize: config.batchSize,
+    lr: config.lr,
     seed: config.seed,
     ...(config.l2 > 0 ? { l2: config.l2 } : {}),
     ...(prepare.length ? { prepare } : {}),
@@ -220,7 +221,7 @@ async function buildJob(
     events$,
     evaluateTest: () =>
       test &&
-      evaluate(network, test, { loss, optimizer, accuracy: lastEpoch?.accuracy !== undefined }),
+      evaluate(network, test, { loss, accuracy: lastEpoch?.accuracy !== undefined }),
     modelNetwork() {
       // Saved models take raw inputs: a standardize step (the trainer's, or the
       // built-in data set's own) is folded into the first layer.
@@ -243,14 +244,6 @@ async function buildJob(
       };
     },
   };
-}
-
-/** The optimizer at the config's learning rate (a plugin without `configure` keeps its own). */
-function withLr(registry: Registry, config: RunConfig): OptimizerPlugin {
-  const { name, params } = config.optimizer;
-  const plain = registry.get("optimizer", name);
-  if (!plain.configure && !params) return plain;
-  return registry.get("optimizer", { name, params: { ...params, lr: config.lr } });
 }
 
 function pluginEntry(kind: "loss" | "optimizer", p: LossPlugin | OptimizerPlugin) {

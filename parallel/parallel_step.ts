@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkStepOptions } from "../core/math/backward.ts";
 import { tsBackend } from "../core/math/kernels.ts";
 import type { Network } from "../core/math/network.ts";
 import { type CreateStep, createTrainStep, type TrainStep } from "../core/math/train_step.ts";
@@ -120,6 +121,7 @@ export function parallel(options: ParallelOptions = {}): CreateStep {
     if (!(network.layers[0].weights instanceof Float32Array)) {
       throw new TypeError("Invalid network for parallel(): it must be float32, not float64");
     }
+    checkStepOptions(stepOptions); // before the shared memory is sized from it
     const backend = stepOptions.backend ?? tsBackend;
     const sizes = {
       tensors: network.layers.flatMap((l) => [l.weights.length, l.bias.length]),

@@ -83,6 +83,21 @@ export function weightDecay(l2: number): ((grad: Floats, weights: Floats) => voi
   };
 }
 
+/**
+ * Checks the numbers of a step's options where a step is built (`createGradientStep`, so `createTrainStep` and `parallel()` too): a RangeError naming
+ * the option and the fix.
+ */
+export function checkStepOptions<T extends { batchSize: number; l2?: number }>(options: T): T {
+  const { batchSize, l2 } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`Invalid batchSize: ${batchSize} must be a whole number of at least 1`);
+  }
+  if (l2 !== undefined && !(l2 >= 0 && l2 < Infinity)) {
+    throw new RangeError(`Invalid l2: ${l2} must be a finite number, 0 or more`);
+  }
+  return options;
+}
+
 type MutMat = { data: Floats; rows: number; cols: number };
 
 /**
@@ -97,7 +112,7 @@ type MutMat = { data: Floats; rows: number; cols: number };
  * ```
  */
 export function createGradientStep(network: Network, options: GradientStepOptions): GradientStep {
-  const { loss, batchSize } = options;
+  const { loss, batchSize } = checkStepOptions(options);
   const decay = weightDecay(options.l2 ?? 0);
   const layers = network.layers;
   const output = layers[layers.length - 1];

@@ -81,7 +81,7 @@ export type CreateStep = (
  */
 export function createTrainStep(network: Network, options: TrainStepOptions): TrainStep {
   const { optimizer } = options;
-  const step = createGradientStep(network, checkStepOptions(options));
+  const step = createGradientStep(network, options);
   const { grads, backend, alloc } = step;
   const params = parameters(network);
   const resumed = options.state;
@@ -122,20 +122,4 @@ function copyInto(alloc: (n: number) => Floats, from: Floats): Floats {
   const to = alloc(from.length);
   to.set(from);
   return to;
-}
-
-/**
- * Checks the numbers of a step's options where a step is built (by
- * `createTrainStep`, or by `parallel()` for its threads): a RangeError naming
- * the option and the fix.
- */
-export function checkStepOptions<T extends { batchSize: number; l2?: number }>(options: T): T {
-  const { batchSize, l2 } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`Invalid batchSize: ${batchSize} must be a whole number of at least 1`);
-  }
-  if (l2 !== undefined && !(l2 >= 0 && l2 < Infinity)) {
-    throw new RangeError(`Invalid l2: ${l2} must be a finite number, 0 or more`);
-  }
-  return options;
 }

@@ -40,6 +40,8 @@ export const CheckpointSchema = v.object({
   config: v.object({
     epochs: Count,
     batchSize: Count,
+    /** The run's learning rate before schedules (absent in checkpoints of older versions). */
+    lr: v.optional(v.number()),
     seed: v.number(),
     l2: v.optional(v.number()),
     validationSplit: v.optional(v.number()),

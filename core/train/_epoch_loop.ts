@@ -17,7 +17,7 @@ import { type Run, setupRun } from "./_run_setup.ts";
 import type { Mutable } from "../math/types.ts";
 
 function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleState"]): number {
-  const base = o.optimizer.lr;
+  const base = run.cfg.lr;
   const lr = o.schedule ? o.schedule.lr({ epoch, epochs: run.cfg.epochs, base }, state) : base;
   if (!(lr >= 0 && lr < Infinity)) {
     throw new RangeError(

@@ -152,6 +152,15 @@ Deno.test("a custom step may keep the options it was given and use `this` in its
   assert.deepEqual([...new Set(step!.kept.map((o) => o.lr))], [0.4, 0.2]);
 });
 
+Deno.test("the lr option is the run's rate: the optimizer's own lr is only its default", async () => {
+  const events = await run({ ...base(), optimizer: fakeSgd(0.4), lr: 0.05, epochs: 2 });
+  assert.ok(events.filter((e) => e.type === "batch").every((b) => b.lr === 0.05));
+  await assert.rejects(run({ ...base(), optimizer: fakeSgd(0.4), lr: -1, epochs: 1 }), {
+    name: "RangeError",
+    message: "Invalid lr: -1 must be a finite number, 0 or more",
+  });
+});
+
 Deno.test("a rate of 0 is a rate like any other: the step gets lr 0, the weights stay", async () => {
   const o = { ...base(), optimizer: fakeSgd(0), epochs: 3 };
   const before = weightBytes(o.network);

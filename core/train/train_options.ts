@@ -32,6 +32,13 @@ export interface TrainOptions {
   validationSplit?: number;
   epochs: number;
   batchSize: number;
+  /**
+   * The run's learning rate (default: the optimizer's `lr`): the one place a
+   * run's rate is set. Schedules and warm-up scale it per epoch and step, and
+   * every step hands it to the optimizer's `update` as `ctx.lr`, so it works
+   * for any optimizer, with or without `configure`.
+   */
+  lr?: number;
   /** Seed of the one random stream behind the split and every shuffle (default 42). */
   seed?: number;
   /** L2 weight decay λ. */
@@ -86,6 +93,8 @@ export interface TrainOptions {
 export interface CheckedOptions {
   epochs: number;
   batchSize: number;
+  /** The run's learning rate before schedules and warm-up. */
+  lr: number;
   seed: number;
   shuffle: boolean;
   shuffleBuffer: number;
@@ -105,7 +114,12 @@ function whole(key: string, value: number): number {
 
 /** Throws a RangeError or TypeError naming the first bad option and its fix. */
 export function checkOptions(o: TrainOptions): CheckedOptions {
-  const epochs = whole("epochs", o.epochs), batchSize = whole("batchSize", o.batchSize);
+  // batchSize and l2 are the step's: checked once, where the step is built (checkStepOptions).
+  const epochs = whole("epochs", o.epochs), batchSize = o.batchSize;
+  const lr = o.lr ?? o.optimizer.lr;
+  if (!(lr >= 0 && lr < Infinity)) {
+    throw new RangeError(`Invalid lr: ${lr} must be a finite number, 0 or more`);
+  }
   const seed = o.resume?.config.seed ?? o.seed ?? 42;
   if (!Number.isFinite(seed)) throw new RangeError(`Invalid seed: ${seed} is not a finite number`);
   const shuffle = o.shuffle ?? true;
@@ -140,6 +154,7 @@ export function checkOptions(o: TrainOptions): CheckedOptions {
   const config: Checkpoint["config"] = {
     epochs,
     batchSize,
+    lr,
     seed,
     ...(o.l2 === undefined ? {} : { l2: o.l2 }),
     ...(o.validationSplit === undefined ? {} : { validationSplit: o.validationSplit }),
@@ -151,6 +166,7 @@ export function checkOptions(o: TrainOptions): CheckedOptions {
   return {
     epochs,
     batchSize,
+    lr,
     seed,
     shuffle: shuffle !== false,
     shuffleBuffer,

@@ -1,10 +1,9 @@
-import type { Plugin } from "../core/math/types.ts";
-
-const KINDS = ["activation", "loss", "optimizer"];
+import { PLUGIN_KINDS } from "../core/checks/plugin_ref.ts";
+import type { Plugin, PluginKind } from "../core/math/types.ts";
 
 function isPlugin(value: unknown): value is Plugin {
   const p = value as { kind?: unknown; name?: unknown } | null;
-  return typeof p === "object" && p !== null && KINDS.includes(p.kind as string) &&
+  return typeof p === "object" && p !== null && PLUGIN_KINDS.includes(p.kind as PluginKind) &&
     typeof p.name === "string";
 }
 

@@ -1,11 +1,12 @@
 // Chooses the matrix kernels and the thread count for a job.
+import { MAX_MEMORY_MIB } from "../core/wasm/memory_limit.ts";
 import type { Backend } from "../core/math/backend.ts";
 import { tsBackend } from "../core/math/kernels.ts";
 import type { Network } from "../core/math/network.ts";
 import type { LayerSpec, Plugin } from "../core/math/types.ts";
 import { createWasmBackend, wasmSimdSupported } from "../core/wasm/wasm_backend.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
-import { pluginRef } from "../parallel/parallel_step.ts";
+import { pluginRef } from "../core/checks/plugin_ref.ts";
 import type { WarmUp } from "../parallel/worker_pool.ts";
 import { BUILTIN_INPUTS, type BuiltinDataset } from "./datasets/mod.ts";
 
@@ -19,7 +20,6 @@ export interface MemoryNeeds {
 }
 
 /** The largest wasm memory a backend takes (MiB). */
-const MAX_MIB = 4095;
 
 /** MiB of wasm memory for `floats`, with room for the kernels' packing scratch; at least 64. */
 export function wasmMemoryMiB(needs: MemoryNeeds): number {
@@ -48,7 +48,7 @@ export function stepFloats(
 export function pickBackend(choice: BackendChoice, needs: MemoryNeeds = { floats: 0 }): Backend {
   if (choice === "ts") return tsBackend;
   const memoryMiB = wasmMemoryMiB(needs);
-  const fits = memoryMiB <= MAX_MIB;
+  const fits = memoryMiB <= MAX_MEMORY_MIB;
   if (choice === "auto") {
     return wasmSimdSupported() && fits ? createWasmBackend({ memoryMiB }) : tsBackend;
   }
@@ -60,7 +60,7 @@ export function pickBackend(choice: BackendChoice, needs: MemoryNeeds = { floats
   }
   if (!fits) {
     throw new RangeError(
-      `Invalid backend: the network needs about ${memoryMiB} MiB of wasm memory, over the ${MAX_MIB} MiB limit; use --backend ts or a smaller network or batch`,
+      `Invalid backend: the network needs about ${memoryMiB} MiB of wasm memory, over the ${MAX_MEMORY_MIB} MiB limit; use --backend ts or a smaller network or batch`,
     );
   }
   return createWasmBackend({ memoryMiB });

@@ -103,7 +103,7 @@ Deno.test("warmUpFor: the job's layers, plugins, batch and likely backend, MNIST
   const mnist = warmUpFor({ layers, batchSize: 32, dataset: "mnist" }, {}, plugins);
   assert.deepEqual(mnist, {
     spec: { inputs: 784, layers },
-    loss: "crossEntropy",
+    loss: { name: "crossEntropy" },
     optimizer: { name: "adam", params: { lr: 0.01 } },
     backend: wasmSimdSupported() ? "wasm-simd" : "ts",
     batchSize: 32,

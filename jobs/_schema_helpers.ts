@@ -1,17 +1,7 @@
 // Valibot pieces whose messages say what is wrong and how to fix it.
 import * as v from "valibot";
 
-/** A strict object whose issues name unknown, missing and mistyped fields. */
-export function strict<const E extends v.ObjectEntries>(
-  entries: E,
-): v.StrictObjectSchema<E, v.ErrorMessage<v.StrictObjectIssue>> {
-  const known = Object.keys(entries).join(", ");
-  return v.strictObject(entries, (issue) => {
-    if (issue.expected === "never") return `unknown field: remove it or use one of ${known}`;
-    if (issue.received === "undefined") return "is required";
-    return `must be an object with fields ${known}, got ${issue.received}`;
-  });
-}
+export { strict } from "../core/math/spec.ts";
 
 /** A finite number greater than 0. */
 export const positive = v.pipe(

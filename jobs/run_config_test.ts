@@ -33,7 +33,7 @@ Deno.test("an unknown key is an error naming its path and the known keys", () =>
   ]);
   assert.match(issues({ epoch: 3 })[0], /^epoch: unknown field: .*epochs/);
   assert.deepEqual(issues({ layers: [{ units: 3, act: "relu" }] }), [
-    "layers.0.act: unknown field: remove it",
+    "layers.0.act: unknown field: remove it or use one of units, activation, init",
   ]);
   assert.match(
     issues({ dataset: { csv: "a.csv", target: "y", sep: ";" } })[0],

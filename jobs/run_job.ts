@@ -16,7 +16,7 @@ import { inMemory } from "../core/data/in_memory.ts";
 import { oneHot } from "../core/data/one_hot.ts";
 import type { PrepareStep } from "../core/data/prepare_step.ts";
 import { standardize } from "../core/data/standardize.ts";
-import type { ModelMeta } from "../core/model/model_file.ts";
+import { type ModelMeta, pluginEntry } from "../core/model/model_file.ts";
 import { createNetwork, type Network } from "../core/math/network.ts";
 import { createRegistry, type Registry } from "../core/checks/registry.ts";
 import { train } from "../core/train/train.ts";
@@ -240,17 +240,8 @@ async function buildJob(
           ...(prepared ? { prepared, preparedFolded: true } : {}),
           ...(loaderScaling ? { inputStandardization: { ...loaderScaling, folded: true } } : {}),
         },
-        plugins: [pluginEntry("loss", loss), pluginEntry("optimizer", optimizer)],
+        plugins: [pluginEntry(loss), pluginEntry(optimizer)],
       };
     },
-  };
-}
-
-function pluginEntry(kind: "loss" | "optimizer", p: LossPlugin | OptimizerPlugin) {
-  return {
-    kind,
-    name: p.name,
-    ...(p.version ? { version: p.version } : {}),
-    ...(p.params ? { params: { ...p.params } } : {}),
   };
 }

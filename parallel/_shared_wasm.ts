@@ -7,13 +7,12 @@
  *
  * @module
  */
+import { MAX_MEMORY_MIB, WASM_PAGE_BYTES } from "../core/wasm/memory_limit.ts";
 import type { Backend } from "../core/math/backend.ts";
 import { createWasmBackend, type WasmBackend } from "../core/wasm/wasm_backend.ts";
 import { floatBytes, type LayoutSizes } from "./_layout.ts";
 
-const PAGE = 65536;
-/** Pages a 32-bit memory can have at most (4 GiB), minus one to stay clear of the limit. */
-const MAX_PAGES = 65535;
+const PAGE = WASM_PAGE_BYTES, MAX_PAGES = MAX_MEMORY_MIB * 16;
 
 /** What each thread needs to build its backend over the shared memory. */
 export interface SharedWasm {

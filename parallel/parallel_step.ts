@@ -3,11 +3,11 @@
  *
  * @module
  */
+import { pluginRef } from "../core/checks/plugin_ref.ts";
 import { checkStepOptions } from "../core/math/backward.ts";
 import { tsBackend } from "../core/math/kernels.ts";
 import type { Network } from "../core/math/network.ts";
 import { type CreateStep, createTrainStep, type TrainStep } from "../core/math/train_step.ts";
-import type { PluginRef } from "../core/math/types.ts";
 import type { WasmBackend } from "../core/wasm/wasm_backend.ts";
 import { allocateShared, layoutOf } from "./_layout.ts";
 import { planSharedWasm, threadBackend } from "./_shared_wasm.ts";
@@ -35,11 +35,6 @@ export interface ParallelOptions {
    */
   readonly pool?: WorkerPool;
 }
-
-/** How a worker names a plugin to rebuild it: its name, with its params when it has any. */
-export const pluginRef = (
-  p: { name: string; params?: Readonly<Record<string, number>> },
-): PluginRef => p.params ? { name: p.name, params: { ...p.params } } : p.name;
 
 /** A copy of the network's structure with its own weights, for the main thread's slice. */
 function cloneNetwork(network: Network): Network {

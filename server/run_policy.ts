@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { refName } from "../core/checks/plugin_ref.ts";
 import type { Registry } from "../core/checks/registry.ts";
 import type { PluginKind, PluginRef } from "../core/math/types.ts";
 import { type ConfigIssue, resolveRunConfig, type RunConfig } from "../jobs/run_config.ts";
@@ -41,8 +42,6 @@ export interface AdmitOptions {
   /** Size limits (default {@linkcode DEFAULT_LIMITS}). */
   limits?: Partial<RunLimits>;
 }
-
-const refName = (ref: PluginRef) => (typeof ref === "string" ? ref : ref.name);
 
 function pluginIssue(
   registry: Registry,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { PLUGIN_KINDS } from "./plugin_ref.ts";
 import * as v from "valibot";
 import type { Plugin, PluginKind } from "../math/types.ts";
 
@@ -13,7 +14,6 @@ export const PLUGIN_NAME =
 /** Semver-ish: `"1"`, `"1.2"`, `"1.2.3"`, optionally with `-beta.1` or `+build`. */
 export const PLUGIN_VERSION = /^\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
-const KINDS: readonly PluginKind[] = ["activation", "loss", "optimizer"];
 const fn = v.function("must be a function");
 const finite = (what = "a finite number") =>
   v.pipe(v.number(`must be ${what}`), v.finite(`must be ${what}`));
@@ -117,7 +117,7 @@ export function parsePluginShape(value: unknown): Plugin {
     throw new TypeError(`Invalid plugin: expected a plugin object { kind, name, ... }, got ${got}`);
   }
   const label = typeof p.name === "string" ? `Invalid plugin "${p.name}"` : "Invalid plugin";
-  if (!KINDS.includes(p.kind as PluginKind)) {
+  if (!PLUGIN_KINDS.includes(p.kind as PluginKind)) {
     throw new TypeError(
       `${label}: kind must be "activation", "loss" or "optimizer", got ${JSON.stringify(p.kind)}`,
     );

@@ -1,16 +1,40 @@
+import { PLUGIN_KINDS } from "./plugin_ref.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { assertPlugin } from "./check_plugin.ts";
 import { parsePluginShape } from "./plugin_schema.ts";
 import type {
   ActivationPlugin,
+  LossPlugin,
+  OptimizerPlugin,
   Plugin,
   PluginKind,
   PluginParams,
-  PluginsByKind,
-  Registry,
+  PluginRef,
 } from "../math/types.ts";
 
-export type { PluginsByKind, Registry };
+/** The plugin type for each kind. */
+export interface PluginsByKind {
+  activation: ActivationPlugin;
+  loss: LossPlugin;
+  optimizer: OptimizerPlugin;
+}
+
+/** A lookup table of plugins: a value built from a list, never global. */
+export interface Registry {
+  /**
+   * The plugin of `kind` named by `ref`; with params it is configured with them
+   * (and the configured plugin is checked like a registered one).
+   * Throws a TypeError listing the known names when there is none.
+   */
+  get<K extends PluginKind>(kind: K, ref: PluginRef): PluginsByKind[K];
+  /** True when a plugin of `kind` has that name. */
+  has(kind: PluginKind, name: string): boolean;
+  /** All plugins of one kind (or all), in registration order. */
+  list<K extends PluginKind>(kind: K): PluginsByKind[K][];
+  list(): Plugin[];
+  /** A new registry holding these plugins and `more` (same checks and duplicate rules). */
+  with(more: readonly Plugin[]): Registry;
+}
 
 const PLURAL: Record<PluginKind, string> = {
   activation: "activations",
@@ -18,7 +42,6 @@ const PLURAL: Record<PluginKind, string> = {
   optimizer: "optimizers",
 };
 
-const KINDS: readonly PluginKind[] = ["activation", "loss", "optimizer"];
 type Tables = Map<PluginKind, Map<string, Plugin>>;
 
 /**
@@ -47,10 +70,12 @@ type Tables = Map<PluginKind, Map<string, Plugin>>;
  * ```
  */
 export function createRegistry(plugins: readonly Plugin[]): Registry {
-  const byKind: Tables = new Map(KINDS.map((k) => [k, new Map()]));
+  const byKind: Tables = new Map(PLUGIN_KINDS.map((k) => [k, new Map()]));
   for (const plugin of plugins) add(byKind, plugin);
   // after all are in, so that a loss finds the activation its fused path names
-  for (const plugin of KINDS.flatMap((k) => [...byKind.get(k)!.values()])) check(byKind, plugin);
+  for (const plugin of PLUGIN_KINDS.flatMap((k) => [...byKind.get(k)!.values()])) {
+    check(byKind, plugin);
+  }
   const configured = new Map<string, Plugin>();
   const registry: Registry = {
     get(kind, ref) {
@@ -76,7 +101,7 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
       ((kind?: PluginKind) =>
         kind
           ? [...byKind.get(kind)!.values()]
-          : KINDS.flatMap((k) => [...byKind.get(k)!.values()])) as Registry["list"],
+          : PLUGIN_KINDS.flatMap((k) => [...byKind.get(k)!.values()])) as Registry["list"],
     with: (more) => createRegistry([...registry.list(), ...more]),
   };
   return registry;

@@ -20,7 +20,7 @@ import { tsBackend } from "./kernels.ts";
 import { countCorrect } from "./metrics.ts";
 import { type Network, parameters } from "./network.ts";
 import { checkLossPairing } from "./pairing.ts";
-import type { ActivationGrad, Batch, Floats, LossPlugin, Mutable } from "./types.ts";
+import type { ActivationGrad, Batch, Floats, LossPlugin, Mat, Mutable } from "./types.ts";
 
 /** Options of {@linkcode createGradientStep}. */
 export interface GradientStepOptions {
@@ -98,8 +98,6 @@ export function checkStepOptions<T extends { batchSize: number; l2?: number }>(o
   return options;
 }
 
-type MutMat = { data: Floats; rows: number; cols: number };
-
 /**
  * Builds the forward and backward passes of `network` for batches of up to
  * `batchSize` rows: checks that the output activation suits the loss, moves
@@ -131,9 +129,9 @@ export function createGradientStep(network: Network, options: GradientStepOption
       }
     }
   }
-  const mat = (cols: number): MutMat => ({ data: alloc(batchSize * cols), rows: 0, cols });
-  const x: MutMat = { data: alloc(0), rows: 0, cols: network.inputs };
-  const t: MutMat = { data: alloc(0), rows: 0, cols: network.outputs };
+  const mat = (cols: number): Mutable<Mat> => ({ data: alloc(batchSize * cols), rows: 0, cols });
+  const x: Mutable<Mat> = { data: alloc(0), rows: 0, cols: network.inputs };
+  const t: Mutable<Mat> = { data: alloc(0), rows: 0, cols: network.outputs };
   const z = layers.map((l) => mat(l.units));
   const y = layers.map((l) => mat(l.units));
   const dy = layers.map((l) => mat(l.units));

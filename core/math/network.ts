@@ -1,7 +1,7 @@
 import { initWeights } from "./init.ts";
 import { createRng, type Rng } from "./rng.ts";
 import { parseNetworkSpec } from "./spec.ts";
-import type { ActivationPlugin, Floats, NetworkSpec, Registry } from "./types.ts";
+import type { ActivationPlugin, Floats, NetworkSpec, PluginRef } from "./types.ts";
 
 /** One dense layer: y = h(x W + b), W stored inputs x units, row-major. */
 export interface Layer {
@@ -24,8 +24,8 @@ export interface Network {
 
 /** Options of {@linkcode createNetwork}. */
 export interface CreateNetworkOptions {
-  /** Where activation names are looked up. */
-  registry: Registry;
+  /** Where activation names are looked up: a registry (`createRegistry`). */
+  registry: { get(kind: "activation", ref: PluginRef): ActivationPlugin };
   /** Seed for weight init (default 42); ignored when `rng` is given. */
   seed?: number;
   /** Generator to draw initial weights from (shared with the trainer for one seeded stream). */

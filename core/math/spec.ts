@@ -1,36 +1,61 @@
+/**
+ * The network spec and plugin references, as valibot schemas: one copy that
+ * run configs, checkpoints and model files all use.
+ *
+ * @module
+ */
 import * as v from "valibot";
 import type { NetworkSpec } from "./types.ts";
 
+/**
+ * A strict valibot object whose issues name unknown, missing and mistyped
+ * fields, and the fields it knows.
+ */
+export function strict<const E extends v.ObjectEntries>(
+  entries: E,
+): v.StrictObjectSchema<E, v.ErrorMessage<v.StrictObjectIssue>> {
+  const known = Object.keys(entries).join(", ");
+  return v.strictObject(entries, (issue) => {
+    if (issue.expected === "never") return `unknown field: remove it or use one of ${known}`;
+    if (issue.received === "undefined") return "is required";
+    return `must be an object with fields ${known}, got ${issue.received}`;
+  });
+}
+
 /** Plugin parameters: a record of finite numbers. */
-export const PluginParamsSchema = v.record(v.string(), v.pipe(v.number(), v.finite()));
+export const PluginParamsSchema = v.record(
+  v.string(),
+  v.pipe(v.number("must be a number"), v.finite("must be finite")),
+);
+
+/** A plugin name: what a model file stores, e.g. `"relu"` or `"myorg/swish"`. */
+export const PluginNameSchema = v.pipe(
+  v.string("must be a string"),
+  v.nonEmpty("must not be empty"),
+  v.maxLength(200, "must be at most 200 characters"),
+);
 
 /** A plugin reference: `"relu"` or `{ name: "leakyRelu", params: { alpha: 0.2 } }`. */
-export const PluginRefSchema = v.union([
-  v.pipe(v.string(), v.nonEmpty("must not be empty")),
-  v.strictObject({
-    name: v.pipe(v.string(), v.nonEmpty("must not be empty")),
-    params: v.optional(PluginParamsSchema),
-  }),
-]);
+export const PluginRefSchema = v.union(
+  [PluginNameSchema, strict({ name: PluginNameSchema, params: v.optional(PluginParamsSchema) })],
+  'must be a plugin name such as "relu" or { "name": "leakyRelu", "params": { "alpha": 0.1 } }',
+);
+
+const whole = (min: string) =>
+  v.pipe(v.number("must be a number"), v.integer("must be a whole number"), v.minValue(1, min));
 
 /** One dense layer. */
-export const LayerSpecSchema = v.strictObject({
-  units: v.pipe(
-    v.number(),
-    v.integer("must be a whole number"),
-    v.minValue(1, "must be at least 1: a layer needs at least one neuron"),
-  ),
+export const LayerSpecSchema = strict({
+  units: whole("must be at least 1: a layer needs at least one neuron"),
   activation: v.optional(PluginRefSchema),
-  init: v.optional(v.picklist(["he", "glorot", "lecun", "zeros"])),
+  init: v.optional(
+    v.picklist(["he", "glorot", "lecun", "zeros"], "must be he, glorot, lecun or zeros"),
+  ),
 });
 
 /** A feed-forward network spec; the same schema serves config files and model files. */
-export const NetworkSpecSchema = v.strictObject({
-  inputs: v.pipe(
-    v.number(),
-    v.integer("must be a whole number"),
-    v.minValue(1, "must be at least 1"),
-  ),
+export const NetworkSpecSchema = strict({
+  inputs: whole("must be at least 1"),
   layers: v.pipe(v.array(LayerSpecSchema), v.minLength(1, "must list at least one layer")),
 });
 

@@ -199,30 +199,6 @@ export interface Batch {
   readonly t: Mat;
 }
 
-/** The plugin type for each kind. */
-export interface PluginsByKind {
-  activation: ActivationPlugin;
-  loss: LossPlugin;
-  optimizer: OptimizerPlugin;
-}
-
-/** A lookup table of plugins: a value built from a list, never global. */
-export interface Registry {
-  /**
-   * The plugin of `kind` named by `ref`; with params it is configured with them
-   * (and the configured plugin is checked like a registered one).
-   * Throws a TypeError listing the known names when there is none.
-   */
-  get<K extends PluginKind>(kind: K, ref: PluginRef): PluginsByKind[K];
-  /** True when a plugin of `kind` has that name. */
-  has(kind: PluginKind, name: string): boolean;
-  /** All plugins of one kind (or all), in registration order. */
-  list<K extends PluginKind>(kind: K): PluginsByKind[K][];
-  list(): Plugin[];
-  /** A new registry holding these plugins and `more` (same checks and duplicate rules). */
-  with(more: readonly Plugin[]): Registry;
-}
-
 /**
  * `T` with its readonly fields writable: for objects a module builds once and
  * updates in place (per-step arguments, per-epoch facts).

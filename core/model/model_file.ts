@@ -17,7 +17,8 @@ import {
 } from "./model_file_schema.ts";
 import type { Layer, Network } from "../math/network.ts";
 import type { Registry } from "../checks/registry.ts";
-import type { ActivationPlugin, NetworkSpec, PluginRef } from "../math/types.ts";
+import { pluginRef } from "../checks/plugin_ref.ts";
+import type { ActivationPlugin, NetworkSpec, Plugin, PluginRef } from "../math/types.ts";
 
 export {
   MODEL_FORMAT,
@@ -40,15 +41,26 @@ export interface ModelMeta {
   createdAt?: string | null;
 }
 
-function activationEntry(a: ActivationPlugin, meta: ModelMeta): PluginEntry {
+/**
+ * What a model file stores of a plugin: its kind, name, version and params
+ * (and, given, its fingerprint).
+ *
+ * @example
+ * ```ts ignore
+ * pluginEntry(adam({ lr: 0.01 })); // { kind: "optimizer", name: "adam", version: "1.0.0", params: {...} }
+ * ```
+ */
+export function pluginEntry(plugin: Plugin, fingerprint?: string): PluginEntry {
   return {
-    kind: "activation",
-    name: a.name,
-    ...(a.version ? { version: a.version } : {}),
-    ...(a.params ? { params: { ...a.params } } : {}),
-    ...(meta.fingerprint ? { fingerprint: meta.fingerprint(a) } : {}),
+    kind: plugin.kind,
+    ...pluginRef(plugin),
+    ...(plugin.version ? { version: plugin.version } : {}),
+    ...(fingerprint ? { fingerprint } : {}),
   };
 }
+
+const activationEntry = (a: ActivationPlugin, meta: ModelMeta): PluginEntry =>
+  pluginEntry(a, meta.fingerprint?.(a));
 
 /**
  * Turns a network into a model file object (JSON-ready): spec, plugin names

@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { NetworkSpecSchema, PluginNameSchema, PluginParamsSchema } from "../math/spec.ts";
+import { PLUGIN_KINDS } from "../checks/plugin_ref.ts";
 
 /** The `format` field of every nagare model file. */
 export const MODEL_FORMAT = "nagare-model";
@@ -20,32 +22,9 @@ function objectMessage(issue: v.BaseIssue<unknown>): string {
 
 const strict = <T extends v.ObjectEntries>(entries: T) => v.strictObject(entries, objectMessage);
 
-// Defined here rather than imported from spec.ts so edge bundles skip the config schemas.
-const PluginParamsSchema = v.record(v.string(), v.pipe(v.number(), v.finite("must be finite")));
-
-const NameSchema = v.pipe(v.string(), v.nonEmpty("must not be empty"), v.maxLength(200));
-
-const PluginRefSchema = v.union(
-  [
-    NameSchema,
-    strict({ name: NameSchema, params: v.optional(PluginParamsSchema) }),
-  ],
-  'must be a plugin name such as "relu" or { "name": "leakyRelu", "params": { "alpha": 0.1 } }',
-);
-
-const LayerSchema = strict({
-  units: v.pipe(
-    v.number("must be a number"),
-    v.integer("must be a whole number"),
-    v.minValue(1, "must be at least 1"),
-  ),
-  activation: v.optional(PluginRefSchema),
-  init: v.optional(v.picklist(["he", "glorot", "lecun", "zeros"])),
-});
-
 const PluginEntrySchema = strict({
-  kind: v.picklist(["activation", "loss", "optimizer"], "must be activation, loss or optimizer"),
-  name: NameSchema,
+  kind: v.picklist(PLUGIN_KINDS, "must be activation, loss or optimizer"),
+  name: PluginNameSchema,
   version: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
   params: v.optional(PluginParamsSchema),
   fingerprint: v.optional(v.string()),
@@ -77,21 +56,14 @@ const TrainingSchema = v.objectWithRest({
 export const ModelFileSchema = strict({
   format: v.literal(MODEL_FORMAT, `must be "${MODEL_FORMAT}": this is not a nagare model file`),
   version: v.literal(MODEL_VERSION, `must be ${MODEL_VERSION}`),
-  name: v.optional(NameSchema),
+  name: v.optional(PluginNameSchema),
   createdAt: v.optional(
     v.pipe(
       v.string(),
       v.regex(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/, "must be a UTC time such as 2025-01-31T12:00:00.000Z"),
     ),
   ),
-  spec: strict({
-    inputs: v.pipe(
-      v.number("must be a number"),
-      v.integer("must be a whole number"),
-      v.minValue(1, "must be at least 1"),
-    ),
-    layers: v.pipe(v.array(LayerSchema), v.minLength(1, "must list at least one layer")),
-  }),
+  spec: NetworkSpecSchema,
   plugins: v.array(PluginEntrySchema),
   training: v.optional(TrainingSchema),
   weights: strict({

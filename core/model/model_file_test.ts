@@ -100,7 +100,8 @@ Deno.test("unknown keys are refused, naming the key", () => {
     message: /extra: unknown key: remove it/,
   });
   assert.throws(() => load(edit((f) => (f.spec.layers[0].dropout = 0.5))), {
-    message: /spec\.layers\.0\.dropout: unknown key/,
+    message:
+      /spec\.layers\.0\.dropout: unknown field: remove it or use one of units, activation, init/,
   });
   assert.throws(() => load(edit((f) => (f.weights.layers[1].scale = 2))), {
     message: /weights\.layers\.1\.scale: unknown key/,

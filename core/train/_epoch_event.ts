@@ -8,10 +8,10 @@ import type { Mutable } from "../math/types.ts";
 import type { EpochEvent } from "./train_events.ts";
 import type { EpochMeasure } from "./_epoch_meter.ts";
 import type { PassTotals } from "./_train_pass.ts";
-import type { Run } from "./_run_setup.ts";
+import type { RunSetup } from "./_run_setup.ts";
 
 /** Whether the epoch reports accuracy: classification, with 0/1 targets for one sigmoid output. */
-function accuracy(run: Run, totals: PassTotals, val?: PassTotals): boolean {
+function accuracy(run: RunSetup, totals: PassTotals, val?: PassTotals): boolean {
   return run.kind === "multi" || (run.kind === "binary" && totals.binary && (val?.binary ?? true));
 }
 
@@ -21,14 +21,14 @@ function accuracy(run: Run, totals: PassTotals, val?: PassTotals): boolean {
  * key, which costs as much as a tiny network's step.
  */
 export function epochEvent(
-  run: Run,
+  run: RunSetup,
   epoch: number,
   lr: number,
   totals: PassTotals,
   val: PassTotals | undefined,
   m: EpochMeasure,
 ): EpochEvent {
-  const type = "epoch", epochs = run.cfg.epochs, loss = totals.loss / totals.rows;
+  const type = "epoch", epochs = run.settings.epochs, loss = totals.loss / totals.rows;
   const { samplesPerSec, elapsedMs, layers } = m;
   const acc = accuracy(run, totals, val) ? totals.correct / totals.rows : undefined;
   let event: Mutable<EpochEvent>;

@@ -13,15 +13,22 @@ import {
   type PassTotals,
   trainPass,
 } from "./_train_pass.ts";
-import { type Run, setupRun } from "./_run_setup.ts";
+import { type RunSetup, setupRun } from "./_run_setup.ts";
 import type { Mutable } from "../math/types.ts";
 
-function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleState"]): number {
-  const base = run.cfg.lr;
-  const lr = o.schedule ? o.schedule.lr({ epoch, epochs: run.cfg.epochs, base }, state) : base;
+function epochLr(
+  trainOptions: TrainOptions,
+  run: RunSetup,
+  epoch: number,
+  state: RunSetup["scheduleState"],
+): number {
+  const base = run.settings.lr;
+  const lr = trainOptions.schedule
+    ? trainOptions.schedule.lr({ epoch, epochs: run.settings.epochs, base }, state)
+    : base;
   if (!(lr >= 0 && lr < Infinity)) {
     throw new RangeError(
-      `Invalid learning rate: schedule "${o.schedule?.name}" gave ${lr} for epoch ${epoch}; check its options`,
+      `Invalid learning rate: schedule "${trainOptions.schedule?.name}" gave ${lr} for epoch ${epoch}; check its options`,
     );
   }
   return lr;
@@ -31,7 +38,7 @@ function epochLr(o: TrainOptions, run: Run, epoch: number, state: Run["scheduleS
  * Finishes the step's pending update before the best weights are put back,
  * ignoring a failed worker's error: the run reports its own error.
  */
-function settleQuietly(step: Run["step"]): void {
+function settleQuietly(step: RunSetup["step"]): void {
   try {
     step.settle?.();
   } catch { /* reported by the run */ }
@@ -39,36 +46,36 @@ function settleQuietly(step: Run["step"]): void {
 
 /** Trains for the remaining epochs, emitting every event; see `train`. Resolves early when aborted. */
 export async function runTraining(
-  o: TrainOptions,
+  trainOptions: TrainOptions,
   emit: (event: TrainEvent) => void,
   signal: AbortSignal,
 ): Promise<void> {
   const startedAt = performance.now();
-  const run = await setupRun(o, signal);
+  const run = await setupRun(trainOptions, signal);
   if (!run) return;
   try {
-    await trainEpochs(o, run, emit, signal, startedAt);
+    await trainEpochs(trainOptions, run, emit, signal, startedAt);
   } finally {
     run.step.close?.();
   }
 }
 
 /** What carries from one epoch to the next. */
-interface Progress {
+interface EpochProgress {
   epoch: number;
   steps: number;
   samplesPerEpoch: number | undefined;
-  scheduleState: Run["scheduleState"];
+  scheduleState: RunSetup["scheduleState"];
   stopped: boolean;
 }
 
 /** What every epoch of a run shares. */
 interface Loop {
-  readonly o: TrainOptions;
-  readonly run: Run;
+  readonly trainOptions: TrainOptions;
+  readonly run: RunSetup;
   readonly ctx: PassContext;
   readonly emit: (event: TrainEvent) => void;
-  readonly shuffle: { rng: Run["rng"]; buffer: number } | undefined;
+  readonly shuffle: { rng: RunSetup["rng"]; buffer: number } | undefined;
   readonly meter: EpochMeter;
   /** The options of a measured epoch's last step at the current rate. */
   measuredOptions: RunOptions;
@@ -79,30 +86,30 @@ interface Loop {
 }
 
 /** Opens the next epoch's pass and runs it: its totals, or a promise of them. */
-function beginEpoch(loop: Loop, p: Progress): ReturnType<typeof trainPass> {
-  const { o, run, ctx, info } = loop, { cfg, trainPlan } = run;
+function beginEpoch(loop: Loop, p: EpochProgress): ReturnType<typeof trainPass> {
+  const { trainOptions, run, ctx, info } = loop, { settings, trainPlan } = run;
   const epoch = ++p.epoch;
-  const lr = epochLr(o, run, epoch, p.scheduleState);
-  const measured = loop.meter.begin(epoch === cfg.epochs || run.valPlan !== undefined);
-  const pass = openPass(trainPlan, cfg.batchSize, ctx.signal, loop.shuffle);
+  const lr = epochLr(trainOptions, run, epoch, p.scheduleState);
+  const measured = loop.meter.begin(epoch === settings.epochs || run.valPlan !== undefined);
+  const pass = openPass(trainPlan, settings.batchSize, ctx.signal, loop.shuffle);
   // One object for every epoch (an epoch ends before the next begins): no
   // allocation, and trainPass stays monomorphic.
   info.epoch = epoch;
   if (lr !== info.lr) {
     // Options objects are never changed once handed to the step (a custom
     // step may keep them): new ones when the rate changes, else the same.
-    info.plain = { lr, stats: false };
+    info.stepOptions = { lr, stats: false };
     loop.measuredOptions = { lr, stats: true };
   }
   info.lr = lr;
-  info.last = measured ? loop.measuredOptions : info.plain;
+  info.lastStepOptions = measured ? loop.measuredOptions : info.stepOptions;
   info.stepsBefore = p.steps;
   info.samplesPerEpoch = p.samplesPerEpoch;
   return trainPass(ctx, pass, trainPlan.buffer, info);
 }
 
 /** Counts a finished pass; gives the time it ended when the epoch is measured. */
-function passDone(loop: Loop, p: Progress, totals: PassTotals): number {
+function passDone(loop: Loop, p: EpochProgress, totals: PassTotals): number {
   if (totals.rows === 0) {
     throw new RangeError(
       `The training data gave no samples in epoch ${p.epoch}: a source must give its samples each time it is opened`,
@@ -116,35 +123,37 @@ function passDone(loop: Loop, p: Progress, totals: PassTotals): number {
 /** Emits the epoch's event, then lets early stopping and the schedule see its metrics. */
 function endEpoch(
   loop: Loop,
-  p: Progress,
+  p: EpochProgress,
   totals: PassTotals,
   val: PassTotals | undefined,
   ended: number,
 ): void {
-  const { o, run, ctx } = loop;
+  const { trainOptions, run, ctx } = loop;
   const measure = loop.meter.measure(p.epoch, ended, val !== undefined, loop.stats);
   const event = epochEvent(run, p.epoch, totals.lastLr, totals, val, measure);
   loop.emit(event);
   if (ctx.halted.aborted) return;
-  if (!run.es && !o.schedule?.next) return;
+  if (!run.es && !trainOptions.schedule?.next) return;
   const metrics: EpochMetrics = event.valLoss === undefined
     ? { loss: event.loss }
     : { loss: event.loss, valLoss: event.valLoss };
   p.stopped = run.es?.update(p.epoch, metrics) ?? false;
-  if (o.schedule?.next) p.scheduleState = o.schedule.next(p.scheduleState, metrics);
+  if (trainOptions.schedule?.next) {
+    p.scheduleState = trainOptions.schedule.next(p.scheduleState, metrics);
+  }
 }
 
-function saveCheckpoint(loop: Loop, p: Progress): void | Promise<void> {
-  const { o, run } = loop, { es, prepared } = run;
-  return o.checkpoint!.save(encodeCheckpoint({
-    network: o.network,
+function saveCheckpoint(loop: Loop, p: EpochProgress): void | Promise<void> {
+  const { trainOptions, run } = loop, { es, prepared } = run;
+  return trainOptions.checkpoint!.save(encodeCheckpoint({
+    network: trainOptions.network,
     epoch: p.epoch,
     step: p.steps,
-    optimizer: o.optimizer,
+    optimizer: trainOptions.optimizer,
     state: run.step.state,
     rng: run.rng.state(),
-    config: run.cfg.config,
-    ...(o.schedule ? { schedule: p.scheduleState } : {}),
+    config: run.settings.config,
+    ...(trainOptions.schedule ? { schedule: p.scheduleState } : {}),
     ...(es ? { earlyStopping: es.state() } : {}),
     ...(prepared.length ? { prepare: [...prepared] } : {}),
     samplesPerEpoch: p.samplesPerEpoch,
@@ -152,19 +161,19 @@ function saveCheckpoint(loop: Loop, p: Progress): void | Promise<void> {
 }
 
 async function trainEpochs(
-  o: TrainOptions,
-  run: Run,
+  trainOptions: TrainOptions,
+  run: RunSetup,
   emit: (event: TrainEvent) => void,
   signal: AbortSignal,
   startedAt: number,
 ): Promise<void> {
-  const { cfg, step, es, valPlan, prepared } = run;
+  const { settings, step, es, valPlan, prepared } = run;
   emit({
     type: "start",
-    epochs: cfg.epochs,
+    epochs: settings.epochs,
     fromEpoch: run.fromEpoch,
     ...(run.samplesPerEpoch === undefined ? {} : { samples: run.samplesPerEpoch }),
-    batchSize: cfg.batchSize,
+    batchSize: settings.batchSize,
     ...(prepared.length ? { prepared } : {}),
   });
   const halted = { aborted: signal.aborted };
@@ -184,11 +193,11 @@ async function trainEpochs(
     checkBinary: run.kind === "binary",
   };
   const loop: Loop = {
-    o,
+    trainOptions,
     run,
     ctx,
     emit,
-    shuffle: cfg.shuffle ? { rng: run.rng, buffer: cfg.shuffleBuffer } : undefined,
+    shuffle: settings.shuffle ? { rng: run.rng, buffer: settings.shuffleBuffer } : undefined,
     // An epoch starts when the one before it ended unless validation came between.
     meter: createEpochMeter(startedAt),
     measuredOptions: { lr: NaN, stats: true },
@@ -196,15 +205,15 @@ async function trainEpochs(
     info: {
       epoch: 0,
       lr: NaN, // no rate matches it: the first epoch makes its options objects
-      plain: { lr: NaN, stats: false },
-      last: { lr: NaN, stats: false },
-      warmupSteps: cfg.warmupSteps,
+      stepOptions: { lr: NaN, stats: false },
+      lastStepOptions: { lr: NaN, stats: false },
+      warmupSteps: settings.warmupSteps,
       stepsBefore: 0,
       samplesPerEpoch: undefined,
-      emit: cfg.batchEvents ? emit : undefined,
+      emit: settings.batchEvents ? emit : undefined,
     },
   };
-  const p: Progress = {
+  const p: EpochProgress = {
     epoch: run.fromEpoch - 1,
     steps: run.steps,
     samplesPerEpoch: run.samplesPerEpoch,
@@ -214,18 +223,18 @@ async function trainEpochs(
   try {
     // The loop does little itself: an async function runs unoptimized for
     // long, so each epoch's work lives in the sync functions above.
-    while (!p.stopped && p.epoch < cfg.epochs && !halted.aborted) {
+    while (!p.stopped && p.epoch < settings.epochs && !halted.aborted) {
       const passed = beginEpoch(loop, p);
       const totals = passed instanceof Promise ? await passed : passed;
       step.settle?.(); // the pass's last update is done before anything reads the network
       if (!totals) return;
       const ended = passDone(loop, p, totals);
       const val = valPlan &&
-        await evaluatePass(ctx, openPass(valPlan, cfg.batchSize, signal), valPlan.buffer);
+        await evaluatePass(ctx, openPass(valPlan, settings.batchSize, signal), valPlan.buffer);
       if (halted.aborted) return;
       endEpoch(loop, p, totals, val, ended);
       if (halted.aborted) return;
-      if (o.checkpoint && p.epoch % o.checkpoint.every === 0) {
+      if (trainOptions.checkpoint && p.epoch % trainOptions.checkpoint.every === 0) {
         await saveCheckpoint(loop, p);
         loop.meter.resume(); // the save is not training time
       }

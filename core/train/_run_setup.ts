@@ -9,12 +9,12 @@ import { restoreCheckpoint } from "../model/checkpoint_codec.ts";
 import { classification } from "./classification.ts";
 import { createPauser, type Pauser } from "./_pauser.ts";
 import { type DataPlan, planData, planSize, splitRows } from "../data/data_plan.ts";
-import { type CheckedOptions, checkOptions } from "./train_options.ts";
+import { checkOptions, type TrainSettings } from "./train_options.ts";
 import { prepareSteps } from "../data/prepare.ts";
 
 /** Everything a run needs, ready before its first step. */
-export interface Run {
-  readonly cfg: CheckedOptions;
+export interface RunSetup {
+  readonly settings: TrainSettings;
   readonly step: TrainStep;
   /** The one random stream behind every shuffle. */
   readonly rng: Rng;
@@ -60,21 +60,24 @@ function sameWidths(train: DataPlan, val: DataPlan): void {
  * draws the validation split, learns the data widths, fits the prepare steps.
  * Undefined when aborted meanwhile.
  */
-export async function setupRun(o: TrainOptions, signal: AbortSignal): Promise<Run | undefined> {
-  const cfg = checkOptions(o);
-  const { network, optimizer, loss, resume } = o;
+export async function setupRun(
+  trainOptions: TrainOptions,
+  signal: AbortSignal,
+): Promise<RunSetup | undefined> {
+  const settings = checkOptions(trainOptions);
+  const { network, optimizer, loss, resume } = trainOptions;
   const state = resume ? restoreCheckpoint(resume, network, optimizer) : undefined;
   const stepOptions: TrainStepOptions = {
     loss,
     optimizer,
-    batchSize: cfg.batchSize,
-    ...(o.l2 === undefined ? {} : { l2: o.l2 }),
-    ...(o.backend ? { backend: o.backend } : {}),
+    batchSize: settings.batchSize,
+    ...(trainOptions.l2 === undefined ? {} : { l2: trainOptions.l2 }),
+    ...(trainOptions.backend ? { backend: trainOptions.backend } : {}),
     ...(state ? { state } : {}),
   };
-  const step = await (o.createStep ?? createTrainStep)(network, stepOptions);
+  const step = await (trainOptions.createStep ?? createTrainStep)(network, stepOptions);
   try {
-    const run = await planRun(o, cfg, step, signal);
+    const run = await planRun(trainOptions, settings, step, signal);
     if (!run) step.close?.();
     return run;
   } catch (error) {
@@ -84,41 +87,47 @@ export async function setupRun(o: TrainOptions, signal: AbortSignal): Promise<Ru
 }
 
 async function planRun(
-  o: TrainOptions,
-  cfg: CheckedOptions,
+  trainOptions: TrainOptions,
+  settings: TrainSettings,
   step: TrainStep,
   signal: AbortSignal,
-): Promise<Run | undefined> {
-  const { network, loss, resume } = o;
+): Promise<RunSetup | undefined> {
+  const { network, loss, resume } = trainOptions;
   if (signal.aborted) return undefined;
-  let rng = createRng(cfg.seed);
-  const split = o.validationSplit !== undefined && o.data.kind === "memory"
-    ? splitRows(o.data, o.validationSplit, rng)
+  let rng = createRng(settings.seed);
+  const split = trainOptions.validationSplit !== undefined && trainOptions.data.kind === "memory"
+    ? splitRows(trainOptions.data, trainOptions.validationSplit, rng)
     : undefined;
   if (resume) rng = createRng(resume.rng as RngState); // the split is drawn again, the stream continues
-  const pauser = createPauser(cfg.yieldEveryMs, signal);
-  const trainPlan = await planData(o.data, cfg.batchSize, signal, "training", split?.[0]);
-  const valSource = o.validation ?? (split ? o.data : undefined);
+  const pauser = createPauser(settings.yieldEveryMs, signal);
+  const trainPlan = await planData(
+    trainOptions.data,
+    settings.batchSize,
+    signal,
+    "training",
+    split?.[0],
+  );
+  const valSource = trainOptions.validation ?? (split ? trainOptions.data : undefined);
   const valPlan = valSource &&
-    await planData(valSource, cfg.batchSize, signal, "validation", split?.[1]);
+    await planData(valSource, settings.batchSize, signal, "validation", split?.[1]);
   if (valPlan) sameWidths(trainPlan, valPlan);
-  const ready = await prepareSteps(o.prepare ?? [], trainPlan, cfg.batchSize, {
+  const ready = await prepareSteps(trainOptions.prepare ?? [], trainPlan, settings.batchSize, {
     signal,
     pauser,
     ...(resume?.prepare ? { saved: resume.prepare } : {}),
   });
   if (!ready || signal.aborted) return undefined;
   checkWidths(ready.widths, network);
-  const es = o.earlyStopping &&
+  const es = trainOptions.earlyStopping &&
     createEarlyStopping(
-      o.earlyStopping,
+      trainOptions.earlyStopping,
       parameters(network),
       valPlan !== undefined,
       resume?.earlyStopping,
     );
   const samplesPerEpoch = planSize(trainPlan) ?? resume?.samplesPerEpoch;
   return {
-    cfg,
+    settings,
     step,
     rng,
     trainPlan,
@@ -131,6 +140,6 @@ async function planRun(
     fromEpoch: (resume?.epoch ?? 0) + 1,
     steps: resume?.step ?? 0,
     ...(samplesPerEpoch === undefined ? {} : { samplesPerEpoch }),
-    scheduleState: resume?.schedule ?? o.schedule?.init?.() ?? {},
+    scheduleState: resume?.schedule ?? trainOptions.schedule?.init?.() ?? {},
   };
 }

@@ -46,8 +46,8 @@ export interface EpochInfo {
    * pass's last, and for the last (which measures per-layer norms when the
    * epoch is measured).
    */
-  readonly plain: RunOptions;
-  readonly last: RunOptions;
+  readonly stepOptions: RunOptions;
+  readonly lastStepOptions: RunOptions;
   /** Steps of linear warm-up over the whole run (0: none). */
   readonly warmupSteps: number;
   /** Optimizer steps before this epoch. */
@@ -78,7 +78,7 @@ function runBatch(
   const batch = applyChain(ctx.chain, buffer);
   if (ctx.checkBinary && totals.binary) totals.binary = binaryTargets(batch.t);
   const at = info.stepsBefore + totals.batches + 1; // this step, counted over the run
-  let lr = info.lr, options = pass.last ? info.last : info.plain;
+  let lr = info.lr, options = pass.last ? info.lastStepOptions : info.stepOptions;
   if (at <= info.warmupSteps) {
     lr = info.lr * at / info.warmupSteps;
     options = { lr, stats: options.stats };

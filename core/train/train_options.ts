@@ -1,3 +1,4 @@
+import { pluginRef } from "../checks/plugin_ref.ts";
 import type { Checkpoint } from "../model/checkpoint.ts";
 import type { Backend } from "../math/backend.ts";
 import type { DataSource } from "../data/data_source.ts";
@@ -90,7 +91,7 @@ export interface TrainOptions {
 }
 
 /** Numbers of {@linkcode TrainOptions} checked, defaults filled in. */
-export interface CheckedOptions {
+export interface TrainSettings {
   epochs: number;
   batchSize: number;
   /** The run's learning rate before schedules and warm-up. */
@@ -113,54 +114,52 @@ function whole(key: string, value: number): number {
 }
 
 /** Throws a RangeError or TypeError naming the first bad option and its fix. */
-export function checkOptions(o: TrainOptions): CheckedOptions {
+export function checkOptions(trainOptions: TrainOptions): TrainSettings {
   // batchSize and l2 are the step's: checked once, where the step is built (checkStepOptions).
-  const epochs = whole("epochs", o.epochs), batchSize = o.batchSize;
-  const lr = o.lr ?? o.optimizer.lr;
+  const epochs = whole("epochs", trainOptions.epochs), batchSize = trainOptions.batchSize;
+  const lr = trainOptions.lr ?? trainOptions.optimizer.lr;
   if (!(lr >= 0 && lr < Infinity)) {
     throw new RangeError(`Invalid lr: ${lr} must be a finite number, 0 or more`);
   }
-  const seed = o.resume?.config.seed ?? o.seed ?? 42;
+  const seed = trainOptions.resume?.config.seed ?? trainOptions.seed ?? 42;
   if (!Number.isFinite(seed)) throw new RangeError(`Invalid seed: ${seed} is not a finite number`);
-  const shuffle = o.shuffle ?? true;
+  const shuffle = trainOptions.shuffle ?? true;
   const shuffleBuffer = typeof shuffle === "object"
     ? whole("shuffle.buffer", shuffle.buffer)
     : 10_000;
-  const yieldEveryMs = o.yieldEveryMs ?? 25;
+  const yieldEveryMs = trainOptions.yieldEveryMs ?? 25;
   if (!(yieldEveryMs >= 0)) {
     throw new RangeError(`Invalid yieldEveryMs: ${yieldEveryMs} must be 0 or more`);
   }
-  if (o.checkpoint) whole("checkpoint.every", o.checkpoint.every);
-  const warmupSteps = o.warmupSteps ?? 0;
+  if (trainOptions.checkpoint) whole("checkpoint.every", trainOptions.checkpoint.every);
+  const warmupSteps = trainOptions.warmupSteps ?? 0;
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0) {
     throw new RangeError(
       `Invalid warmupSteps: ${warmupSteps} must be a whole number of steps, 0 or more`,
     );
   }
-  if (o.validationSplit !== undefined) {
-    if (o.validation) {
+  if (trainOptions.validationSplit !== undefined) {
+    if (trainOptions.validation) {
       throw new TypeError("Invalid options: give validation or validationSplit, not both");
     }
-    if (o.data.kind !== "memory") {
+    if (trainOptions.data.kind !== "memory") {
       throw new TypeError(
-        `Invalid validationSplit: it holds out in-memory rows but the data is a ${o.data.name} stream; pass validation: a second source instead`,
+        `Invalid validationSplit: it holds out in-memory rows but the data is a ${trainOptions.data.name} stream; pass validation: a second source instead`,
       );
     }
   }
-  const plugin = (p: { name: string; params?: Readonly<Record<string, number>> }) => ({
-    name: p.name,
-    ...(p.params ? { params: { ...p.params } } : {}),
-  });
   const config: Checkpoint["config"] = {
     epochs,
     batchSize,
     lr,
     seed,
-    ...(o.l2 === undefined ? {} : { l2: o.l2 }),
-    ...(o.validationSplit === undefined ? {} : { validationSplit: o.validationSplit }),
-    loss: plugin(o.loss),
-    optimizer: plugin(o.optimizer),
-    ...(o.schedule ? { schedule: o.schedule.name } : {}),
+    ...(trainOptions.l2 === undefined ? {} : { l2: trainOptions.l2 }),
+    ...(trainOptions.validationSplit === undefined
+      ? {}
+      : { validationSplit: trainOptions.validationSplit }),
+    loss: pluginRef(trainOptions.loss),
+    optimizer: pluginRef(trainOptions.optimizer),
+    ...(trainOptions.schedule ? { schedule: trainOptions.schedule.name } : {}),
     ...(warmupSteps ? { warmupSteps } : {}),
   };
   return {
@@ -171,7 +170,7 @@ export function checkOptions(o: TrainOptions): CheckedOptions {
     shuffle: shuffle !== false,
     shuffleBuffer,
     yieldEveryMs,
-    batchEvents: o.batchEvents ?? true,
+    batchEvents: trainOptions.batchEvents ?? true,
     warmupSteps,
     config,
   };

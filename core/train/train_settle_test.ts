@@ -123,8 +123,8 @@ Deno.test("a pass settles the step before it waits for a source, as before an ev
   const info = {
     epoch: 1,
     lr: 0.01,
-    plain: { lr: 0.01, stats: false },
-    last: { lr: 0.01, stats: true },
+    stepOptions: { lr: 0.01, stats: false },
+    lastStepOptions: { lr: 0.01, stats: true },
     warmupSteps: 0,
     stepsBefore: 0,
     samplesPerEpoch: undefined,

@@ -8,8 +8,7 @@
  * @module
  */
 
-/** Pages of the declared maximum: 4 GiB, the most a 32-bit memory can have. */
-const MAX_PAGES = 65536;
+import { WASM_MAX_PAGES as MAX_PAGES } from "./memory_limit.ts";
 
 function readLeb(bytes: Uint8Array, at: number): [value: number, next: number] {
   let value = 0, shift = 0, byte;

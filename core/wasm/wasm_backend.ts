@@ -1,3 +1,4 @@
+import { MAX_MEMORY_MIB } from "./memory_limit.ts";
 import { type AdamConstants, adamUpdate } from "../math/adam_rule.ts";
 import { type Backend, type GemmDims, rowStride } from "../math/backend.ts";
 import type { Floats } from "../math/types.ts";
@@ -90,8 +91,8 @@ function checkLength(x: Floats, length: number, what: string): void {
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const mib = options.memoryMiB ?? 64;
-  if (!Number.isInteger(mib) || mib < 2 || mib > 4095) {
-    throw new RangeError(`Invalid memoryMiB: ${mib}, expected an integer in 2..4095`);
+  if (!Number.isInteger(mib) || mib < 2 || mib > MAX_MEMORY_MIB) {
+    throw new RangeError(`Invalid memoryMiB: ${mib}, expected an integer in 2..${MAX_MEMORY_MIB}`);
   }
   const fma = options.fma ?? false;
   if (fma && !wasmSimdSupported({ relaxed: true })) {

@@ -9,6 +9,11 @@ export { elementwise, type ElementwiseOptions } from "./core/math/elementwise.ts
 export { createRng, type Rng, type RngState } from "./core/math/rng.ts";
 export type { Backend, GemmDims } from "./core/math/backend.ts";
 export { tsBackend } from "./core/math/kernels.ts";
+export {
+  createWasmBackend,
+  type WasmBackend,
+  type WasmBackendOptions,
+} from "./core/wasm/wasm_backend.ts";
 export { createRegistry, type PluginsByKind, type Registry } from "./core/checks/registry.ts";
 export {
   describeIssues,

@@ -14,10 +14,10 @@ import {
   createTrainStep,
   elementwise,
   fromModelFile,
+  modelFingerprintHooks,
   predict,
   toModelFile,
 } from "../mod.ts";
-import { modelFingerprintHooks } from "../core/checks/fingerprint.ts";
 import { adam, builtinPlugins, mse } from "../plugins/mod.ts";
 import bentIdentity from "./plugins/bent_identity.ts";
 

@@ -8,9 +8,7 @@
  * @module
  */
 import { filter, lastValueFrom, tap } from "rxjs";
-import { argmaxRow, createNetwork, createRegistry, predict } from "../mod.ts";
-import { inMemory } from "../core/data/in_memory.ts";
-import { train } from "../core/train/train.ts";
+import { argmaxRow, createNetwork, createRegistry, inMemory, predict, train } from "../mod.ts";
 import { IRIS_LABELS, loadIris } from "../jobs/datasets/iris.ts";
 import { adam, builtinPlugins, crossEntropy } from "../plugins/mod.ts";
 

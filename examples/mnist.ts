@@ -3,7 +3,11 @@
  * through the job layer (registry, network, data, trainer), and the test set
  * is scored at the end. By default a short run: 2 epochs.
  *
- * Run: `deno run examples/mnist.ts [epochs]`
+ * With more than one core the job splits every batch across Workers, and
+ * Deno loads a Worker's modules the way it loads a dynamic import, with the
+ * program's read permission: hence `--allow-read`.
+ *
+ * Run: `deno run --allow-read examples/mnist.ts [epochs]`
  *
  * @module
  */

@@ -7,9 +7,7 @@
  * @module
  */
 import { filter, lastValueFrom, tap } from "rxjs";
-import { createNetwork, createRegistry, predict } from "../mod.ts";
-import { inMemory } from "../core/data/in_memory.ts";
-import { train } from "../core/train/train.ts";
+import { createNetwork, createRegistry, inMemory, predict, train } from "../mod.ts";
 import { adam, binaryCrossEntropy, builtinPlugins } from "../plugins/mod.ts";
 
 /**

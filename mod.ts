@@ -1,6 +1,19 @@
 /**
- * nagare core: dense networks, backpropagation, plugin interfaces and the
- * registry. Pure TypeScript on typed arrays; no I/O.
+ * nagare: feed-forward networks trained by backpropagation on typed arrays,
+ * with plugins that are proven before use, a streaming RxJS trainer,
+ * data-parallel Workers and model files that load on the edge. This module
+ * re-exports the public API, what a Deno package would publish.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, createRegistry, predict, relu, sigmoid } from "./mod.ts";
+ * const registry = createRegistry([relu, sigmoid]);
+ * const network = createNetwork(
+ *   { inputs: 2, layers: [{ units: 4, activation: "relu" }, { units: 1, activation: "sigmoid" }] },
+ *   { registry, seed: 1 },
+ * );
+ * predict(network, { data: new Float32Array([0, 1]), rows: 1, cols: 2 }).data.length; // 1
+ * ```
  *
  * @module
  */
@@ -138,3 +151,6 @@ export {
   reduceOnPlateau,
   type ReduceOnPlateauOptions,
 } from "./core/train/schedules/reduce_on_plateau.ts";
+export * from "./plugins/mod.ts";
+export * from "./parallel/mod.ts";
+export { loadModel, saveModel } from "./io/model_io.ts";

@@ -21,6 +21,7 @@ export type * from "./core/math/types.ts";
 export { elementwise, type ElementwiseOptions } from "./core/math/elementwise.ts";
 export { createRng, type Rng, type RngState } from "./core/math/rng.ts";
 export type { Backend, GemmDims } from "./core/math/backend.ts";
+export type { AdamConstants } from "./core/math/adam_rule.ts";
 export { tsBackend } from "./core/math/kernels.ts";
 export {
   createWasmBackend,
@@ -43,10 +44,10 @@ export {
   type Network,
   parameters,
 } from "./core/math/network.ts";
-export { forwardLayer } from "./core/math/forward.ts";
+export { forwardLayer, type LayerIO } from "./core/math/forward.ts";
 export { predict } from "./core/math/predict.ts";
 export { argmaxRow, countCorrect } from "./core/math/metrics.ts";
-export { checkLossPairing } from "./core/math/pairing.ts";
+export { checkLossPairing, type PairingOptions } from "./core/checks/pairing.ts";
 export {
   applyOptimizer,
   createOptimizerState,
@@ -82,17 +83,21 @@ export {
   type PluginEntry,
   toModelFile,
 } from "./core/model/model_file.ts";
+export type { PluginEntrySchema } from "./core/model/model_file_schema.ts";
 export {
   fingerprint,
   type FingerprintHooks,
   modelFingerprintHooks,
+  type StoredPlugin,
 } from "./core/checks/fingerprint.ts";
 export {
   assertPlugin,
   checkPlugin,
+  type CheckPluginOptions,
   type CheckResult,
   type PluginReport,
 } from "./core/checks/mod.ts";
+export type { GradCheck, GradPoint, GradReport } from "./core/checks/gradcheck.ts";
 export { parsePluginShape } from "./core/checks/plugin_schema.ts";
 export {
   type CheckpointOptions,
@@ -154,3 +159,46 @@ export {
 export * from "./plugins/mod.ts";
 export * from "./parallel/mod.ts";
 export { loadModel, saveModel } from "./io/model_io.ts";
+export {
+  createCsvReader,
+  type CsvReader,
+  type CsvReaderOptions,
+  type CsvRecord,
+  parseNumber,
+} from "./core/data/csv_reader.ts";
+export {
+  type BooleanColumn,
+  booleanValue,
+  type CategoryColumn,
+  type CellProblem,
+  type Cells,
+  type ClassTarget,
+  columnWidth,
+  encodeRow,
+  encodeTarget,
+  type FeatureColumn,
+  type NumberColumn,
+  type NumberTarget,
+  sortNames,
+  type Table,
+  tableInputs,
+  targetWidth,
+  unscaleOutputs,
+} from "./core/data/table.ts";
+export {
+  type ColumnChoice,
+  createTableFit,
+  type HeaderCells,
+  type TableFit,
+  type TableFitOptions,
+  type TableReport,
+} from "./core/data/table_fit.ts";
+export {
+  type CsvTableFit,
+  type CsvTableOptions,
+  csvTableSource,
+  type CsvTableSourceOptions,
+  fitCsvTable,
+  heldOut,
+  type RowSplit,
+} from "./core/data/csv_table.ts";

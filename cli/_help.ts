@@ -56,4 +56,11 @@ Output
   --quiet, -q               no progress bar and no per-epoch lines
   --help, -h                this text
 
-Exit codes: 0 done, 1 training failed, 2 bad input, 130 interrupted.`;
+Config file only (no flag; every field and its default: README.md, "Run config file")
+  schedule                  learning-rate schedule, e.g. {"name": "cosineDecay", "minLr": 0.0001}
+  earlyStopping             stop when the loss stalls, e.g. {"patience": 5} (keeps the best weights)
+  columns (CSV column types)
+  loss, optimizer params    e.g. "optimizer": {"name": "adam", "params": {"beta1": 0.8}}
+
+Exit codes: 0 done, 2 bad flags, config or data (training that diverged too: lower --lr),
+1 an internal failure, 130 interrupted.`;

@@ -8,7 +8,7 @@ import type { Reporter } from "./report.ts";
 export type WatchResult =
   | { status: "completed" }
   | { status: "interrupted"; epoch: number }
-  | { status: "failed"; error: Error; started: boolean };
+  | { status: "failed"; error: Error };
 
 /**
  * Runs `events$` to its end. Ctrl-C (SIGINT) unsubscribes, which stops the
@@ -19,7 +19,7 @@ export function watch(
   sinks: { progress: Progress; reporter: Reporter },
 ): Promise<WatchResult> {
   const { progress, reporter } = sinks;
-  let epoch = 1, started = false;
+  let epoch = 1;
   return new Promise<WatchResult>((resolve) => {
     const finish = (result: WatchResult): void => {
       Deno.removeSignalListener("SIGINT", onSigint);
@@ -35,11 +35,11 @@ export function watch(
       next(e) {
         if (e.type === "batch") return progress.batch(e), void (epoch = e.epoch);
         progress.clear();
-        if (e.type === "start") started = true, epoch = e.fromEpoch;
+        if (e.type === "start") epoch = e.fromEpoch;
         if (e.type === "epoch") epoch = Math.min(e.epoch + 1, e.epochs);
         reporter.event(e);
       },
-      error: (error) => finish({ status: "failed", error: error as Error, started }),
+      error: (error) => finish({ status: "failed", error: error as Error }),
       complete: () => finish({ status: "completed" }),
     });
   });

@@ -1,6 +1,7 @@
 import { type ConfigIssue, resolveRunConfig, type RunConfig } from "../jobs/run_config.ts";
 import { FLAG_OF_FIELD, HELP } from "./_help.ts";
-import { type ParsedFlags, parseFlags, parseLayers, type ServeFlags, UsageError } from "./flags.ts";
+import { type ParsedFlags, parseFlags, parseLayers, type ServeFlags } from "./flags.ts";
+import { UsageError } from "./print_error.ts";
 
 export { HELP, type ParsedFlags, parseFlags, parseLayers, UsageError };
 
@@ -18,6 +19,8 @@ export interface CliOptions {
   help: boolean;
   /** `--serve`: serve the dashboard for this run. */
   serve?: ServeFlags;
+  /** How messages name the data file's path: `--data`, or `--config run.json: dataset`. */
+  dataLabel: string;
 }
 
 /** Reads a `--config` file as JSON. */
@@ -29,6 +32,9 @@ async function readConfig(
   try {
     text = await readText(path);
   } catch (e) {
+    if (e instanceof Deno.errors.IsADirectory) {
+      throw new UsageError(`--config ${path}: is a folder; give the path of a .json run config`);
+    }
     const why = e instanceof Deno.errors.NotFound ? "file not found" : (e as Error).message;
     throw new UsageError(`--config ${path}: ${why}; check the path`);
   }
@@ -80,7 +86,24 @@ export async function parseCli(
     merged.dataset = { ...d, target: flags.target };
   }
   const resolved = resolveRunConfig(merged);
-  if (!resolved.ok) throw new UsageError(resolved.issues.map((i) => describe(i, flags)).join("; "));
+  if (!resolved.ok) {
+    // One problem per field: `--lr -Infinity` is "not finite", not also "not positive".
+    const issues = resolved.issues.filter((i, k, all) =>
+      all.findIndex((j) => j.path === i.path) === k
+    );
+    throw new UsageError(issues.map((i) => describe(i, flags)).join("; "));
+  }
   const { plugins, json, quiet, help, serve } = flags;
-  return { config: resolved.config, plugins, json, quiet, help, ...(serve ? { serve } : {}) };
+  const dataLabel = "dataset" in flags.fields || !flags.configPath
+    ? "--data"
+    : `--config ${flags.configPath}: dataset`;
+  return {
+    config: resolved.config,
+    plugins,
+    json,
+    quiet,
+    help,
+    ...(serve ? { serve } : {}),
+    dataLabel,
+  };
 }

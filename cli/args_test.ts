@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { parseCli, parseFlags, parseLayers, UsageError } from "./args.ts";
+import * as v from "valibot";
+import { RunConfigSchema } from "../jobs/run_config.ts";
+import { FLAG_OF_FIELD } from "./_help.ts";
+import { HELP, parseCli, parseFlags, parseLayers, UsageError } from "./args.ts";
 
 const files = (map: Record<string, unknown>) => (path: string): Promise<string> =>
   path in map
@@ -156,6 +159,53 @@ Deno.test("config file problems name the file and the field", async () => {
     await usageError(["--config", "none.json"], read),
     /^--config none\.json: file not found/,
   );
+  const folder = (path: string) => Promise.reject(new Deno.errors.IsADirectory(path));
+  assert.equal(
+    await usageError(["--config", "runs"], folder),
+    "--config runs: is a folder; give the path of a .json run config",
+  );
+});
+
+Deno.test("a negative number after a flag is its value, checked like any other", async () => {
+  const cases: [string[], string][] = [
+    [["--lr", "-1"], "--lr: must be a positive number"],
+    [["--lr", "-0.5"], "--lr: must be a positive number"],
+    [["--epochs", "-3"], "--epochs: must be at least 1"],
+    [["--batch-size", "-64"], "--batch-size: must be at least 1"],
+    [["--validation-split", "-.1"], "--validation-split: must be 0 or more"],
+    [["--l2", "-1e-4"], "--l2: must be 0 or more"],
+    [["--warmup-steps", "-10"], "--warmup-steps: must be 0 or more"],
+    [["--workers", "-2"], "--workers: must be at least 1"],
+    [["--lr", "-Infinity"], "--lr: must be a finite number"],
+    [["--layers", "-4:relu"], "--layers: must be at least 1: a layer needs at least one neuron"],
+  ];
+  for (const [argv, message] of cases) {
+    assert.equal(await usageError([...argv, "--dataset", "xor"]), message, argv.join(" "));
+  }
+  const { config } = await parseCli(["--seed", "-5", "--dataset", "xor"], files({}));
+  assert.equal(config.seed, -5); // a negative seed is a seed
+  assert.deepEqual(parseFlags(["--lr", "-1", "--epochs", "2"]).fields, { lr: -1, epochs: 2 });
+  assert.match(
+    await usageError(["--serve", "--port", "-1"]),
+    /^--port: "-1" is not a port; pass a whole number from 0 to 65535$/,
+  );
+  // Not a number: still a flag with its value missing.
+  assert.match(await usageError(["--lr", "--epochs", "2"]), /^Option '--lr' argument is ambig/);
+  assert.match(await usageError(["--json", "-1"]), /^Option '--json' does not take an argument/);
+});
+
+Deno.test("--help names every config-only field and points to the README", () => {
+  const configOnly = Object.keys(RunConfigSchema.entries).filter((f) => !(f in FLAG_OF_FIELD));
+  assert.ok(configOnly.includes("schedule") && configOnly.includes("earlyStopping"));
+  for (const field of [...configOnly, "columns (CSV column types)"]) {
+    assert.match(HELP, new RegExp(`^  ${field.replace(/[()]/g, "\\$&")}(\\s|,|$)`, "m"), field);
+  }
+  assert.match(HELP, /README\.md, "Run config file"/);
+  // every flag-backed field names a flag that --help lists
+  for (const flag of Object.values(FLAG_OF_FIELD)) {
+    assert.match(HELP, new RegExp(`^  ${flag} `, "m"));
+  }
+  assert.ok(v.safeParse(RunConfigSchema, {}).success);
 });
 
 Deno.test("parseLayers reads units, activation and init", () => {

@@ -1,15 +1,21 @@
 /**
  * `deno task edge:build --model model.json --target cloudflare|deno|vercel|supabase
- * [--out dist/<target>] [--plugin ./act.ts ...] [--name fn] [--max-rows 1000]`:
- * writes a deployable folder with the model bundled in, and prints its size
- * against the platform's limits.
+ * [--out dist/<target>] [--plugin ./act.ts ...] [--name fn] [--max-rows N]
+ * [--cors-origin ORIGIN]`: writes a deployable folder with the model bundled
+ * in, and prints its size against the platform's limits and the rows per
+ * request that fit each plan's CPU time. Errors print `error: ...` (see
+ * {@linkcode printError}): exit code 2 for bad flags or input (a missing
+ * model file, a plugin whose math changed), 1 for an internal failure or a
+ * bundle too large for every plan.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import { buildEdge, type EdgeBuildOptions } from "../edge/build/build_edge.ts";
+import { MAX_ROWS } from "../edge/build/cpu_budget.ts";
 import { TARGETS } from "../edge/build/targets.ts";
+import { printError } from "./print_error.ts";
 
 /** Usage text printed by `--help` and after a flag error. */
 export const USAGE = `Usage: deno task edge:build --model model.json --target ${
@@ -21,13 +27,29 @@ export const USAGE = `Usage: deno task edge:build --model model.json --target ${
   --out DIR         output folder (default dist/<target>)
   --plugin PATH     module exporting custom activation plugins the model uses (repeatable)
   --name NAME       worker or function name: lowercase letters, digits, dashes (default: the model's name)
-  --max-rows N      most rows per /predict request (default 1000)
+  --max-rows N      most rows per /predict request, at most ${MAX_ROWS.toLocaleString("en-US")}
+                    (default: the largest round batch that fits the CPU time per request
+                    of the target's strictest plan, measured on this machine; at most 1,000)
+  --cors-origin O   let browsers on origin O (https://app.example.com, or * for any) call
+                    the bundle: answer CORS preflights, add Access-Control-Allow-Origin
+                    (default: no CORS headers)
   --help            show this text`;
 
 const FIX = {
   model: "pass --model path/to/model.json",
   target: `pass one of ${TARGETS.join(", ")}`,
 };
+
+/** `*`, or an http(s) origin exactly as browsers send it: no path, no final slash. */
+function isOrigin(value: string): boolean {
+  if (value === "*") return true;
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 const FlagsSchema = v.strictObject({
   model: v.pipe(v.string(), v.nonEmpty(`--model: must not be empty: ${FIX.model}`)),
@@ -52,6 +74,23 @@ const FlagsSchema = v.strictObject({
       "--max-rows: must be a whole number of at least 1, e.g. --max-rows 500",
     ),
     v.transform(Number),
+    v.maxValue(
+      MAX_ROWS,
+      (i) =>
+        `--max-rows: ${i.input} is more than ${
+          MAX_ROWS.toLocaleString("en-US")
+        }, the most a bundle takes (such a request needs seconds of CPU and a body of tens of MB): split larger batches on the client`,
+    ),
+  )),
+  "cors-origin": v.optional(v.pipe(
+    v.string(),
+    v.check(
+      isOrigin,
+      (i) =>
+        `--cors-origin: ${
+          JSON.stringify(i.input)
+        } is not an origin: pass scheme://host[:port] with no path or final slash, e.g. --cors-origin https://app.example.com, or --cors-origin '*' for any`,
+    ),
   )),
   help: v.optional(v.boolean()),
 }, (issue) => {
@@ -81,6 +120,7 @@ export function parseEdgeBuildArgs(args: readonly string[]): EdgeBuildOptions | 
         plugin: { type: "string", multiple: true },
         name: { type: "string" },
         "max-rows": { type: "string" },
+        "cors-origin": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -100,41 +140,41 @@ export function parseEdgeBuildArgs(args: readonly string[]): EdgeBuildOptions | 
     plugins: flags.plugin ?? [],
     ...(flags.name ? { name: flags.name } : {}),
     ...(flags["max-rows"] ? { maxRows: flags["max-rows"] } : {}),
+    ...(flags["cors-origin"] ? { corsOrigin: flags["cors-origin"] } : {}),
   };
 }
 
+/** Where the command writes; tests pass their own. */
+export interface EdgeBuildIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: EdgeBuildIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
 /**
- * Runs the command; returns the exit code (0 built, 1 failed or too large
- * everywhere, 2 bad flags).
+ * Runs the command; returns the exit code: 0 built, 2 bad flags or input
+ * (a missing model file, a plugin that is missing or whose math changed), 1
+ * an internal failure or a bundle over every plan's size limit.
  *
  * @example
  * ```ts ignore
  * Deno.exit(await main(["--model", "model.json", "--target", "cloudflare"]));
  * ```
  */
-export async function main(args: readonly string[]): Promise<number> {
-  let options: EdgeBuildOptions | null;
+export async function main(args: readonly string[], io: EdgeBuildIo = consoleIo): Promise<number> {
   try {
-    options = parseEdgeBuildArgs(args);
-  } catch (error) {
-    console.error(`edge:build: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!options) {
-    console.log(USAGE);
-    return 0;
-  }
-  try {
+    const options = parseEdgeBuildArgs(args);
+    if (!options) return io.out(USAGE), 0;
     const result = await buildEdge(options);
-    console.log(result.report.join("\n"));
+    io.out(result.report.join("\n"));
     if (!result.checks.some((c) => c.fits)) {
-      console.error("edge:build: the bundle is over every plan's limit: use a smaller model");
+      io.err("error: the bundle is over every plan's size limit: use a smaller model");
       return 1;
     }
     return 0;
   } catch (error) {
-    console.error(`edge:build: ${(error as Error).message}`);
-    return 1;
+    return printError(error, io.err);
   }
 }
 

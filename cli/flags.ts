@@ -1,10 +1,9 @@
 import { parseArgs } from "node:util";
 import type { LayerSpec } from "../core/math/types.ts";
+import { joinNegativeValues } from "./_negative_values.ts";
+import { UsageError } from "./print_error.ts";
 
-/** Bad command-line input: the CLI prints the message and exits with code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** The flags, parsed but not yet merged: `fields` holds run-config fields set by flags. */
 export interface ParsedFlags {
@@ -100,7 +99,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv), // `--lr -1` is the value -1, checked like any other
       strict: true,
       allowPositionals: false,
       options: {

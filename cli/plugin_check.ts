@@ -2,8 +2,9 @@
  * `deno task plugin:check ./path/to/plugin.ts [--json]`: loads plugin modules
  * and runs every registry check on each plugin, printing one line per check,
  * the worst gradient error, the fingerprint and the time taken. Exits 0 when
- * all pass, 1 when any fails, 2 for usage errors (no path, unknown flag,
- * missing file).
+ * all pass, 1 when any fails, 2 for bad usage or input (no path, unknown flag,
+ * a missing file, a module that does not import or exports no plugin),
+ * printed by `printError` as `error: ...`.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { checkPlugin, type PluginReport } from "../core/checks/check_plugin.ts";
 import type { ActivationPlugin, Plugin } from "../core/math/types.ts";
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
+import { printError, UsageError } from "./print_error.ts";
 
 const HELP = `Check custom plugins the way the registry will, before using them.
 
@@ -25,7 +27,7 @@ updates (optimizers), and that the name is free beside the built-ins.
   --json       print one JSON object instead of text
   -h, --help   show this help
 
-Exit status: 0 all passed, 1 a check failed, 2 usage error.`;
+Exit status: 0 all passed, 1 a check failed, 2 bad usage or a module that cannot load.`;
 
 /** Where {@linkcode main} writes: standard output and standard error by default. */
 export interface Output {
@@ -99,6 +101,27 @@ function registers(plugins: readonly Plugin[], builtins: readonly Plugin[]) {
   }
 }
 
+/** The flags and module paths; throws a {@linkcode UsageError} for bad ones. */
+function parseCommand(args: readonly string[]): { json: boolean; help: boolean; paths: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split("\n")[0]}; see --help`);
+  }
+  const { values, positionals } = parsed;
+  if (!values.help && positionals.length === 0) {
+    throw new UsageError(
+      "Missing plugin module: pass its path, e.g. deno task plugin:check ./my_plugin.ts; see --help",
+    );
+  }
+  return { json: values.json === true, help: values.help === true, paths: positionals };
+}
+
 /**
  * Runs the command on `args`; returns the exit status.
  *
@@ -108,34 +131,16 @@ function registers(plugins: readonly Plugin[], builtins: readonly Plugin[]) {
  * ```
  */
 export async function main(args: readonly string[], io: Output = console_): Promise<number> {
-  let values, positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    }));
-  } catch (e) {
-    io.err(`${(e as Error).message.split("\n")[0]}; see --help`);
-    return 2;
-  }
-  if (values.help) return io.out(HELP), 0;
-  if (positionals.length === 0) {
-    io.err(
-      "Missing plugin module: pass its path, e.g. deno task plugin:check ./my_plugin.ts; see --help",
-    );
-    return 2;
-  }
+  let command: { json: boolean; help: boolean; paths: string[] };
   const loaded: { source: string; plugin: Plugin }[] = [];
-  for (const source of positionals) {
-    try {
+  try {
+    command = parseCommand(args);
+    if (command.help) return io.out(HELP), 0;
+    for (const source of command.paths) {
       for (const plugin of await loadPluginModules([source])) loaded.push({ source, plugin });
-    } catch (e) {
-      io.err((e as Error).message);
-      const usage = e instanceof Deno.errors.NotFound ||
-        /^Invalid plugin path/.test((e as Error).message);
-      return usage ? 2 : 1;
     }
+  } catch (e) {
+    return printError(e, io.err);
   }
   const all = loaded.map((l) => l.plugin), builtins = builtinPlugins();
   const activations = [...all, ...builtins].filter((p): p is ActivationPlugin =>
@@ -149,9 +154,9 @@ export async function main(args: readonly string[], io: Output = console_): Prom
   const registry = checked.every((c) => c.report.ok)
     ? registers(all, builtins)
     : { ok: false, detail: "not tried: fix the failed checks first" };
-  if (values.json) io.out(jsonReport(checked, registry));
+  if (command.json) io.out(jsonReport(checked, registry));
   else textReport(checked, registry).forEach((line) => io.out(line));
   return checked.every((c) => c.report.ok) && registry.ok ? 0 : 1;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await main(Deno.args).catch((e) => printError(e)));

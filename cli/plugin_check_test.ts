@@ -67,12 +67,35 @@ Deno.test("plugin:check refuses a name taken by a built-in", async () => {
   }
 });
 
-Deno.test("plugin:check usage errors exit 2", async () => {
-  assert.equal((await run()).status, 2);
-  assert.match((await run()).err, /^Missing plugin module: pass its path/);
-  assert.equal((await run("--nope", "x.ts")).status, 2);
+Deno.test("plugin:check bad usage or input exits 2 with one error: line", async () => {
+  const none = await run();
+  assert.equal(none.status, 2);
+  assert.match(none.err, /^error: Missing plugin module: pass its path/);
+  const flag = await run("--nope", "x.ts");
+  assert.equal(flag.status, 2);
+  assert.match(flag.err, /^error: Unknown option '--nope'.*; see --help$/);
   const missing = await run("./no_such_plugin.ts");
   assert.equal(missing.status, 2);
-  assert.match(missing.err, /^Plugin module not found: \.\/no_such_plugin\.ts/);
+  assert.match(missing.err, /^error: Plugin module not found: \.\/no_such_plugin\.ts/);
+  const folder = await run("./examples");
+  assert.equal(folder.status, 2);
+  assert.match(folder.err, /^error: Invalid plugin path "\.\/examples": it is a directory/);
+  for (const r of [none, flag, missing, folder]) assert.equal(r.err.split("\n").length, 1);
   assert.equal((await run("--help")).status, 0);
+});
+
+Deno.test("plugin:check: a module that does not import or exports no plugin exits 2", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/broken.ts`, "export const x = ;\n");
+    await Deno.writeTextFile(`${dir}/empty.ts`, "export const x = 1;\n");
+    const broken = await run(`${dir}/broken.ts`);
+    assert.equal(broken.status, 2);
+    assert.match(broken.err, /^error: Cannot import plugin module .*broken\.ts: /);
+    const empty = await run(`${dir}/empty.ts`);
+    assert.equal(empty.status, 2);
+    assert.match(empty.err, /^error: .*empty\.ts/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -7,6 +7,8 @@
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { parseServeArgs, SERVE_HELP } from "../server/serve_args.ts";
 import { type RunningServer, startServer } from "../server/serve.ts";
+import { joinNegativeValues } from "./_negative_values.ts";
+import { printError, UsageError } from "./print_error.ts";
 
 /** Where {@linkcode main} writes, and what stops it (Ctrl-C by default). */
 export interface ServeIo {
@@ -28,7 +30,8 @@ function untilSignal(): Promise<void> {
 
 /**
  * Runs the server until stopped; returns the exit code: 0 after a clean
- * stop, 2 for bad flags, files or addresses (the message says which).
+ * stop, 2 for bad flags, files or addresses (the message says which), 1 for
+ * an internal failure. Errors are printed by {@linkcode printError}.
  *
  * @example
  * ```ts ignore
@@ -42,7 +45,9 @@ export async function main(args: string[], io: ServeIo = {
 }): Promise<number> {
   let server: RunningServer;
   try {
-    const flags = parseServeArgs(args, { NAGARE_TOKEN: Deno.env.get("NAGARE_TOKEN") });
+    const flags = parseServeArgs(joinNegativeValues(args), {
+      NAGARE_TOKEN: Deno.env.get("NAGARE_TOKEN"),
+    });
     if (flags.help) {
       io.out(SERVE_HELP);
       return 0;
@@ -50,7 +55,7 @@ export async function main(args: string[], io: ServeIo = {
     if (flags.dataDir !== undefined) {
       const info = await Deno.stat(flags.dataDir).catch(() => undefined);
       if (!info?.isDirectory) {
-        throw new TypeError(`--data-dir: no folder ${flags.dataDir}; create it or fix the path`);
+        throw new UsageError(`--data-dir: no folder ${flags.dataDir}; create it or fix the path`);
       }
     }
     const plugins = await loadPluginModules(flags.plugins);
@@ -66,14 +71,10 @@ export async function main(args: string[], io: ServeIo = {
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
-      io.err(`The port is in use: ${error.message}; pass --port 0 or another port`);
-    } else if (
-      error instanceof TypeError || error instanceof Deno.errors.NotFound ||
-      error instanceof RangeError
-    ) {
-      io.err(error.message);
-    } else throw error;
-    return 2;
+      const message = `The port is in use: ${error.message}; pass --port 0 or another port`;
+      return printError(new UsageError(message), io.err);
+    }
+    return printError(error, io.err);
   }
   io.started?.(server);
   await (io.stopped ?? untilSignal());
@@ -81,4 +82,4 @@ export async function main(args: string[], io: ServeIo = {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await main(Deno.args).catch((e) => printError(e)));

@@ -2,7 +2,8 @@
  * `deno task train`: trains a network from flags and/or a run config, shows
  * progress, writes the model atomically and ends with the test accuracy.
  * With no flags it trains the default job (MNIST, 784-128-64-10, Adam).
- * Exit codes: 0 done, 1 training failed, 2 bad input, 130 interrupted.
+ * Exit codes: 0 done, 2 bad flags, config or data (see {@linkcode printError}), 1 an
+ * internal failure, 130 interrupted.
  *
  * @module
  */
@@ -12,7 +13,8 @@ import { pathToFileURL } from "node:url";
 import { saveModel } from "../io/model_io.ts";
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { type Job, runJob } from "../jobs/run_job.ts";
-import { HELP, parseCli, UsageError } from "./args.ts";
+import { HELP, parseCli } from "./args.ts";
+import { printError, UsageError } from "./print_error.ts";
 import { createProgress } from "./progress.ts";
 import { createReporter, formatSummary } from "./report.ts";
 import { watch } from "./_watch.ts";
@@ -29,19 +31,24 @@ export interface TrainIo {
 
 const consoleIo: TrainIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-/** Bad input (exit 2), as opposed to a bug: a usage error, or a wrong name, shape or path. */
-function isInputError(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof TypeError || e instanceof RangeError ||
-    e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied;
-}
-
-function openFile(path: string): ReadableStream<Uint8Array> {
-  try {
-    return Deno.openSync(path).readable;
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-    throw new Deno.errors.NotFound(`--data ${path}: file not found; check the path`);
-  }
+/** Opens the data file; `label` names where its path came from (`--data`, or the config file). */
+function fileOpener(label: string): (path: string) => ReadableStream<Uint8Array> {
+  return (path) => {
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      throw new UsageError(`${label} ${path}: file not found; check the path`);
+    }
+    if (file.statSync().isDirectory) {
+      file.close();
+      throw new UsageError(
+        `${label} ${path}: is a folder; give the path of a .csv or .ndjson file`,
+      );
+    }
+    return file.readable;
+  };
 }
 
 /** Refuses an `--out` that could not be written, before any training is spent on it. */
@@ -87,15 +94,13 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     job = await runJob(cli.config, {
       plugins,
       pluginModules: cli.plugins.map((p) => pathToFileURL(resolve(p)).href),
-      open: openFile,
+      open: fileOpener(cli.dataLabel),
       batchEvents: progressOn,
       // no server shares this process: a turn of the event loop (~2 ms) every 100 ms is enough
       yieldEveryMs: 100,
     });
   } catch (e) {
-    if (!isInputError(e)) throw e;
-    io.err(`error: ${e.message}`);
-    return 2;
+    return printError(e, io.err);
   }
   const reporter = createReporter({ json, quiet, out: io.out, err: io.err });
   const progress = createProgress({
@@ -120,9 +125,7 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     try {
       live = await startDashboard(job, serve, { plugins, io, test: testOnce });
     } catch (e) {
-      if (!isInputError(e) && !(e instanceof Deno.errors.AddrInUse)) throw e;
-      io.err(`error: --serve: ${(e as Error).message}`);
-      return 2;
+      return printError(e, io.err, { context: "--serve" });
     }
   }
   const result = await watch(live?.events$ ?? job.events$, { progress, reporter });
@@ -133,17 +136,15 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     );
     return 130;
   }
-  if (result.status === "failed") {
-    io.err(`error: ${result.error.message}`);
-    return result.started || !isInputError(result.error) ? 1 : 2;
-  }
+  // Bad data (a non-numeric cell, an unknown class label) and divergence (lower --lr) are
+  // bad input even when found mid-run: exit 2; anything else is a bug: exit 1.
+  if (result.status === "failed") return printError(result.error, io.err);
   const scores = testOnce();
   if (scores) reporter.test(scores);
   try {
     await saveModel(job.config.out, job.modelNetwork(), job.modelMeta(scores));
   } catch (e) {
-    io.err(`error: cannot write ${job.config.out}: ${(e as Error).message}; check --out`);
-    return 1;
+    return printError(e, io.err, { context: `cannot write ${job.config.out}` });
   }
   reporter.saved(job.config.out, performance.now() - began);
   if (live) {
@@ -154,4 +155,4 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await main(Deno.args).catch((e) => printError(e)));

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { fromModelFile } from "../core/model/model_file.ts";
 import { createRegistry } from "../core/checks/registry.ts";
-import { builtinPlugins } from "../plugins/mod.ts";
+import { fingerprint, modelFingerprintHooks } from "../core/checks/fingerprint.ts";
+import { builtinPlugins, sigmoid } from "../plugins/mod.ts";
 
 const SCRIPT = new URL("./train.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
@@ -61,6 +62,40 @@ Deno.test("--json prints only JSON events on stdout and writes the model", async
   assert.deepEqual(network.layers.map((l) => l.units), [8, 1]);
 });
 
+Deno.test("a trained model stores each activation's fingerprint, and a changed plugin is refused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const core = new URL("../core/math/elementwise.ts", import.meta.url).href;
+    const plugin = (k: number) =>
+      `import { elementwise } from "${core}";\n` +
+      `export default elementwise({ name: "test/soft", version: "1.0.0", ` +
+      `f: (x) => ${k} * x / (1 + Math.abs(x)), df: (x) => ${k} / (1 + Math.abs(x)) ** 2 });\n`;
+    await Deno.writeTextFile(`${dir}/soft.ts`, plugin(1));
+    const args = ["--dataset", "xor", "--layers", "4:test/soft,1:sigmoid", "--epochs", "2"];
+    const r = await cli([...args, "--plugin", "./soft.ts", "--quiet"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const text = await Deno.readTextFile(`${dir}/model.json`);
+    const activations = JSON.parse(text).plugins.filter((p: { kind: string }) =>
+      p.kind === "activation"
+    );
+    assert.deepEqual(activations.map((p: { name: string }) => p.name), ["test/soft", "sigmoid"]);
+    const soft = (await import(`file://${dir}/soft.ts`)).default;
+    for (const [entry, activation] of [[activations[0], soft], [activations[1], sigmoid]]) {
+      assert.equal(entry.fingerprint, fingerprint(activation));
+    }
+    // The same name and version with other math: loading with verify refuses the model.
+    await Deno.writeTextFile(`${dir}/soft2.ts`, plugin(2));
+    const changed = (await import(`file://${dir}/soft2.ts`)).default;
+    const registry = createRegistry([...builtinPlugins(), changed]);
+    assert.throws(
+      () => fromModelFile(text, { registry, verify: modelFingerprintHooks().verify }),
+      /Plugin fingerprint mismatch: .*"test\/soft"/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("text output: a summary, one line per epoch, the test result and the file", async () => {
   const dir = await Deno.makeTempDir();
   const r = await cli(["--dataset", "xor", "--epochs", "3"], dir);
@@ -79,13 +114,18 @@ Deno.test("bad input exits 2 with one line naming the flag and the fix", async (
   const dir = await Deno.makeTempDir();
   const cases: [string[], RegExp][] = [
     [["--epochs", "0"], /^error: --epochs: must be at least 1\n$/],
+    [["--lr", "-1"], /^error: --lr: must be a positive number\n$/],
+    [["--epochs", "-3"], /^error: --epochs: must be at least 1\n$/],
     [
       ["--dataset", "xor", "--loss", "hinge"],
       /^error: Unknown loss "hinge": known loss.* mse, .*\n$/,
     ],
-    [["--dataset", "xor", "--layers", "8:relu,3:softmax"], /^error: Invalid layers: .* 1 units\n$/],
     [
-      ["--data", "missing.csv", "--target", "y", "--layers", "1"],
+      ["--dataset", "xor", "--loss", "mse", "--layers", "8:relu,3:identity"],
+      /^error: Invalid layers: .* 1 units\n$/,
+    ],
+    [
+      ["--data", "missing.csv", "--target", "y", "--layers", "1", "--loss", "mse"],
       /^error: --data missing\.csv: file not found; check the path\n$/,
     ],
     [["--wat"], /^error: Unknown option '--wat'.*see --help\n$/],
@@ -97,6 +137,56 @@ Deno.test("bad input exits 2 with one line naming the flag and the fix", async (
     assert.equal(r.stdout, "");
   }
   assert.deepEqual(listDir(dir), []);
+});
+
+Deno.test("bad files, bad data and divergence exit 2 with one error: line, even mid-run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const row = (i: number, label: number | string = i % 3) => `${i % 5},${(i * 7) % 3},${label}`;
+    const rows = (last: string) => [...Array.from({ length: 29 }, (_, i) => row(i)), last];
+    await Deno.writeTextFile(`${dir}/cell.csv`, `a,b,label\n${rows("1,x,2").join("\n")}\n`);
+    await Deno.writeTextFile(`${dir}/label.csv`, `a,b,label\n${rows(row(29, 7)).join("\n")}\n`);
+    await Deno.writeTextFile(`${dir}/broken.json`, '{"epochs": 3,');
+    await Deno.writeTextFile(`${dir}/data.json`, '{"dataset": {"csv": "no.csv", "target": "y"}}');
+    await Deno.mkdir(`${dir}/folder.csv`);
+    await Deno.mkdir(`${dir}/runs`);
+    const csv = (
+      file: string,
+    ) => ["--data", file, "--target", "label", "--layers", "4:relu,3:softmax"];
+    const cases: [string[], RegExp][] = [
+      [["--config", "none.json"], /^error: --config none\.json: file not found; check the path$/],
+      [["--config", "broken.json"], /^error: --config broken\.json: not valid JSON \(/],
+      [["--config", "runs"], /^error: --config runs: is a folder; give the path of a \.json/],
+      [
+        ["--config", "data.json", "--layers", "1", "--loss", "mse"],
+        /^error: --config data\.json: dataset no\.csv: file not found; check the path$/,
+      ],
+      [csv("folder.csv"), /^error: --data folder\.csv: is a folder; give the path of a \.csv/],
+      [
+        [...csv("folder.csv"), "--validation-split", "0"],
+        /^error: --data folder\.csv: is a folder/,
+      ],
+      [csv("cell.csv"), /^error: Invalid CSV: line 31, column "b": "x" is not a number/],
+      [
+        [...csv("label.csv"), "--validation-split", "0", "--batch-size", "30"],
+        /^error: Invalid class label: 7 is not one of /,
+      ],
+      [["--plugin", "nope.ts"], /^error: Plugin module not found: nope\.ts/],
+      [
+        ["--dataset", "sine", "--optimizer", "sgd", "--lr", "1e6"],
+        /^error: Training diverged: the loss is NaN .*lower the learning rate/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli([...args, "--epochs", "1", "--quiet"], dir);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr.trimEnd(), message, args.join(" "));
+      assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    }
+    assert.ok(!listDir(dir).includes("model.json"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("--help prints the flags and exits 0", async () => {

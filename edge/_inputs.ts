@@ -2,16 +2,20 @@
 // matrix. The outer shape goes through valibot schemas; each row is checked
 // by one custom action with a tight loop, because a schema per number costs
 // more CPU than the prediction itself on wide inputs (edge plans bill CPU ms).
+// No schema here walks into a value (a row's values are looked at one level
+// deep), and messages quote the client's keys and values cut short (_quote.ts):
+// a body nested thousands of levels deep or holding a 5 MB string gets a short 400.
 import * as v from "valibot";
 import type { Mat } from "../core/math/types.ts";
 import { HttpError } from "./_http.ts";
+import { clip, describeValue } from "./_quote.ts";
 
 const EXAMPLE = 'send {"inputs": [[...numbers], ...]}';
 
 function objectMessage(issue: v.BaseIssue<unknown>): string {
   if (issue.expected === "never") return `unknown key: remove it; ${EXAMPLE}`;
   if (issue.expected?.startsWith('"')) return `missing: ${EXAMPLE}`;
-  return `must be a JSON object, got ${issue.received}: ${EXAMPLE}`;
+  return `must be a JSON object, got ${describeValue(issue.input)}: ${EXAMPLE}`;
 }
 
 /** Whether every value of `row` is a number float32 can hold. */
@@ -32,8 +36,9 @@ function rowProblem(row: unknown, width: number): string {
     return `has ${row.length} values but the model takes ${width}: send rows of exactly ${width} numbers`;
   }
   const j = row.findIndex((x) => typeof x !== "number" || !Number.isFinite(Math.fround(x)));
-  const bad = typeof row[j] === "number" ? String(row[j]) : JSON.stringify(row[j]) ?? "undefined";
-  return `value ${j} is ${bad}: every value must be a finite number within the float32 range`;
+  return `value ${j} is ${
+    describeValue(row[j])
+  }: every value must be a finite number within the float32 range`;
 }
 
 function bodySchema(maxRows: number) {
@@ -61,7 +66,10 @@ export interface InputsParser {
 }
 
 function describe(issues: readonly v.BaseIssue<unknown>[], prefix: string): string {
-  const lines = issues.slice(0, 3).map((i) => `${prefix}${v.getDotPath(i) ?? ""}: ${i.message}`);
+  // Keys in the path are the client's: an unknown key may be megabytes long.
+  const lines = issues.slice(0, 3).map((i) =>
+    `${clip(prefix + (v.getDotPath(i) ?? ""))}: ${i.message}`
+  );
   const more = issues.length > 3 ? `; and ${issues.length - 3} more rows` : "";
   return lines.join("; ") + more;
 }

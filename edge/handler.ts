@@ -18,7 +18,10 @@ export type { PredictHandler, PredictHandlerOptions };
  *   an array of 0/1, one per output. Logits models give no classes.
  * - `GET /health` answers the model's name, input and output widths.
  * - Problems answer `{ "error": { "code", "message } }`: 400 bad JSON or inputs, 404 unknown
- *   route, 405 wrong method, 413 too many rows or too large a body, 415 not JSON.
+ *   route, 405 wrong method, 413 too many rows or too large a body, 415 not JSON. Any body
+ *   gets a 4xx, however deep or large; messages quote the client's values cut to 80 characters.
+ * - With `corsOrigin`, `OPTIONS` preflights answer 204 and every reply allows that origin;
+ *   without it, no CORS headers.
  *
  * Routes match the last path segment, so the handler works under any prefix
  * (`/api/predict` on Vercel, `/<function>/predict` on Supabase).

@@ -295,3 +295,161 @@ Deno.test("broken models and limits fail when the handler is made, not per reque
     message: "Invalid maxRows: 0 must be a whole number of at least 1",
   });
 });
+
+/** A JSON value nested `depth` arrays deep, as text: `[[[...]]]`. */
+const deepArrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+const deepObjects = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+const manyKeys = (n: number, value = "0") =>
+  "{" + Array.from({ length: n }, (_, i) => `"k${i}":${value}`).join(",") + "}";
+const ROW = "[0,0,0,0,0,0]";
+
+/** Asserts a 4xx JSON error with a short message: never a 5xx, never the bad value echoed in full. */
+async function expectShortClientError(res: Response | Promise<Response>, what: string) {
+  const r = await res;
+  const text = await r.text();
+  assert.ok(
+    r.status >= 400 && r.status < 500,
+    `${what}: status ${r.status}: ${text.slice(0, 300)}`,
+  );
+  assert.equal(r.headers.get("content-type"), "application/json; charset=utf-8", what);
+  const body = JSON.parse(text);
+  assert.equal(typeof body.error.code, "string", what);
+  assert.equal(typeof body.error.message, "string", what);
+  assert.ok(text.length <= 600, `${what}: a ${text.length}-character reply: ${text.slice(0, 300)}`);
+}
+
+Deno.test("hostile bodies (deep nesting, many keys, long strings, wrong types) answer a short 4xx", async () => {
+  const big = createPredictHandler({ model: file, maxBodyBytes: 3_000_000 });
+  const long = "a".repeat(100_000);
+  const bodies: Record<string, string> = {
+    // 4,111 levels is what overflowed the stack of Vercel's Edge Runtime; 500,000 is past any.
+    "deep body": deepArrays(4111),
+    "deep inputs": `{"inputs":${deepArrays(4111)}}`,
+    "deep row": `{"inputs":[${deepArrays(4111)}]}`,
+    "deep value": `{"inputs":[[${deepArrays(4111)},0,0,0,0,0]]}`,
+    "very deep value": `{"inputs":[[${deepArrays(500_000)},0,0,0,0,0]]}`,
+    "deep object value": `{"inputs":[[0,${deepObjects(4111)},0,0,0,0]]}`,
+    "deep unknown key": `{"inputs":[${ROW}],"x":${deepObjects(4111)}}`,
+    "deep value in a later row": `{"inputs":[${ROW},[0,0,0,0,0,${deepArrays(4111)}]]}`,
+    "100,000 unknown keys": manyKeys(100_000).replace("{", `{"inputs":[${ROW}],`),
+    "100,000 keys, no inputs": manyKeys(100_000),
+    "inputs as an object of 100,000 keys": `{"inputs":${manyKeys(100_000, ROW)}}`,
+    "a row as an object of 100,000 keys": `{"inputs":[${manyKeys(100_000)}]}`,
+    "100,000 rows": `{"inputs":[${Array(100_000).fill(ROW).join(",")}]}`,
+    "100,000 bad rows": `{"inputs":[${Array(100_000).fill('"x"').join(",")}]}`,
+    "a long string body": JSON.stringify(long),
+    "long string inputs": JSON.stringify({ inputs: long }),
+    "a long string row": JSON.stringify({ inputs: [long] }),
+    "a long string value": JSON.stringify({ inputs: [[0, 0, long, 0, 0, 0]] }),
+    "a long unknown key": JSON.stringify({ inputs: [[0, 0, 0, 0, 0, 0]], [long]: 1 }),
+    "a long key, no inputs": JSON.stringify({ [long]: 1 }),
+    "long broken JSON": `{"inputs": [[${long}`,
+    "a __proto__ key": `{"inputs":[${ROW}],"__proto__":{"inputs":1}}`,
+    "inputs under __proto__": `{"__proto__":{"inputs":[${ROW}]}}`,
+    "a long number": `{"inputs":[[${"9".repeat(100_000)},0,0,0,0,0]]}`,
+  };
+  for (const value of ["null", "true", "1", '"s"', "[]", "{}", "[[]]", "[{}]"]) {
+    bodies[`body ${value}`] = value;
+    bodies[`inputs ${value}`] = `{"inputs":${value}}`;
+    bodies[`row ${value}`] = `{"inputs":[${value}]}`;
+    if (value !== "1") bodies[`value ${value}`] = `{"inputs":[[0,0,0,0,0,${value}]]}`;
+  }
+  for (const [what, body] of Object.entries(bodies)) {
+    await expectShortClientError(post(big, body), what);
+  }
+});
+
+Deno.test("error replies quote a bad value cut to 80 characters, with its length", async () => {
+  const big = createPredictHandler({ model: file, maxBodyBytes: 6_000_000 });
+  const huge = "a".repeat(5_000_000);
+  const clipped = `"${"a".repeat(80)}…" (5,000,000 characters)`;
+  await expectError(
+    postJson(big, { inputs: [[0, huge, 0, 0, 0, 0]] }),
+    400,
+    "invalid_inputs",
+    new RegExp(`^inputs\\.0: value 1 is ${clipped.replace(/[()]/g, "\\$&")}: every value`),
+  );
+  await expectError(
+    post(big, `{"inputs":[[${deepArrays(4111)},0,0,0,0,0]]}`),
+    400,
+    "invalid_inputs",
+    /^inputs\.0: value 0 is an array of 1 value: every value must be a finite number/,
+  );
+  await expectError(
+    postJson(big, { inputs: [[0, 0, 0, { a: [1] }, 0, 0]] }),
+    400,
+    "invalid_inputs",
+    /value 3 is an object:/,
+  );
+  await expectError(
+    postJson(big, { inputs: [[0, 0, 0, 0, 0, 0]], [huge]: 1 }),
+    400,
+    "invalid_inputs",
+    new RegExp(`^a{80}…: unknown key: remove it`),
+  );
+  const header = "text/" + "x".repeat(10_000);
+  const type = await post(big, "{}", { "content-type": header });
+  await expectError(type, 415, "unsupported_media_type", /\(10,005 characters\): send JSON/);
+  const path = "/" + "p".repeat(10_000);
+  const route = await handler(new Request(`http://edge.test${path}`));
+  await expectError(route, 404, "not_found", /^No route \/p{79}…: use POST/);
+  const method = await handler(
+    new Request("http://edge.test/predict", { method: "M".repeat(500) }),
+  );
+  await expectError(method, 405, "method_not_allowed", /^Method M{80}… is not allowed here/);
+});
+
+Deno.test("no CORS headers by default: OPTIONS answers 405", async () => {
+  const res = await handler(new Request("http://edge.test/predict", { method: "OPTIONS" }));
+  await expectError(res, 405, "method_not_allowed", /use POST/);
+  assert.equal(res.headers.get("access-control-allow-origin"), null);
+  const ok = await postJson(handler, { inputs: rows(1) });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get("access-control-allow-origin"), null);
+  await ok.body?.cancel();
+});
+
+Deno.test("corsOrigin answers preflights and marks every reply for that origin", async () => {
+  const origin = "https://app.example.com";
+  const h = createPredictHandler({ model: file, corsOrigin: origin });
+  const pre = await h(
+    new Request("http://edge.test/api/predict", {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    }),
+  );
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get("access-control-allow-origin"), origin);
+  assert.equal(pre.headers.get("access-control-allow-methods"), "POST, OPTIONS");
+  assert.equal(pre.headers.get("access-control-allow-headers"), "content-type");
+  assert.equal(await pre.text(), "");
+  const health = await h(new Request("http://edge.test/health", { method: "OPTIONS" }));
+  assert.equal(health.headers.get("access-control-allow-methods"), "GET, HEAD, OPTIONS");
+  const ok = await postJson(h, { inputs: rows(1) });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get("access-control-allow-origin"), origin);
+  await ok.body?.cancel();
+  // Errors carry it too, or the browser hides them from the page.
+  const bad = await postJson(h, { inputs: [[1]] });
+  assert.equal(bad.headers.get("access-control-allow-origin"), origin);
+  await expectError(bad, 400, "invalid_inputs", /has 1 values/);
+  const head = await h(new Request("http://edge.test/health", { method: "HEAD" }));
+  assert.equal(head.headers.get("access-control-allow-origin"), origin);
+  const any = createPredictHandler({ model: file, corsOrigin: "*" });
+  const res = await any(new Request("http://edge.test/health"));
+  assert.equal(res.headers.get("access-control-allow-origin"), "*");
+  await res.body?.cancel();
+});
+
+Deno.test("a corsOrigin that is not an origin fails when the handler is made", () => {
+  for (const corsOrigin of ["https://app.example.com/", "app.example.com", "ftp://x.org", ""]) {
+    assert.throws(() => createPredictHandler({ model: file, corsOrigin }), {
+      name: "TypeError",
+      message: /^Invalid corsOrigin: .* is not an origin: pass scheme:\/\/host\[:port\]/,
+    }, corsOrigin);
+  }
+});

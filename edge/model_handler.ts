@@ -7,6 +7,7 @@ import type { Mat, Plugin } from "../core/math/types.ts";
 import { activationTable } from "./activation_table.ts";
 import { errorResponse, HttpError, jsonResponse, readBodyText } from "./_http.ts";
 import { createInputsParser } from "./_inputs.ts";
+import { clip, quote } from "./_quote.ts";
 
 /** Options of `createPredictHandler` and {@linkcode createModelHandler}. */
 export interface PredictHandlerOptions {
@@ -30,6 +31,12 @@ export interface PredictHandlerOptions {
   maxRows?: number;
   /** Largest request body in bytes (default: room for `maxRows` rows of 24-character numbers). */
   maxBodyBytes?: number;
+  /**
+   * The origin browsers may call from (`"https://app.example.com"`), or `"*"`
+   * for any: the handler then answers CORS preflights (`OPTIONS`) and adds
+   * `Access-Control-Allow-Origin` to every reply. Default: no CORS headers.
+   */
+  corsOrigin?: string;
 }
 
 /** A fetch-style handler, the contract shared by Workers, Deno, Vercel Edge and Supabase. */
@@ -40,6 +47,40 @@ function positiveInteger(value: number, field: string): number {
     throw new RangeError(`Invalid ${field}: ${value} must be a whole number of at least 1`);
   }
   return value;
+}
+
+/** The headers every reply carries for `origin`, after checking it is `*` or a bare origin. */
+function corsHeaders(origin: string | undefined): Record<string, string> | undefined {
+  if (origin === undefined) return undefined;
+  let bare = origin === "*";
+  if (!bare) {
+    try {
+      const url = new URL(origin);
+      bare = /^https?:$/.test(url.protocol) && url.origin === origin;
+    } catch {
+      // not a URL: refused below
+    }
+  }
+  if (!bare) {
+    throw new TypeError(
+      `Invalid corsOrigin: ${
+        quote(origin)
+      } is not an origin: pass scheme://host[:port] with no path or final slash, e.g. "https://app.example.com", or "*" for any`,
+    );
+  }
+  return { "access-control-allow-origin": origin };
+}
+
+/** The reply to a CORS preflight: which methods and headers the route takes, cached for a day. */
+function preflight(methods: string): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      "access-control-allow-methods": methods,
+      "access-control-allow-headers": "content-type",
+      "access-control-max-age": "86400",
+    },
+  });
 }
 
 function loadNetwork(options: PredictHandlerOptions): { network: Network; name?: string } {
@@ -67,7 +108,7 @@ function routeOf(url: string): string {
 }
 
 function notAllowed(method: string, allow: string): HttpError {
-  const message = `Method ${method} is not allowed here: use ${allow}`;
+  const message = `Method ${clip(method)} is not allowed here: use ${allow}`;
   return new HttpError(405, "method_not_allowed", message, { allow });
 }
 
@@ -114,6 +155,7 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
   const output = network.layers[network.layers.length - 1].activation;
   const classifier = output.probabilities === true;
   const parseInputs = createInputsParser(network.inputs, maxRows);
+  const cors = corsHeaders(options.corsOrigin);
   const health = JSON.stringify({
     status: "ok",
     name: options.name ?? name ?? "nagare-model",
@@ -129,7 +171,7 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
       throw new HttpError(
         415,
         "unsupported_media_type",
-        `Content-Type is "${type}": send JSON with the header Content-Type: application/json`,
+        `Content-Type is ${quote(type)}: send JSON with the header Content-Type: application/json`,
       );
     }
     const text = await readBodyText(req, maxBodyBytes);
@@ -137,7 +179,8 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
     try {
       body = JSON.parse(text);
     } catch (error) {
-      const why = (error as Error).message;
+      // Some engines quote the body in the message: clipped like any echo of it.
+      const why = clip((error as Error).message);
       throw new HttpError(
         400,
         "invalid_json",
@@ -150,9 +193,12 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
     return jsonResponse({ outputs, classes: classesOf(y, outputs, output.rowwise === true) });
   };
 
-  return async function predictHandler(req: Request): Promise<Response> {
+  const answer = async (req: Request): Promise<Response> => {
     try {
       const route = routeOf(req.url);
+      if (cors && req.method === "OPTIONS" && (route === "health" || route === "predict")) {
+        return preflight(route === "health" ? "GET, HEAD, OPTIONS" : "POST, OPTIONS");
+      }
       if (route === "health") {
         if (req.method !== "GET" && req.method !== "HEAD") throw notAllowed(req.method, "GET");
         const response = jsonResponse(health);
@@ -165,12 +211,22 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
       throw new HttpError(
         404,
         "not_found",
-        `No route ${new URL(req.url).pathname}: use POST /predict or GET /health`,
+        `No route ${clip(new URL(req.url).pathname)}: use POST /predict or GET /health`,
       );
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);
       const message = error instanceof Error ? error.message : String(error);
       return errorResponse(new HttpError(500, "internal", `Prediction failed: ${message}`));
     }
+  };
+
+  return async function predictHandler(req: Request): Promise<Response> {
+    const response = await answer(req);
+    if (cors) {
+      for (const [name, value] of Object.entries(cors)) {
+        response.headers.set(name, value);
+      }
+    }
+    return response;
   };
 }

@@ -6,11 +6,15 @@ import {
   toModelFile,
 } from "../core/model/model_file.ts";
 import type { Network } from "../core/math/network.ts";
+import { modelFingerprintHooks } from "../core/checks/fingerprint.ts";
 import { writeFileAtomic } from "./write_atomic.ts";
 
 /**
  * Saves a network as a model file (JSON, atomically: readers never see half a
- * file) and returns the model file object that was written.
+ * file) and returns the model file object that was written. Each activation
+ * is stored with its fingerprint (`modelFingerprintHooks`), so that loading
+ * with `verify` refuses the model once a plugin's math has changed; a
+ * `fingerprint` in `meta` replaces the default one.
  *
  * @example
  * ```ts ignore
@@ -23,7 +27,7 @@ export async function saveModel(
   network: Network,
   meta?: ModelMeta,
 ): Promise<ModelFile> {
-  const file = toModelFile(network, meta);
+  const file = toModelFile(network, { fingerprint: modelFingerprintHooks().fingerprint, ...meta });
   await writeFileAtomic(path, JSON.stringify(file));
   return file;
 }

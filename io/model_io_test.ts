@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { predict } from "../core/math/predict.ts";
 import { createRegistry } from "../core/checks/registry.ts";
+import { fingerprint, modelFingerprintHooks } from "../core/checks/fingerprint.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { loadModel, saveModel } from "./model_io.ts";
 import { trainSmallModel } from "../testing/small_model.ts";
@@ -50,5 +51,25 @@ Deno.test("loadModel names the path in errors and keeps their type", async () =>
         error instanceof Deno.errors.NotFound &&
         /Model file not found: .*nope\.json/.test(error.message),
     );
+  });
+});
+
+Deno.test("saveModel stores each activation's fingerprint, so a changed plugin is refused", async () => {
+  await withTempDir(async (dir) => {
+    const { network, registry } = trainSmallModel();
+    const path = join(dir, "model.json");
+    const file = await saveModel(path, network);
+    const activations = file.plugins.filter((p) => p.kind === "activation");
+    assert.ok(activations.length > 0);
+    for (const entry of activations) {
+      assert.equal(entry.fingerprint, fingerprint(registry.get("activation", entry.name)));
+    }
+    const { verify } = modelFingerprintHooks();
+    await loadModel(path, { registry, verify }); // the same plugins: accepted
+    await saveModel(path, network, { fingerprint: () => "fnv1a64:0000000000000000" });
+    await assert.rejects(() => loadModel(path, { registry, verify }), {
+      name: "TypeError",
+      message: /Plugin fingerprint mismatch/,
+    });
   });
 });

@@ -6,6 +6,8 @@
  * @module
  */
 import * as v from "valibot";
+import type { Registry } from "../core/checks/registry.ts";
+import { lossPairingProblem } from "../core/checks/pairing.ts";
 import { LayerSpecSchema } from "../core/math/spec.ts";
 import type { LayerSpec, PluginParams, PluginRef } from "../core/math/types.ts";
 import { wasmSimdSupported } from "../core/wasm/wasm_backend.ts";
@@ -121,6 +123,39 @@ function fallbackMessage(issue: v.BaseIssue<unknown>): string {
 export interface ConfigIssue {
   readonly path: string;
   readonly message: string;
+}
+
+/**
+ * Checks that the loss fits the output layer (its activation and units), with
+ * the plugins `registry` gives for their names: undefined, or an issue on
+ * `loss` naming the loss, the output activation, its units and the fix (the
+ * rule of `checkLossPairing`, which every training step applies). Both
+ * plugins must be known to `registry`. The CLI (through `runJob`) and the
+ * server refuse a config with this issue before any data is read.
+ *
+ * @example
+ * ```ts
+ * import { createRegistry } from "../core/checks/registry.ts";
+ * import { builtinPlugins } from "../plugins/mod.ts";
+ * import { lossFitIssue } from "./run_config.ts";
+ * const registry = createRegistry(builtinPlugins());
+ * lossFitIssue({ layers: [{ units: 3, activation: "softmax" }], loss: "crossEntropy" }, registry);
+ * // undefined
+ * lossFitIssue({ layers: [{ units: 1, activation: "sigmoid" }], loss: "crossEntropy" }, registry);
+ * // { path: "loss", message: '"crossEntropy" reads each row of outputs as one distribution ...' }
+ * ```
+ */
+export function lossFitIssue(
+  config: { readonly layers: readonly LayerSpec[]; readonly loss: PluginRef },
+  registry: Pick<Registry, "get">,
+): ConfigIssue | undefined {
+  const output = config.layers[config.layers.length - 1];
+  const message = lossPairingProblem(
+    registry.get("activation", output.activation ?? "identity"),
+    registry.get("loss", config.loss),
+    { units: output.units },
+  );
+  return message === undefined ? undefined : { path: "loss", message };
 }
 
 /**

@@ -37,7 +37,7 @@ import {
   workersAhead,
 } from "./_backend.ts";
 import { scheduleOf } from "./_schedule.ts";
-import type { RunConfig } from "./run_config.ts";
+import { lossFitIssue, type RunConfig } from "./run_config.ts";
 
 /** Options of {@linkcode runJob}. */
 export interface JobOptions {
@@ -102,7 +102,9 @@ function dataName(config: RunConfig): string {
  * plugins, the network (seeded), loss and optimizer (the run's rate is `config.lr`), the data
  * (built-in arrays, or a csv/ndjson file standardized and one-hot encoded for
  * several outputs), and the trainer's Observable. Errors are TypeErrors or
- * RangeErrors naming the config field and the fix.
+ * RangeErrors naming the config field and the fix; a loss that does not fit
+ * the output layer (see `lossFitIssue`) is refused before any Worker starts or
+ * data is read.
  *
  * @example
  * ```ts ignore
@@ -111,17 +113,20 @@ function dataName(config: RunConfig): string {
  * ```
  */
 export async function runJob(config: RunConfig, options: JobOptions = {}): Promise<Job> {
-  // Workers load their modules, then warm up, while the plugins are checked and the data loads;
-  // the first run takes them.
+  // A config that cannot train (an unknown plugin, a loss that does not fit the output layer)
+  // is refused before a Worker starts or a byte of data is read.
+  const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
+  const plugins = {
+    registry,
+    loss: registry.get("loss", config.loss),
+    optimizer: registry.get("optimizer", config.optimizer),
+  };
+  const misfit = lossFitIssue(config, registry);
+  if (misfit) throw new TypeError(`Invalid run config: ${misfit.path}: ${misfit.message}`);
+  // Workers load their modules, then warm up, while the data loads; the first run takes them.
   const ahead = workersAhead(config, options);
   const pool = ahead > 0 ? startWorkers(ahead) : undefined;
   try {
-    const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
-    const plugins = {
-      registry,
-      loss: registry.get("loss", config.loss),
-      optimizer: registry.get("optimizer", config.optimizer),
-    };
     pool?.warmUp(warmUpFor(config, options, plugins));
     return await buildJob(config, options, plugins, pool);
   } catch (error) {

@@ -16,14 +16,28 @@ import { lookup, pluginsOf, setup } from "./_worker_setup.ts";
 
 /** The run to warm up for: its network, plugins, backend and batch; see `startWorkers`. */
 export interface WarmUp {
+  /** The run's network; layers wider than 256 are warmed up narrower, as the compiled code is the same. */
   readonly spec: NetworkSpec;
+  /** The run's loss, as a registry reference (a name, or a name with params). */
   readonly loss: PluginRef;
+  /** The run's optimizer, as a registry reference (a name, or a name with params). */
   readonly optimizer: PluginRef;
   /** "ts", "wasm-simd" or "wasm-relaxed-simd". */
   readonly backend: string;
+  /** The run's batch size; warm-up batches hold at most 64 rows. */
   readonly batchSize: number;
   /** Module URLs of custom plugins, as for `parallel({ plugins })`. */
   readonly modules?: readonly string[];
+}
+
+/** Options of {@linkcode warmUp}. */
+export interface WarmUpOptions {
+  /**
+   * The clock its 60 ms are measured on, in ms (default `performance.now`).
+   * Tests pass a fake one, so that what they see does not depend on how
+   * busy the machine is.
+   */
+  readonly now?: () => number;
 }
 
 /** The longest a warm-up runs, in ms from its start, and in steps. */
@@ -36,30 +50,63 @@ const MAX_WIDTH = 256, MAX_ROWS = 64;
 const BACKENDS = new Set(["ts", "wasm-simd", "wasm-relaxed-simd"]);
 
 /**
- * Runs warm-up steps until `stop[0]` is set (the worker was taken for a run),
- * or for at most 60 ms from its start, and gives how many ran. A network
- * wider than 256 or a batch above 64 rows is warmed up cut down to that.
- * Never throws: a warm-up that cannot be built (a plugin module that fails
- * to load, an unknown backend) runs none, and the run reports the error.
+ * The network and batch a warm-up for `w` runs: the same layers and
+ * activations, each at most 256 wide, and at most 64 rows.
+ *
+ * @example
+ * ```ts
+ * import { cutDown } from "./_warm_up.ts";
+ * cutDown({ spec: { inputs: 784, layers: [{ units: 10 }] }, batchSize: 512 });
+ * // { spec: { inputs: 256, layers: [{ units: 10 }] }, batchSize: 64 }
+ * ```
  */
-export async function warmUp(w: WarmUp, stop: Int32Array): Promise<number> {
-  const began = performance.now();
-  const over = () => Atomics.load(stop, 0) !== 0 || performance.now() - began > MAX_MS;
+export function cutDown(
+  w: Pick<WarmUp, "spec" | "batchSize">,
+): { spec: NetworkSpec; batchSize: number } {
+  const width = (n: number) => Math.min(n, MAX_WIDTH);
+  return {
+    spec: {
+      inputs: width(w.spec.inputs),
+      layers: w.spec.layers.map((l) => ({ ...l, units: width(l.units) })),
+    },
+    batchSize: Math.min(w.batchSize, MAX_ROWS),
+  };
+}
+
+/**
+ * Runs warm-up steps until `stop[0]` is set (the worker was taken for a run),
+ * for at most 60 ms from its start or 200 steps, and gives how many ran. A
+ * network wider than 256 or a batch above 64 rows is warmed up cut down to
+ * that ({@linkcode cutDown}). Never throws: a warm-up that cannot be built (a
+ * plugin module that fails to load, an unknown backend) runs none, and the
+ * run reports the error.
+ *
+ * @example
+ * ```ts ignore
+ * const stop = new Int32Array(new SharedArrayBuffer(4));
+ * const done = warmUp(run, stop); // in a pooled worker, while it waits
+ * Atomics.store(stop, 0, 1); // taken for the run: the warm-up ends after its current step
+ * await done;
+ * ```
+ */
+export async function warmUp(
+  w: WarmUp,
+  stop: Int32Array,
+  options: WarmUpOptions = {},
+): Promise<number> {
+  const now = options.now ?? (() => performance.now());
+  const began = now();
+  const over = () => Atomics.load(stop, 0) !== 0 || now() - began > MAX_MS;
   let steps = 0;
   if (!BACKENDS.has(w.backend)) return steps;
   try {
     const modules = w.modules ?? [];
     const { slots } = lookup(await pluginsOf(modules), "optimizer", w.optimizer);
     if (over()) return steps;
-    const width = (n: number) => Math.min(n, MAX_WIDTH);
-    const spec = {
-      inputs: width(w.spec.inputs),
-      layers: w.spec.layers.map((l) => ({ ...l, units: width(l.units) })),
-    };
+    const { spec, batchSize } = cutDown(w);
     const tensors: number[] = [];
     let inputs = spec.inputs;
     for (const l of spec.layers) tensors.push(inputs * l.units, l.units), inputs = l.units;
-    const batchSize = Math.min(w.batchSize, MAX_ROWS);
     // Two threads, the other one idle: the code paths of a two-thread run.
     const sizes = { tensors, slots, threads: 2, batchSize, inputs: spec.inputs, outputs: inputs };
     const fma = w.backend === "wasm-relaxed-simd";

@@ -20,6 +20,7 @@ export type { WarmUp };
 
 /** A started Worker and the promise that settles once it has set up for a run (or failed to). */
 export interface StartedWorker {
+  /** The Worker running the step code; whoever takes it from a pool terminates it. */
   readonly worker: Worker;
   /** Resolves on the worker's "ready" message; rejects with its start-up error. */
   readonly ready: Promise<void>;

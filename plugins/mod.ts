@@ -9,6 +9,24 @@ import { builtinActivations } from "./activations/mod.ts";
 import { builtinLosses } from "./losses/mod.ts";
 import { builtinOptimizers } from "./optimizers/mod.ts";
 
+// The interfaces these plugins implement, so that this folder's API documents itself; mod.ts
+// exports the same ones.
+export type {
+  ActivationGrad,
+  ActivationPlugin,
+  Floats,
+  FusedLoss,
+  InitName,
+  LossArgs,
+  LossInput,
+  LossPlugin,
+  Mat,
+  OptimizerPlugin,
+  Plugin,
+  PluginBase,
+  PluginParams,
+  UpdateContext,
+} from "../core/math/types.ts";
 export * from "./activations/mod.ts";
 export * from "./losses/mod.ts";
 export * from "./optimizers/mod.ts";

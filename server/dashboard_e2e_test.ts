@@ -101,6 +101,20 @@ Deno.test({
       assert.deepEqual(activations, registry.list("activation").map((a) => a.name));
     });
 
+    await t.step(
+      "the form offers only the losses that fit the data set's output layer",
+      async () => {
+        const losses = () =>
+          page.$$eval("select[name=loss] option", (o) => o.map((x) => x.textContent));
+        await page.selectOption("select[name=dataset]", "xor"); // 1 × sigmoid
+        assert.deepEqual(await losses(), ["mse", "mae", "huber", "binaryCrossEntropy"]);
+        assert.equal(await page.inputValue("select[name=loss]"), "binaryCrossEntropy");
+        await page.selectOption("select[name=dataset]", "iris"); // 3 × softmax
+        assert.deepEqual(await losses(), ["mse", "mae", "huber", "crossEntropy"]);
+        assert.equal(await page.inputValue("select[name=loss]"), "crossEntropy");
+      },
+    );
+
     await t.step("the Stop button stops a running run", async () => {
       const id = await startRun(page, {
         dataset: "iris",

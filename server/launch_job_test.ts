@@ -26,7 +26,10 @@ Deno.test("a run whose layers do not fit the data set fails with the fix", async
   const store = createRunStore({ launch: launchJob({ backend: "ts" }) });
   try {
     const run = store.create(
-      parseRunConfig({ dataset: "xor", layers: [{ units: 4 }, { units: 3 }] }),
+      parseRunConfig({
+        dataset: "xor",
+        layers: [{ units: 4 }, { units: 3, activation: "sigmoid" }],
+      }),
     );
     await waitFor(() => run.status !== "running", "the run to end");
     assert.equal(run.status, "failed");

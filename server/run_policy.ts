@@ -1,14 +1,20 @@
 /**
  * What the server accepts as a run: the run-config schema the CLI uses,
- * plus the server's own rules (plugins it knows, sizes it can afford, data
- * files only from its data folder, no writing files).
+ * plus the server's own rules (plugins it knows, with valid parameters, and
+ * a loss that fits the output layer; sizes it can afford, data files only
+ * from its data folder, no writing files).
  *
  * @module
  */
 import { refName } from "../core/checks/plugin_ref.ts";
 import type { Registry } from "../core/checks/registry.ts";
 import type { PluginKind, PluginRef } from "../core/math/types.ts";
-import { type ConfigIssue, resolveRunConfig, type RunConfig } from "../jobs/run_config.ts";
+import {
+  type ConfigIssue,
+  lossFitIssue,
+  resolveRunConfig,
+  type RunConfig,
+} from "../jobs/run_config.ts";
 import { PRESETS } from "../jobs/presets.ts";
 import { resolveDataPath } from "./data_path.ts";
 
@@ -50,9 +56,17 @@ function pluginIssue(
   path: string,
 ): ConfigIssue[] {
   const name = refName(ref);
-  if (registry.has(kind, name)) return [];
-  const known = registry.list(kind).map((p) => p.name).join(", ");
-  return [{ path, message: `unknown ${kind} "${name}": use one of ${known}` }];
+  if (!registry.has(kind, name)) {
+    const known = registry.list(kind).map((p) => p.name).join(", ");
+    return [{ path, message: `unknown ${kind} "${name}": use one of ${known}` }];
+  }
+  try {
+    registry.get(kind, ref); // configures it: its parameters are checked here, not in the run
+    return [];
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    return [{ path, message: error.message }];
+  }
 }
 
 /**
@@ -130,6 +144,11 @@ export async function admitRunConfig(
       if (!(error instanceof TypeError)) throw error;
       issues.push({ path: `dataset.${key}`, message: error.message });
     }
+  }
+  const outputPath = `layers.${config.layers.length - 1}.activation`;
+  if (!issues.some((i) => i.path === "loss" || i.path === outputPath)) {
+    const misfit = lossFitIssue(config, registry); // else the run would fail after reading the data
+    if (misfit) issues.push(misfit);
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }

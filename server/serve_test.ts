@@ -68,7 +68,7 @@ Deno.test("SSE over a real socket is not compressed, and a dropped client is rel
       assert.equal(run.log.subscriberCount, 1);
       abort.abort();
       await reader.cancel().catch(() => {});
-      await waitFor(() => run.log.subscriberCount === 0, "the server to release the client", 2000);
+      await waitFor(() => run.log.subscriberCount === 0, "the server to release the client");
     }
   } finally {
     await server.close();
@@ -81,13 +81,13 @@ Deno.test("deno task serve: --help, bad flags and a clean stop", async () => {
   assert.equal(await main(["--help"], io), 0);
   assert.match(lines.pop()!, /^Serve the nagare dashboard/);
   assert.equal(await main(["--port", "x"], io), 2);
-  assert.equal(lines.pop(), '--port: must be a whole number from 0 to 65535, got "x"');
+  assert.equal(lines.pop(), 'error: --port: must be a whole number from 0 to 65535, got "x"');
   assert.equal(await main(["--host", "0.0.0.0", "--port", "0"], io), 2);
-  assert.match(lines.pop()!, /^Refusing to listen on 0\.0\.0\.0 without a token/);
+  assert.match(lines.pop()!, /^error: Refusing to listen on 0\.0\.0\.0 without a token/);
   assert.equal(await main(["--data-dir", "/no/such/folder"], io), 2);
-  assert.match(lines.pop()!, /^--data-dir: no folder/);
+  assert.match(lines.pop()!, /^error: --data-dir: no folder/);
   assert.equal(await main(["--plugin", "/no/such/plugin.ts"], io), 2);
-  assert.match(lines.pop()!, /^Plugin module not found/);
+  assert.match(lines.pop()!, /^error: Plugin module not found/);
   const stop = Promise.withResolvers<void>();
   let url = "";
   const code = main(["--port", "0"], {

@@ -73,9 +73,13 @@ export function fingerprint(plugin: Plugin): string {
 
 /** What a model file stores of a plugin, as far as fingerprints go. */
 export interface StoredPlugin {
+  /** The plugin's kind, e.g. `"activation"`; error messages name it. */
   readonly kind: string;
+  /** The name the model was saved with, e.g. `"relu"`. */
   readonly name: string;
+  /** The plugin version the model was saved with, when the plugin had one. */
   readonly version?: string;
+  /** The math's fingerprint at save time (`"fnv1a64:..."`); without it, any plugin of the name loads. */
   readonly fingerprint?: string;
 }
 

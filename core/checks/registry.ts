@@ -14,8 +14,11 @@ import type {
 
 /** The plugin type for each kind. */
 export interface PluginsByKind {
+  /** What `registry.get("activation", ref)` returns. */
   activation: ActivationPlugin;
+  /** What `registry.get("loss", ref)` returns. */
   loss: LossPlugin;
+  /** What `registry.get("optimizer", ref)` returns. */
   optimizer: OptimizerPlugin;
 }
 
@@ -31,6 +34,7 @@ export interface Registry {
   has(kind: PluginKind, name: string): boolean;
   /** All plugins of one kind (or all), in registration order. */
   list<K extends PluginKind>(kind: K): PluginsByKind[K][];
+  /** Every plugin: activations, then losses, then optimizers, each in registration order. */
   list(): Plugin[];
   /** A new registry holding these plugins and `more` (same checks and duplicate rules). */
   with(more: readonly Plugin[]): Registry;

@@ -8,7 +8,12 @@
 
 /** One training example: features and targets. A number `y` is one target (e.g. a class label for `oneHot`). */
 export interface Sample {
+  /** Features: one value per network input, as many in every sample as in the first. */
   readonly x: ArrayLike<number>;
+  /**
+   * Targets: one value per network output (one-hot rows for classes), as many
+   * in every sample as in the first; a number counts as one target.
+   */
   readonly y: ArrayLike<number> | number;
 }
 
@@ -17,12 +22,15 @@ export interface Sample {
  * them fully each epoch and can hold some out for validation by index.
  */
 export interface MemorySource {
+  /** Tells the kinds of {@linkcode DataSource} apart: rows the trainer can index and shuffle fully. */
   readonly kind: "memory";
   /** Features, `size * inputs` long. */
   readonly x: Float32Array;
   /** Targets, `size * outputs` long. */
   readonly y: Float32Array;
+  /** Features per sample: the row width of `x`. */
   readonly inputs: number;
+  /** Targets per sample: the row width of `y` (1 for class labels that `oneHot` expands). */
   readonly outputs: number;
   /** Number of samples. */
   readonly size: number;
@@ -35,9 +43,14 @@ export interface MemorySource {
  * reading and release what it holds (a file, a socket).
  */
 export interface StreamSource {
+  /** Tells the kinds of {@linkcode DataSource} apart: samples read in order, a pass per `open`. */
   readonly kind: "stream";
   /** What the samples come from, for messages: "csv", "ndjson", "iterable", ... */
   readonly name: string;
+  /**
+   * Starts a new pass from the first sample. `signal` aborts when the run is
+   * unsubscribed mid-pass: end the pass then and release what it holds.
+   */
   open(signal: AbortSignal): Iterable<Sample> | AsyncIterable<Sample>;
 }
 

@@ -3,7 +3,9 @@ import type { StandardizeState } from "./standardize.ts";
 
 /** Per-feature mean and standard deviation, as `standardize()` learns them. */
 export interface Standardization {
+  /** What is subtracted from each input, one finite number per network input. */
   readonly mean: readonly number[];
+  /** What each centred input is divided by, one per network input; up to 1e-12 counts as 1. */
   readonly std: readonly number[];
 }
 

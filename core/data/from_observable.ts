@@ -51,6 +51,7 @@ async function* subscribeOnce(
  * const source = fromObservable(from([{ x: [0], y: [0] }, { x: [1], y: [2] }]));
  * ```
  */
+// deno-doc-ignore private-type-ref -- Observable is rxjs's, documented there
 export function fromObservable(samples$: Observable<Sample>): StreamSource {
   return { kind: "stream", name: "observable", open: (signal) => subscribeOnce(samples$, signal) };
 }

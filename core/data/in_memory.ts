@@ -6,7 +6,9 @@ export interface InMemoryOptions {
   x: Float32Array;
   /** Targets, `samples * outputs` long (one class label per row before `oneHot`). */
   y: Float32Array;
+  /** Features per sample: the row width of `x`, a whole number of at least 1. */
   inputs: number;
+  /** Targets per sample: the row width of `y` (1 for class labels), a whole number of at least 1. */
   outputs: number;
 }
 

@@ -27,6 +27,19 @@ export function oneHot(classes: number | readonly number[]): PrepareStep {
   const index = new Map(labels.map((label, i) => [label, i]));
   if (index.size !== labels.length) throw new RangeError("Invalid oneHot classes: a label repeats");
   const known = labels.length > 10 ? `${labels.slice(0, 10).join(", ")}, ...` : labels.join(", ");
+  const c = labels.length, top = c - 1;
+  // The fix in terms of the network: its last layer has one unit per class.
+  const unknownLabel = (label: number): string => {
+    const why = `Invalid class label: ${label} is not one of the ${c} classes ${known}`;
+    if (typeof classes !== "number") {
+      return `${why}: add it to oneHot's labels and give the last layer one unit per label`;
+    }
+    if (!Number.isInteger(label) || label < c) {
+      return `${why}, one per unit of the last layer: labels are whole numbers from 0 to ${top}; recode the target column as 0, 1, 2, ...`;
+    }
+    const units = label + 1;
+    return `${why}, one per unit of the last layer: give the last layer ${units} units or more, one per class (e.g. --layers "...,${units}:softmax", or oneHot(${units}) in the API)`;
+  };
   return {
     kind: "prepare",
     name: "oneHot",
@@ -36,7 +49,6 @@ export function oneHot(classes: number | readonly number[]): PrepareStep {
           `oneHot needs one target holding the class label but samples have ${widths.outputs} targets; drop oneHot if the targets are one-hot already`,
         );
       }
-      const c = labels.length;
       const t = { data: new Float32Array(maxRows * c), rows: 0, cols: c };
       const out: { x: Mat; t: Mat } = { x: { data: new Float32Array(0), rows: 0, cols: 0 }, t };
       return {
@@ -48,9 +60,7 @@ export function oneHot(classes: number | readonly number[]): PrepareStep {
           for (let i = 0; i < rows; i++) {
             const k = index.get(labelsIn[i]);
             if (k === undefined) {
-              throw new RangeError(
-                `Invalid class label: ${labelsIn[i]} is not one of ${known}; check oneHot(classes)`,
-              );
+              throw new RangeError(unknownLabel(labelsIn[i]));
             }
             t.data[i * c + k] = 1;
           }

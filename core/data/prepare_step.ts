@@ -8,7 +8,9 @@ import type { Batch } from "../math/types.ts";
 
 /** Features and targets per row. */
 export interface Widths {
+  /** Features per row: the width of a batch's `x`. */
   readonly inputs: number;
+  /** Targets per row: the width of a batch's `t` (1 for class labels, the class count after `oneHot`). */
   readonly outputs: number;
 }
 
@@ -25,7 +27,16 @@ export interface PrepareFn {
 
 /** Gathers a step's state from the training batches, in one pass before training. */
 export interface PrepareFit {
+  /**
+   * Takes in one training batch, as the steps before this one left it. The
+   * trainer refills the same arrays for the next batch: keep sums, not the
+   * arrays.
+   */
   add(batch: Batch): void;
+  /**
+   * The state learned once every training batch has been added. The start
+   * event and checkpoints carry it; a resumed run reuses it without fitting.
+   */
   result(): PrepareState;
 }
 
@@ -35,7 +46,9 @@ export interface PrepareFit {
  * and validation batches alike.
  */
 export interface PrepareStep {
+  /** Tags a batch preparation step, as `kind` tags plugins. */
   readonly kind: "prepare";
+  /** What people call the step, e.g. `"oneHot"` or `"standardize"`. */
   readonly name: string;
   /** For steps that learn from the training data (means and deviations, say). */
   fit?(widths: Widths): PrepareFit;

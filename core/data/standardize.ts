@@ -3,7 +3,9 @@ import type { PrepareState, PrepareStep } from "./prepare_step.ts";
 
 /** State of {@linkcode standardize}: per-feature mean and standard deviation of the training data. */
 export interface StandardizeState extends PrepareState {
+  /** Mean of each input feature over the training rows, one per input. */
   readonly mean: readonly number[];
+  /** Population standard deviation of each input feature over the training rows; 1 for a constant feature. */
   readonly std: readonly number[];
 }
 

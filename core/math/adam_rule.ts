@@ -19,10 +19,13 @@ export interface AdamSettings {
 
 /** The numbers one Adam step uses for every weight: see {@linkcode adamConstants}. */
 export interface AdamConstants {
+  /** β1: how much of the first moment (the mean gradient) each step keeps, e.g. 0.9. */
   readonly beta1: number;
+  /** β2: how much of the second moment (the mean squared gradient) each step keeps, e.g. 0.999. */
   readonly beta2: number;
-  /** 1 − β1 and 1 − β2. */
+  /** 1 − β1: the weight of the new gradient in the first moment. */
   readonly k1: number;
+  /** 1 − β2: the weight of the new squared gradient in the second moment. */
   readonly k2: number;
   /** lr / (1 − β1^t): the step size with the first moment's bias correction. */
   readonly rate: number;
@@ -30,6 +33,7 @@ export interface AdamConstants {
   readonly unbias: number;
   /** 1 − lr·λ: the decoupled weight decay (1 for plain Adam). */
   readonly decay: number;
+  /** ε, added to the root of the second moment so that a step stays finite where that moment is 0. */
   readonly eps: number;
 }
 

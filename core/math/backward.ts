@@ -19,11 +19,11 @@ import { reluKernel } from "./kernel_trust.ts";
 import { tsBackend } from "./kernels.ts";
 import { countCorrect } from "./metrics.ts";
 import { type Network, parameters } from "./network.ts";
-import { checkLossPairing } from "./pairing.ts";
 import type { ActivationGrad, Batch, Floats, LossPlugin, Mat, Mutable } from "./types.ts";
 
 /** Options of {@linkcode createGradientStep}. */
 export interface GradientStepOptions {
+  /** Differentiated as its batch mean; it must suit the output activation (train() checks that, see checks/pairing.ts). */
   loss: LossPlugin;
   /** Largest batch this step takes; buffers are sized for it once. */
   batchSize: number;
@@ -46,7 +46,9 @@ export interface GradientOptions {
 
 /** Forward and backward passes for one network, with every buffer allocated once. */
 export interface GradientStep {
+  /** The network; with a backend other than TypeScript, its weights now live in the backend's memory. */
   readonly network: Network;
+  /** Most rows a batch may have: the buffers are sized for it. */
   readonly batchSize: number;
   /** The kernels the step runs (float64 networks always use the TypeScript ones). */
   readonly backend: Backend;
@@ -100,8 +102,9 @@ export function checkStepOptions<T extends { batchSize: number; l2?: number }>(o
 
 /**
  * Builds the forward and backward passes of `network` for batches of up to
- * `batchSize` rows: checks that the output activation suits the loss, moves
- * the weights into the backend's memory, and allocates every buffer once.
+ * `batchSize` rows: moves the weights into the backend's memory and allocates
+ * every buffer once. It trusts that the loss suits the output activation
+ * (`train()` checks that: core/checks/pairing.ts).
  *
  * @example
  * ```ts ignore
@@ -114,7 +117,6 @@ export function createGradientStep(network: Network, options: GradientStepOption
   const decay = weightDecay(options.l2 ?? 0);
   const layers = network.layers;
   const output = layers[layers.length - 1];
-  checkLossPairing(output.activation, loss);
   const fused = loss.fused?.activation === output.activation.name ? loss.fused : undefined;
   const f64 = layers[0].weights instanceof Float64Array;
   const backend = f64 ? tsBackend : options.backend ?? tsBackend;

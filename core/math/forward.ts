@@ -28,7 +28,10 @@ export function forwardLayer(backend: Backend, layer: Layer, io: LayerIO, fuseRe
 
 /** The matrices one layer reads and writes in a forward pass. */
 export interface LayerIO {
+  /** Read: the layer's input rows, rows x `layer.inputs` (the previous layer's `y`). */
   readonly x: Mat;
+  /** Written: pre-activations x W + b, rows x `layer.units`; backpropagation reads them. */
   readonly z: Mat;
+  /** Written: outputs h(z), rows x `layer.units`; the next layer's `x`. */
   readonly y: Mat;
 }

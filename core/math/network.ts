@@ -5,8 +5,11 @@ import type { ActivationPlugin, Floats, NetworkSpec, PluginRef } from "./types.t
 
 /** One dense layer: y = h(x W + b), W stored inputs x units, row-major. */
 export interface Layer {
+  /** Width of its input rows: the network's `inputs`, or the previous layer's `units`. */
   readonly inputs: number;
+  /** Neurons: the width of its output rows and the length of `bias`. */
   readonly units: number;
+  /** The activation h, looked up in the registry from the spec (`"identity"` when the spec names none). */
   readonly activation: ActivationPlugin;
   /** Weights, `inputs * units` long: row i holds the weights from input i. */
   weights: Floats;
@@ -16,9 +19,13 @@ export interface Layer {
 
 /** A feed-forward network: its spec and its layers with their parameters. */
 export interface Network {
+  /** The spec it was built from, as checked; model files store it beside the weights. */
   readonly spec: NetworkSpec;
+  /** Width of an input row: features per sample. */
   readonly inputs: number;
+  /** Width of an output row: the last layer's `units` (e.g. one per class). */
   readonly outputs: number;
+  /** Dense layers, first to last; their weights and biases are what training updates in place. */
   readonly layers: readonly Layer[];
 }
 

@@ -58,9 +58,13 @@ export function applyOptimizer(
 
 /** What one optimizer step reads and writes. */
 export interface OptimizerStep {
+  /** Parameter tensors, updated in place, in `parameters(network)` order: W0, b0, W1, b1, ... */
   readonly params: readonly Floats[];
+  /** Gradients of the mean batch loss, one per tensor of `params`; clipping scales them in place. */
   readonly grads: readonly Floats[];
+  /** The optimizer's state: its step count `t` is incremented, its slots are updated in place. */
   readonly state: OptimizerState;
+  /** Learning rate of this step, after schedules and warm-up (what the optimizer sees as `ctx.lr`). */
   readonly lr: number;
   /** Kernels that may run the optimizer's declared `kernel` natively (e.g. wasm Adam). */
   readonly backend?: Backend;

@@ -5,7 +5,7 @@
  * @module
  */
 import * as v from "valibot";
-import type { NetworkSpec } from "./types.ts";
+import type { LayerSpec, NetworkSpec, PluginRef } from "./types.ts";
 
 /**
  * A strict valibot object whose issues name unknown, missing and mistyped
@@ -36,7 +36,8 @@ export const PluginNameSchema = v.pipe(
 );
 
 /** A plugin reference: `"relu"` or `{ name: "leakyRelu", params: { alpha: 0.2 } }`. */
-export const PluginRefSchema = v.union(
+// deno-doc-ignore private-type-ref -- GenericSchema is valibot's, documented there
+export const PluginRefSchema: v.GenericSchema<PluginRef> = v.union(
   [PluginNameSchema, strict({ name: PluginNameSchema, params: v.optional(PluginParamsSchema) })],
   'must be a plugin name such as "relu" or { "name": "leakyRelu", "params": { "alpha": 0.1 } }',
 );
@@ -45,7 +46,8 @@ const whole = (min: string) =>
   v.pipe(v.number("must be a number"), v.integer("must be a whole number"), v.minValue(1, min));
 
 /** One dense layer. */
-export const LayerSpecSchema = strict({
+// deno-doc-ignore private-type-ref -- GenericSchema is valibot's, documented there
+export const LayerSpecSchema: v.GenericSchema<LayerSpec> = strict({
   units: whole("must be at least 1: a layer needs at least one neuron"),
   activation: v.optional(PluginRefSchema),
   init: v.optional(
@@ -54,7 +56,8 @@ export const LayerSpecSchema = strict({
 });
 
 /** A feed-forward network spec; the same schema serves config files and model files. */
-export const NetworkSpecSchema = strict({
+// deno-doc-ignore private-type-ref -- GenericSchema is valibot's, documented there
+export const NetworkSpecSchema: v.GenericSchema<NetworkSpec> = strict({
   inputs: whole("must be at least 1"),
   layers: v.pipe(v.array(LayerSpecSchema), v.minLength(1, "must list at least one layer")),
 });
@@ -63,6 +66,7 @@ export const NetworkSpecSchema = strict({
  * Turns valibot issues into one readable line per failing field:
  * `layers.0.units: must be at least 1: a layer needs at least one neuron`.
  */
+// deno-doc-ignore private-type-ref -- BaseIssue is valibot's, documented there
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
   return issues.map((issue) => `${v.getDotPath(issue) ?? "(root)"}: ${issue.message}`);
 }

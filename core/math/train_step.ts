@@ -15,6 +15,7 @@ export type { LayerStats };
 
 /** Options of {@linkcode createTrainStep}. */
 export interface TrainStepOptions extends GradientStepOptions {
+  /** The update rule; its `lr` is the rate of a `run` that passes none. */
   optimizer: OptimizerPlugin;
   /** Resume from a saved optimizer state. */
   state?: OptimizerState;
@@ -30,7 +31,9 @@ export interface RunOptions {
 
 /** A reusable training step for one network: forward, backward, update, with no array allocated per call. */
 export interface TrainStep {
+  /** The network it trains: every `run` updates its weights in place. */
   readonly network: Network;
+  /** Most rows a batch may have: the buffers are sized for it. */
   readonly batchSize: number;
   /** The optimizer's state (step count and slots), for checkpoints. */
   readonly state: OptimizerState;

@@ -84,15 +84,6 @@ Deno.test("train step rejects NaN in the data and names where it is", () => {
   );
 });
 
-Deno.test("train step refuses a probability loss after a linear output", () => {
-  const net = createNetwork({ inputs: 2, layers: [{ units: 2 }] }, { registry });
-  const ce = { ...fakeMse, name: "crossEntropy", input: "probabilities" as const };
-  assert.throws(
-    () => createTrainStep(net, { loss: ce, optimizer: fakeSgd(0.1), batchSize: 4 }),
-    { name: "TypeError", message: /expects probabilities but the output activation "identity"/ },
-  );
-});
-
 Deno.test("gradient clipping bounds the global gradient norm", () => {
   const net = createNetwork({ inputs: 1, layers: [{ units: 1, init: "zeros" }] }, { registry });
   const step = createTrainStep(net, { loss: fakeMse, optimizer: fakeSgd(1, 0.5), batchSize: 1 });

@@ -56,6 +56,7 @@ export interface ActivationGrad {
  * methods over whole rows.
  */
 export interface ActivationPlugin extends PluginBase {
+  /** Tags an activation: registries file the plugin under its kind, and model files record it. */
   readonly kind: "activation";
   /** True when outputs are probabilities (sigmoid, softmax): losses use this to catch mismatches. */
   readonly probabilities?: boolean;
@@ -77,6 +78,7 @@ export interface ActivationPlugin extends PluginBase {
   forward(z: Mat, y: Mat): void;
   /** Writes `dz = dL/dz` from `dy = dL/dy` (chain rule through h). */
   backward(grad: ActivationGrad): void;
+  /** As {@linkcode PluginBase.configure}: an activation of the same name, which the registry proves again. */
   readonly configure?: (params: PluginParams) => ActivationPlugin;
 }
 
@@ -106,6 +108,7 @@ export interface FusedLoss {
 
 /** A loss L(y, t), averaged over the rows of a batch. */
 export interface LossPlugin extends PluginBase {
+  /** Tags a loss: registries file the plugin under its kind, and model files record it. */
   readonly kind: "loss";
   /** What the output layer must produce; checked when a network is paired with the loss. */
   readonly input: LossInput;
@@ -115,6 +118,7 @@ export interface LossPlugin extends PluginBase {
   gradient(args: LossArgs, dy: Mat): void;
   /** Optional fused path with the output activation (see {@linkcode FusedLoss}). */
   readonly fused?: FusedLoss;
+  /** As {@linkcode PluginBase.configure} (e.g. huber's `{ delta: 2 }`): a loss of the same name, proven again. */
   readonly configure?: (params: PluginParams) => LossPlugin;
 }
 
@@ -135,6 +139,7 @@ export interface UpdateContext {
  * and restored.
  */
 export interface OptimizerPlugin extends PluginBase {
+  /** Tags an optimizer: registries file the plugin under its kind, and model files record it. */
   readonly kind: "optimizer";
   /** Default learning rate. */
   readonly lr: number;
@@ -158,6 +163,7 @@ export interface OptimizerPlugin extends PluginBase {
   readonly kernel?: "adam";
   /** Updates `param` in place from `grad`, reading and writing its `slots`. */
   update(param: Floats, grad: Floats, slots: Floats[], ctx: UpdateContext): void;
+  /** As {@linkcode PluginBase.configure} (e.g. `{ beta1: 0.8 }`): an optimizer of the same name, proven again. */
   readonly configure?: (params: PluginParams) => OptimizerPlugin;
 }
 

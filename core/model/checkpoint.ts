@@ -10,6 +10,8 @@ const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const NumberOrNull = v.nullable(v.number());
 
 /** The valibot schema of a checkpoint. */
+// deno-doc-ignore missing-explicit-type -- the schema is the one definition of Checkpoint: its
+// inferred type, pages of nested valibot generics, written out would be a second copy to keep in step
 export const CheckpointSchema = v.object({
   format: v.literal(CHECKPOINT_FORMAT, `must be "${CHECKPOINT_FORMAT}": this is not a checkpoint`),
   version: v.literal(1, "must be 1: this nagare reads checkpoints of version 1 only"),
@@ -57,6 +59,7 @@ export const CheckpointSchema = v.object({
  * by the `save` function given to the trainer's `checkpoint` option and given
  * back as its `resume` option.
  */
+// deno-doc-ignore private-type-ref -- InferOutput is valibot's, documented there
 export type Checkpoint = v.InferOutput<typeof CheckpointSchema>;
 
 /**

@@ -1,3 +1,4 @@
+import type { Table } from "../data/table.ts";
 import { encodeFloats } from "./base64_floats.ts";
 import {
   checkFinite,
@@ -30,6 +31,7 @@ export {
 
 /** Extra facts stored with a model. */
 export interface ModelMeta {
+  /** The model's name, stored as the file's `name`, e.g. `"iris-classifier"` (1 to 200 characters). */
   name?: string;
   /** Training facts: `seed`, `config`, final `metrics`, and any other JSON. */
   training?: Record<string, unknown>;
@@ -39,6 +41,8 @@ export interface ModelMeta {
   fingerprint?: (plugin: ActivationPlugin) => string;
   /** Creation time to record (default: now); `null` leaves it out, for byte-identical files. */
   createdAt?: string | null;
+  /** How named columns become the inputs (models trained on tables): stored so every runtime does the same. */
+  table?: Table;
 }
 
 /**
@@ -108,6 +112,8 @@ export function toModelFile(network: Network, meta: ModelMeta = {}): ModelFile {
     spec: { inputs: network.inputs, layers },
     plugins,
     ...(meta.training ? { training: meta.training } : {}),
+    // The same shape; the schema's type just has mutable arrays.
+    ...(meta.table ? { table: meta.table as NonNullable<ModelFile["table"]> } : {}),
     weights: {
       encoding: "base64-f32le",
       checksum: weightsChecksum(weightLayers),

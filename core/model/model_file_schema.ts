@@ -22,7 +22,12 @@ function objectMessage(issue: v.BaseIssue<unknown>): string {
 
 const strict = <T extends v.ObjectEntries>(entries: T) => v.strictObject(entries, objectMessage);
 
-const PluginEntrySchema = strict({
+/**
+ * The valibot schema of one plugin a model file names: `kind` and `name`,
+ * with optional `version`, `params` and `fingerprint`; other keys are refused.
+ */
+// deno-doc-ignore missing-explicit-type -- the schema defines PluginEntry; see ModelFileSchema
+export const PluginEntrySchema = strict({
   kind: v.picklist(PLUGIN_KINDS, "must be activation, loss or optimizer"),
   name: PluginNameSchema,
   version: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
@@ -34,6 +39,52 @@ const base64 = v.pipe(
   v.string("must be a base64 string"),
   v.check(isBase64, "must be base64 (A-Z a-z 0-9 + / with = padding): the text is corrupted"),
 );
+
+const finite = v.pipe(v.number("must be a number"), v.finite("must be finite"));
+const scale = v.pipe(finite, v.gtValue(0, "must be above 0"));
+const columnName = v.pipe(
+  v.string("must be a string"),
+  v.nonEmpty("must not be empty"),
+  v.maxLength(200, "must be at most 200 characters"),
+);
+const scaled = <T extends string>(type: T) =>
+  strict({ name: columnName, type: v.literal(type), center: finite, scale, fill: finite });
+
+/**
+ * The valibot schema of a model's table: how named columns become inputs
+ * (core/data/table.ts), stored so every runtime encodes rows as training did.
+ */
+// deno-doc-ignore missing-explicit-type -- the schema defines the stored Table; see ModelFileSchema
+export const TableSchema = strict({
+  version: v.literal(1, "must be 1"),
+  columns: v.array(
+    v.variant("type", [
+      scaled("number"),
+      scaled("boolean"),
+      strict({
+        name: columnName,
+        type: v.literal("category"),
+        values: v.array(
+          v.pipe(v.string("must be a string"), v.maxLength(200, "must be at most 200 characters")),
+        ),
+        missing: v.boolean("must be true or false"),
+      }),
+    ], 'must have a type of "number", "boolean" or "category"'),
+  ),
+  target: v.variant("type", [
+    strict({
+      name: columnName,
+      type: v.literal("classes"),
+      classes: v.pipe(
+        v.array(v.pipe(v.string("must be a string"), v.maxLength(200))),
+        v.minLength(2, "must list at least two classes"),
+      ),
+    }),
+    strict({ name: columnName, type: v.literal("number"), center: finite, scale }),
+  ], 'must have a type of "classes" or "number"'),
+  ignored: v.array(columnName),
+  missing: v.picklist(["impute", "error"], 'must be "impute" or "error"'),
+});
 
 /** Free-form training facts; the well-known keys are typed, any other JSON is kept. */
 const TrainingSchema = v.objectWithRest({
@@ -53,6 +104,8 @@ const TrainingSchema = v.objectWithRest({
  * v.safeParse(ModelFileSchema, { format: "nagare-model" }).success; // false
  * ```
  */
+// deno-doc-ignore missing-explicit-type -- the schema is the one definition of ModelFile: its
+// inferred type, pages of nested valibot generics, written out would be a second copy to keep in step
 export const ModelFileSchema = strict({
   format: v.literal(MODEL_FORMAT, `must be "${MODEL_FORMAT}": this is not a nagare model file`),
   version: v.literal(MODEL_VERSION, `must be ${MODEL_VERSION}`),
@@ -66,6 +119,7 @@ export const ModelFileSchema = strict({
   spec: NetworkSpecSchema,
   plugins: v.array(PluginEntrySchema),
   training: v.optional(TrainingSchema),
+  table: v.optional(TableSchema),
   weights: strict({
     encoding: v.literal("base64-f32le", 'must be "base64-f32le"'),
     checksum: v.optional(
@@ -76,8 +130,10 @@ export const ModelFileSchema = strict({
 });
 
 /** A parsed model file. */
+// deno-doc-ignore private-type-ref -- InferOutput is valibot's, documented there
 export type ModelFile = v.InferOutput<typeof ModelFileSchema>;
 /** One plugin a model file names. */
+// deno-doc-ignore private-type-ref -- InferOutput is valibot's, documented there
 export type PluginEntry = v.InferOutput<typeof PluginEntrySchema>;
 
 /**

@@ -18,9 +18,39 @@ export interface Pauser {
  */
 const CHECK_MS = 0.25, MAX_STRIDE = 64;
 
-/** Builds a pauser whose pending turn ends at once when `signal` aborts (no timer is left behind). */
-export function createPauser(everyMs: number, signal: AbortSignal): Pauser {
-  let last = performance.now(), checked = last;
+/** Options of {@linkcode createPauser}. */
+export interface PauserOptions {
+  /**
+   * The clock the time budget is measured on, in ms (default
+   * `performance.now`). Tests pass a fake one, so that they can count turns
+   * without depending on how fast the machine runs.
+   */
+  readonly now?: () => number;
+}
+
+/**
+ * Builds a pauser whose pending turn ends at once when `signal` aborts (no timer is left behind).
+ *
+ * @example
+ * ```ts
+ * import { createPauser } from "./_pauser.ts";
+ * let clock = 0, turns = 0;
+ * const pauser = createPauser(25, new AbortController().signal, { now: () => clock });
+ * for (let step = 0; step < 100; step++) {
+ *   clock += 1; // a step of 1 ms
+ *   const turn = pauser.due();
+ *   if (turn) await turn, turns++;
+ * }
+ * turns; // 4: one after every 25 ms of work
+ * ```
+ */
+export function createPauser(
+  everyMs: number,
+  signal: AbortSignal,
+  options: PauserOptions = {},
+): Pauser {
+  const now = options.now ?? (() => performance.now());
+  let last = now(), checked = last;
   // Calls between clock reads, adapted so that reads come every CHECK_MS or so.
   let stride = 1, countdown = 1;
   const turn = (): Promise<void> =>
@@ -28,7 +58,7 @@ export function createPauser(everyMs: number, signal: AbortSignal): Pauser {
       const done = (): void => {
         clearTimeout(id);
         signal.removeEventListener("abort", done);
-        last = checked = performance.now();
+        last = checked = now();
         resolve();
       };
       const id = setTimeout(done, 0);
@@ -37,12 +67,12 @@ export function createPauser(everyMs: number, signal: AbortSignal): Pauser {
   return {
     due() {
       if (--countdown > 0) return undefined;
-      const now = performance.now();
-      stride = nextStride(stride, now - checked, CHECK_MS, MAX_STRIDE);
-      if (everyMs - (now - last) < CHECK_MS) stride = 1; // close to a turn: check every call
+      const at = now();
+      stride = nextStride(stride, at - checked, CHECK_MS, MAX_STRIDE);
+      if (everyMs - (at - last) < CHECK_MS) stride = 1; // close to a turn: check every call
       countdown = stride;
-      checked = now;
-      return now - last >= everyMs && !signal.aborted ? turn() : undefined;
+      checked = at;
+      return at - last >= everyMs && !signal.aborted ? turn() : undefined;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { checkLossPairing } from "../checks/pairing.ts";
 import { createEarlyStopping, type EarlyStopping } from "./early_stopping.ts";
 import type { PrepareFn, PrepareState, Widths } from "../data/prepare_step.ts";
 import { parameters } from "../math/network.ts";
@@ -66,6 +67,8 @@ export async function setupRun(
 ): Promise<RunSetup | undefined> {
   const settings = checkOptions(trainOptions);
   const { network, optimizer, loss, resume } = trainOptions;
+  const output = network.layers[network.layers.length - 1];
+  checkLossPairing(output.activation, loss, { units: output.units });
   const state = resume ? restoreCheckpoint(resume, network, optimizer) : undefined;
   const stepOptions: TrainStepOptions = {
     loss,

@@ -1,15 +1,6 @@
+import { rowwiseLoss } from "../checks/pairing.ts";
 import type { Network } from "../math/network.ts";
 import type { LossPlugin, Mat } from "../math/types.ts";
-
-/**
- * True when the loss reads a row of outputs as one distribution over classes:
- * it fuses with softmax, or it is the crossEntropy family (whose `fromLogits`
- * form applies softmax itself). Other logits losses, such as binary
- * cross-entropy, treat each output as its own yes/no question.
- */
-function rowwiseLoss(loss: LossPlugin): boolean {
-  return loss.fused?.activation === "softmax" || loss.name === "crossEntropy";
-}
 
 /**
  * Whether accuracy means something for this network and loss:

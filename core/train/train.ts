@@ -31,6 +31,7 @@ export type { CheckpointOptions, EarlyStoppingOptions, TrainOptions } from "./tr
  * }).pipe(filter((e) => e.type === "epoch")).subscribe((e) => console.log(e.epoch, e.loss));
  * ```
  */
+// deno-doc-ignore private-type-ref -- Observable is rxjs's, documented there
 export function train(options: TrainOptions): Observable<TrainEvent> {
   return new Observable<TrainEvent>((subscriber) => {
     const controller = new AbortController();

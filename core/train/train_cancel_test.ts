@@ -21,12 +21,23 @@ const counting = (): OptimizerPlugin & { steps: number } => {
   return plugin;
 };
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Gives the event loop turns until `check()` holds: what the tests wait for is
+ * an event, not a time, so a busy machine only makes them wait longer. The
+ * deadline guards against a hang.
+ */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 30_000; !check();) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await tick();
+  }
+}
 const { x, y } = blobs(400);
 
 Deno.test("unsubscribing mid-epoch stops before the next step and keeps the last completed step", async () => {
   const network = net({ inputs: 2, layers: [{ units: 1 }] });
   const optimizer = counting();
-  let batches = 0, atStop = "";
+  let batches = 0, atStop = "", stopped = false;
   const sub = train({
     network,
     loss: fakeMse,
@@ -40,10 +51,11 @@ Deno.test("unsubscribing mid-epoch stops before the next step and keeps the last
       batches++;
       if (e.batch === 7) {
         sub.unsubscribe();
-        atStop = weightBytes(network);
+        atStop = weightBytes(network), stopped = true;
       }
     });
-  await tick(20);
+  await until(() => stopped, "the 7th batch");
+  await tick(20); // a run that went on would take its next steps meanwhile
   assert.equal(batches, 7);
   assert.equal(optimizer.steps, 7);
   assert.equal(weightBytes(network), atStop);
@@ -60,10 +72,10 @@ Deno.test("unsubscribing while training waits for its turn on the event loop lea
     batchSize: 10,
     yieldEveryMs: 0,
   }).subscribe();
-  await tick(15);
+  // Every step is followed by a turn, so this timer's turn comes while training waits for its own.
+  await until(() => optimizer.steps >= 3, "training to take a few steps");
   sub.unsubscribe();
   const steps = optimizer.steps;
-  assert.ok(steps > 0);
   await tick(5);
   assert.equal(optimizer.steps, steps);
 });
@@ -86,7 +98,8 @@ Deno.test("unsubscribing while a stream read is pending cancels the stream", asy
     batchSize: 4,
     shuffle: false, // a shuffle buffer would wait for 10,000 samples first
   }).subscribe((e) => void (e.type === "batch" && batches++));
-  await tick(10);
+  await until(() => batches > 0, "the first batch");
+  await tick(10); // a second batch would need the sample that never comes
   assert.equal(batches, 1, "the second batch waits for its read-ahead sample");
   sub.unsubscribe();
   await tick();
@@ -97,7 +110,12 @@ Deno.test("unsubscribing from training on a CSV file closes the file", async () 
   const path = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     await Deno.writeTextFile(path, "a,b,y\n" + "0.1,0.2,1\n0.3,0.4,0\n".repeat(50_000));
-    const data = fromCsv(() => Deno.openSync(path).readable, { target: "y" });
+    const files: Deno.FsFile[] = [];
+    const data = fromCsv(() => {
+      const file = Deno.openSync(path);
+      files.push(file);
+      return file.readable;
+    }, { target: "y" });
     const network = net({ inputs: 2, layers: [{ units: 1 }] });
     await new Promise<void>((resolve, reject) => {
       const sub = train({
@@ -114,7 +132,15 @@ Deno.test("unsubscribing from training on a CSV file closes the file", async () 
           error: reject,
         });
     });
-    await tick(10);
+    const closed = (file: Deno.FsFile) => {
+      try {
+        return file.statSync(), false;
+      } catch (error) {
+        if (error instanceof Deno.errors.BadResource) return true;
+        throw error;
+      }
+    };
+    await until(() => files.every(closed), "the file to close");
   } finally {
     await Deno.remove(path);
   }

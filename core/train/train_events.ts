@@ -2,6 +2,7 @@ import type { LayerStats } from "../math/layer_stats.ts";
 
 /** Emitted once when training starts. */
 export interface StartEvent {
+  /** Tells the events of a {@linkcode TrainEvent} apart: the first event of a run. */
   readonly type: "start";
   /** Epochs planned (the last one may not run if training stops early). */
   readonly epochs: number;
@@ -21,6 +22,7 @@ export interface StartEvent {
 
 /** Emitted after every optimizer step (consumers throttle as they wish). */
 export interface BatchEvent {
+  /** Tells the events of a {@linkcode TrainEvent} apart: one optimizer step done. */
   readonly type: "batch";
   /** 1-based epoch. */
   readonly epoch: number;
@@ -40,9 +42,11 @@ export interface BatchEvent {
 
 /** Emitted at the end of every epoch. */
 export interface EpochEvent {
+  /** Tells the events of a {@linkcode TrainEvent} apart: one pass over the data done. */
   readonly type: "epoch";
   /** 1-based epoch. */
   readonly epoch: number;
+  /** Epochs planned in all, as in the start event: `epoch / epochs` is the run's progress. */
   readonly epochs: number;
   /** Mean training loss over the epoch's batches. */
   readonly loss: number;
@@ -79,6 +83,7 @@ export interface EpochEvent {
 
 /** Emitted once when training ends without error. */
 export interface EndEvent {
+  /** Tells the events of a {@linkcode TrainEvent} apart: the last event of a run that did not fail. */
   readonly type: "end";
   /** Why training ended. */
   readonly reason: "completed" | "early-stopped";
@@ -88,6 +93,11 @@ export interface EndEvent {
   readonly steps: number;
   /** Epoch whose weights the model holds, when early stopping restored the best ones. */
   readonly bestEpoch?: number;
+  /**
+   * Milliseconds from the start of this run to its end, on the wall clock:
+   * setup, validation and checkpoint saves included (a resumed run counts
+   * from its own start, not the original run's).
+   */
   readonly elapsedMs: number;
 }
 

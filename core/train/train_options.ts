@@ -23,7 +23,16 @@ export interface CheckpointOptions {
 export interface TrainOptions {
   /** The network to train; its weights are updated in place. */
   network: Network;
+  /**
+   * What training minimises, averaged over each batch; it must suit the
+   * output activation (softmax with cross-entropy, say), checked before the
+   * first step.
+   */
   loss: LossPlugin;
+  /**
+   * The update rule. Its `lr` is the run's rate unless `lr` is given; its
+   * state (step count, slots) is the trainer's and goes into checkpoints.
+   */
   optimizer: OptimizerPlugin;
   /** Training data, read once per epoch. */
   data: DataSource;
@@ -31,7 +40,16 @@ export interface TrainOptions {
   validation?: DataSource;
   /** Fraction of in-memory `data` held out for validation, chosen by the seeded stream. */
   validationSplit?: number;
+  /**
+   * Passes over `data` in all, a whole number of at least 1. A resumed run
+   * counts the epochs its checkpoint holds, so it runs only the rest.
+   */
   epochs: number;
+  /**
+   * Rows per optimizer step, a whole number of at least 1: larger batches
+   * give smoother gradients and fewer steps per epoch. An epoch's last batch
+   * holds the rows left over.
+   */
   batchSize: number;
   /**
    * The run's learning rate (default: the optimizer's `lr`): the one place a

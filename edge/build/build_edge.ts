@@ -1,14 +1,28 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { modelFingerprintHooks } from "../../core/checks/fingerprint.ts";
+import {
+  fingerprint,
+  modelFingerprintHooks,
+  type StoredPlugin,
+} from "../../core/checks/fingerprint.ts";
 import { fromModelFile } from "../../core/model/model_file.ts";
 import { createRegistry } from "../../core/checks/registry.ts";
-import type { Plugin } from "../../core/math/types.ts";
+import type { Network } from "../../core/math/network.ts";
+import type { ActivationPlugin, Plugin } from "../../core/math/types.ts";
 import { writeFileAtomic } from "../../io/write_atomic.ts";
 import * as activationModule from "../../plugins/activations/mod.ts";
 import { builtinActivations } from "../../plugins/activations/mod.ts";
 import { collectPlugins } from "../collect_plugins.ts";
+import { createModelHandler } from "../model_handler.ts";
 import { bundleModule } from "./bundle.ts";
+import {
+  defaultMaxRows,
+  formatCpuReport,
+  MAX_ROWS,
+  measureRowCost,
+  multiplyAdds,
+  type RowCost,
+} from "./cpu_budget.ts";
 import { type EntryOptions, entrySource } from "./entry_source.ts";
 import { checkLimits, formatSizeReport, gzipSize, type LimitCheck } from "./size_report.ts";
 import { type TargetName, targets } from "./targets.ts";
@@ -24,8 +38,15 @@ export interface EdgeBuildOptions {
   plugins?: readonly string[];
   /** Function or worker name (default: from the model's name, else "nagare"). */
   name?: string;
-  /** Most rows per request (default 1000). */
+  /**
+   * Most rows per request, at most {@linkcode MAX_ROWS} (default: the largest
+   * round batch that fits the CPU limit of the target's strictest plan, at most 1000).
+   */
   maxRows?: number;
+  /** Origin browsers may call the bundle from, or `"*"` (default: no CORS headers). */
+  corsOrigin?: string;
+  /** The model's CPU cost per row and per request (default: measured on this machine). */
+  rowCost?: RowCost;
   /** deno.json used to resolve imports while bundling (default: this project's). */
   config?: string;
 }
@@ -37,7 +58,11 @@ export interface EdgeBuildResult {
   /** Minified and gzip-compressed bundle sizes in bytes. */
   sizes: { raw: number; gzip: number };
   checks: LimitCheck[];
-  /** Lines for humans: sizes, limits, deploy commands. */
+  /** Rows per request the bundle takes: `maxRows`, or the default derived from `cpu`. */
+  maxRows: number;
+  /** Multiply-adds per row, and the cost per row and per request measured (or given). */
+  cpu: RowCost & { multiplyAdds: number };
+  /** Lines for humans: sizes, CPU per request, warnings, deploy commands. */
   report: string[];
 }
 
@@ -59,11 +84,17 @@ export function functionName(name: string | undefined): string {
   return clean || "nagare";
 }
 
-async function loadPlugins(
-  paths: readonly string[],
-): Promise<{ urls: string[]; plugins: Plugin[] }> {
+/** Custom plugins, each with the `--plugin` path it came from. */
+interface LoadedPlugins {
+  urls: string[];
+  plugins: Plugin[];
+  sources: Map<Plugin, string>;
+}
+
+async function loadPlugins(paths: readonly string[]): Promise<LoadedPlugins> {
   const urls = paths.map((p) => pathToFileURL(resolve(p)).href);
   const plugins: Plugin[] = [];
+  const sources = new Map<Plugin, string>();
   for (let i = 0; i < urls.length; i++) {
     let module: Record<string, unknown>;
     try {
@@ -73,30 +104,90 @@ async function loadPlugins(
         cause: error,
       });
     }
-    plugins.push(...collectPlugins(module, paths[i]));
+    for (const plugin of collectPlugins(module, paths[i])) {
+      plugins.push(plugin);
+      sources.set(plugin, paths[i]);
+    }
   }
-  return { urls, plugins };
+  return { urls, plugins, sources };
 }
 
-/** The model file as JSON, after a full check, and the names of its activations. */
-async function readModel(
-  path: string,
-  plugins: Plugin[],
-): Promise<{ model: Record<string, unknown>; activations: string[] }> {
+/** A model checked against the plugins the bundle will carry. */
+interface ReadModel {
+  model: Record<string, unknown>;
+  network: Network;
+  activations: string[];
+  /** Warnings for humans: custom activations whose math cannot be checked. */
+  warnings: string[];
+}
+
+/**
+ * The fingerprint check of the model's activations against the plugins
+ * bundled, in the words of edge:build: which plugin, that its math changed
+ * since training, and the fix. Custom activations stored without a
+ * fingerprint pass, into `unchecked`.
+ */
+function verifyAgainst(
+  loaded: LoadedPlugins,
+  unchecked: Set<string>,
+): (entry: StoredPlugin, plugin: ActivationPlugin) => void {
+  const { verify } = modelFingerprintHooks();
+  return (entry, plugin) => {
+    const source = [...loaded.sources].find(([p]) => p.name === plugin.name)?.[1];
+    if (entry.fingerprint === undefined) {
+      if (source !== undefined) unchecked.add(`activation "${entry.name}" (--plugin ${source})`);
+      return;
+    }
+    try {
+      verify(entry, plugin);
+    } catch (error) {
+      const which = source === undefined
+        ? `built-in activation "${entry.name}"`
+        : `activation "${entry.name}" from --plugin ${source}`;
+      const fix = source === undefined
+        ? "build with the nagare version the model was trained with, or retrain the model with this one"
+        : `pass the plugin module the model was trained with, or retrain the model with this one (deno task train --plugin ${source})`;
+      throw new TypeError(
+        `Plugin math changed: the ${which} computes other values than when the model was trained (fingerprint ${entry.fingerprint} then, ${
+          fingerprint(plugin)
+        } now), so the bundle would answer differently from the trained model: ${fix}`,
+        { cause: error },
+      );
+    }
+  };
+}
+
+/** The model file as JSON and as a network, after a full check, and the names of its activations. */
+async function readModel(path: string, loaded: LoadedPlugins): Promise<ReadModel> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new TypeError(`Cannot read --model ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const options = { cause: error };
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `--model: ${path}: no such file; train one with deno task train or pass its path`,
+        options,
+      );
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new Deno.errors.IsADirectory(
+        `--model: ${path}: is a folder; pass the model file, e.g. --model model.json`,
+        options,
+      );
+    }
+    throw new TypeError(`--model: ${path}: cannot read it: ${(error as Error).message}`, options);
   }
   try {
     // The full registry proves each plugin, and fingerprints catch changed math, once, here.
-    const registry = createRegistry([...builtinActivations(), ...plugins]);
-    const network = fromModelFile(text, { registry, verify: modelFingerprintHooks().verify });
+    const registry = createRegistry([...builtinActivations(), ...loaded.plugins]);
+    const unchecked = new Set<string>();
+    const network = fromModelFile(text, { registry, verify: verifyAgainst(loaded, unchecked) });
     const activations = [...new Set(network.layers.map((l) => l.activation.name))];
-    return { model: JSON.parse(text), activations };
+    const warnings = [...unchecked].map((what) =>
+      `warning: ${path} stores no fingerprint of ${what}, so edge:build cannot check that its math is the one the model was trained with; models saved with fingerprints (saveModel does) are checked`
+    );
+    return { model: JSON.parse(text), network, activations, warnings };
   } catch (error) {
     const ErrorType = error instanceof RangeError ? RangeError : TypeError;
     throw new ErrorType(`${path}: ${(error as Error).message}`, { cause: error });
@@ -131,9 +222,24 @@ function builtinImports(names: readonly string[]): EntryOptions["activations"] {
  */
 export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildResult> {
   const target = targets[options.target];
-  const { urls, plugins } = await loadPlugins(options.plugins ?? []);
-  const { model, activations } = await readModel(options.model, plugins);
+  if (options.maxRows !== undefined && options.maxRows > MAX_ROWS) {
+    throw new RangeError(
+      `Invalid maxRows: ${options.maxRows} is more than ${MAX_ROWS}, the most a bundle takes: split larger batches`,
+    );
+  }
+  const loaded = await loadPlugins(options.plugins ?? []);
+  const { urls } = loaded;
+  const { model, network, activations, warnings } = await readModel(options.model, loaded);
   const fn = functionName(options.name ?? (model.name as string | undefined));
+  // The handler the bundle will run, on this machine: it checks corsOrigin and measures a row.
+  const sample = 32;
+  const probe = createModelHandler({
+    model: network,
+    maxRows: sample,
+    ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
+  });
+  const cost = options.rowCost ?? await measureRowCost(probe, network.inputs, { rows: sample });
+  const maxRows = options.maxRows ?? defaultMaxRows(cost, target.cpuLimits);
   const work = await Deno.makeTempDir({ prefix: "nagare-edge-" });
   try {
     await Deno.writeTextFile(
@@ -149,7 +255,8 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
         pluginUrls: urls,
         activationsUrl: here("../../plugins/activations/mod.ts").href,
         activations: builtinImports(activations),
-        maxRows: options.maxRows,
+        maxRows,
+        corsOrigin: options.corsOrigin,
       }),
     );
     const config = options.config ?? fileURLToPath(here("../../deno.json"));
@@ -174,10 +281,23 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
         checks,
         target.limitsNote,
       ),
+      ...formatCpuReport({
+        network,
+        cost,
+        limits: target.cpuLimits,
+        note: target.cpuNote,
+        maxRows,
+        given: options.maxRows !== undefined,
+      }),
+      ...(options.corsOrigin === undefined
+        ? []
+        : [`CORS: answers preflights and allows the origin ${options.corsOrigin}`]),
+      ...warnings,
       `deploy (in ${options.out}):`,
       ...target.deploy(fn).map((line) => `  ${line}`),
     ];
-    return { files: Object.keys(contents), sizes, checks, report };
+    const cpu = { ...cost, multiplyAdds: multiplyAdds(network) };
+    return { files: Object.keys(contents), sizes, checks, maxRows, cpu, report };
   } finally {
     await Deno.remove(work, { recursive: true });
   }

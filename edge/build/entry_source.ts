@@ -14,6 +14,8 @@ export interface EntryOptions {
   activations: readonly { name: string; factory: boolean }[];
   name?: string;
   maxRows?: number;
+  /** Passed to the handler: the origin to answer CORS for, or `"*"`. */
+  corsOrigin?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export function entrySource(options: EntryOptions): string {
   );
   if (options.name) handlerOptions.push(`name: ${q(options.name)}`);
   if (options.maxRows) handlerOptions.push(`maxRows: ${options.maxRows}`);
+  if (options.corsOrigin !== undefined) handlerOptions.push(`corsOrigin: ${q(options.corsOrigin)}`);
   lines.push(
     `const fetch = createModelHandler({ ${handlerOptions.join(", ")} });`,
     "export default { fetch };",

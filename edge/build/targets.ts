@@ -11,6 +11,18 @@ export interface SizeLimit {
   readonly measure: "gzip" | "raw";
 }
 
+/**
+ * A CPU-time limit per request, as the platform documents it (or, where it
+ * documents none, the assumption stated in `note`).
+ */
+export interface CpuLimit {
+  readonly plan: string;
+  /** CPU milliseconds one request may use. */
+  readonly ms: number;
+  /** What else to know: a default that can be raised, or that the figure is assumed. */
+  readonly note?: string;
+}
+
 /** How one platform lays out a deployable folder. */
 export interface Target {
   readonly name: TargetName;
@@ -22,6 +34,10 @@ export interface Target {
   readonly limits: readonly SizeLimit[];
   /** Where the limits come from, and other limits worth knowing. */
   readonly limitsNote: string;
+  /** CPU time per request, strictest plan first: `edge:build` sizes batches to fit. */
+  readonly cpuLimits: readonly CpuLimit[];
+  /** Where the CPU limits come from. */
+  readonly cpuNote: string;
   /** Commands to deploy the folder, run inside it. */
   deploy(fn: string): string[];
 }
@@ -46,7 +62,18 @@ const cloudflare: Target = {
     { plan: "Workers Paid", bytes: 10 * MB, measure: "gzip" },
   ],
   limitsNote:
-    "developers.cloudflare.com/workers/platform/limits: Worker size after compression; startup must take under 1 s; Free allows 10 ms CPU per request",
+    "developers.cloudflare.com/workers/platform/limits: Worker size after compression; startup must take under 1 s",
+  // developers.cloudflare.com/workers/platform/limits/#cpu-time: Free 10 ms; Paid 30 s by
+  // default, raised up to 5 min with limits.cpu_ms (changelog 2025-03-25, "higher CPU limits").
+  cpuLimits: [
+    { plan: "Workers Free", ms: 10 },
+    {
+      plan: "Workers Paid",
+      ms: 30_000,
+      note: "the default; limits.cpu_ms in wrangler.toml raises it to 5 min",
+    },
+  ],
+  cpuNote: "developers.cloudflare.com/workers/platform/limits (CPU time)",
   deploy: () => ["npx wrangler dev    # local try-out", "npx wrangler deploy"],
 };
 
@@ -60,6 +87,15 @@ const deno: Target = {
   limits: [{ plan: "Deno Deploy (whole deployment)", bytes: 1000 * MB, measure: "raw" }],
   limitsNote:
     "docs.deno.com/deploy/pricing_and_limits: all files of a deployment under 1 GB; 512 MB memory",
+  // The current Deno Deploy (docs.deno.com/deploy) documents no CPU limit per request; Deploy
+  // Classic and Subhosting (docs.deno.com/subhosting/manual/pricing_and_limits) allow 50 ms or
+  // 200 ms by tier, averaged over requests. Those figures are assumed here, and said so.
+  cpuLimits: [
+    { plan: "free tier", ms: 50, note: "assumed: Deploy Classic's figure" },
+    { plan: "paid tier", ms: 200, note: "assumed: Deploy Classic's figure" },
+  ],
+  cpuNote:
+    "docs.deno.com/subhosting/manual/pricing_and_limits (Deploy Classic and Subhosting; the current Deno Deploy documents no CPU limit per request)",
   deploy: () => [
     "deno serve --allow-net main.js    # local try-out",
     "deno deploy --prod    # Deno Deploy: the entrypoint is main.js, a `deno serve` module",
@@ -83,6 +119,14 @@ const vercel: Target = {
   ],
   limitsNote:
     "vercel.com/docs/functions/limitations: Edge runtime size after gzip, per function; routes are /api/predict and /api/health",
+  // vercel.com/docs/functions/limitations: the Edge runtime bills CPU time but documents no
+  // CPU limit; a function must begin its response within 25 s, which bounds its CPU too.
+  cpuLimits: [{
+    plan: "Edge runtime",
+    ms: 25_000,
+    note: "assumed: no CPU limit is documented, but the response must begin within 25 s",
+  }],
+  cpuNote: "vercel.com/docs/functions/limitations (maximum duration)",
   deploy: () => ["npx vercel dev    # local try-out", "npx vercel deploy --prod"],
 };
 
@@ -99,7 +143,10 @@ const supabase: Target = {
     { plan: "bundled server-side (API, dashboard)", bytes: 5 * MB, measure: "raw" },
   ],
   limitsNote:
-    "supabase.com/docs/guides/functions/limits: function size after bundling; 2 s CPU per request, 256 MB memory",
+    "supabase.com/docs/guides/functions/limits: function size after bundling; 256 MB memory",
+  // supabase.com/docs/guides/functions/limits: "Maximum CPU Time: 2s" per request, all plans.
+  cpuLimits: [{ plan: "all plans", ms: 2_000 }],
+  cpuNote: "supabase.com/docs/guides/functions/limits (maximum CPU time)",
   deploy: (fn) => [
     `supabase functions serve ${fn} --no-verify-jwt    # local try-out`,
     `supabase functions deploy ${fn} --no-verify-jwt --project-ref <ref>`,

@@ -4,6 +4,19 @@ import { api, ApiError } from "./api.js";
 
 const FIELD_OF_PATH = { layers: "hidden", batchSize: "batchSize" };
 
+const refName = (ref) => (typeof ref === "object" ? ref.name : ref ?? "identity");
+
+/**
+ * The losses to offer for a data set of GET /api/options: those the server
+ * says fit its preset's output layer (the form keeps that layer), or every
+ * loss when it does not say; the preset's loss is selected when offered.
+ */
+export function lossChoices(dataset, losses) {
+  const names = Array.isArray(dataset.losses) ? dataset.losses : losses;
+  const preset = refName(dataset.preset.loss);
+  return { names, selected: names.includes(preset) ? preset : names[0] };
+}
+
 function fillSelect(select, names, selected) {
   select.replaceChildren(...names.map((name) => new Option(name, name, false, name === selected)));
 }
@@ -28,25 +41,25 @@ function showIssues(form, issues) {
  */
 export async function setupRunForm(form, { onStarted }) {
   const options = await api("/api/options");
+  const datasets = Object.fromEntries(options.datasets.map((d) => [d.name, d]));
   const presets = Object.fromEntries(options.datasets.map((d) => [d.name, d.preset]));
   const f = form.elements;
   fillSelect(f.dataset, options.datasets.map((d) => d.name), "xor");
   fillSelect(f.activation, options.activations, "tanh");
-  fillSelect(f.loss, options.losses);
   fillSelect(f.optimizer, options.optimizers, "adam");
 
   const applyPreset = () => {
     const preset = presets[f.dataset.value];
     const hidden = preset.layers.slice(0, -1);
-    const name = (ref) => (typeof ref === "object" ? ref.name : ref ?? "identity");
     f.hidden.value = hidden.map((l) => l.units).join(", ");
-    if (hidden.length) f.activation.value = name(hidden[0].activation);
-    f.loss.value = name(preset.loss);
+    if (hidden.length) f.activation.value = refName(hidden[0].activation);
+    const losses = lossChoices(datasets[f.dataset.value], options.losses);
+    fillSelect(f.loss, losses.names, losses.selected);
     f.lr.value = preset.lr;
     f.epochs.value = preset.epochs;
     f.batchSize.value = preset.batchSize;
     const out = preset.layers.at(-1);
-    form.querySelector(".output-layer").textContent = `${out.units} × ${name(out.activation)}`;
+    form.querySelector(".output-layer").textContent = `${out.units} × ${refName(out.activation)}`;
   };
   f.dataset.addEventListener("change", applyPreset);
   applyPreset();

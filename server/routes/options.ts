@@ -1,6 +1,7 @@
 /**
  * `GET /api/options`: what the run form may choose from: the built-in data
- * sets with their presets, and the registered plugins by kind.
+ * sets with their presets and the losses that fit each preset's output layer,
+ * and the registered plugins by kind.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import { Hono } from "hono";
 import type { Registry } from "../../core/checks/registry.ts";
 import { BUILTIN_DATASETS } from "../../jobs/datasets/mod.ts";
 import { PRESETS } from "../../jobs/presets.ts";
+import { lossFitIssue } from "../../jobs/run_config.ts";
 
 /**
  * The options route.
@@ -20,7 +22,16 @@ import { PRESETS } from "../../jobs/presets.ts";
 export function optionsRoute(registry: Registry): Hono {
   return new Hono().get("/", (c) =>
     c.json({
-      datasets: BUILTIN_DATASETS.map((name) => ({ name, preset: PRESETS[name] })),
+      datasets: BUILTIN_DATASETS.map((name) => ({
+        name,
+        preset: PRESETS[name],
+        // the run form keeps the preset's output layer: it offers only these losses
+        losses: registry.list("loss")
+          .filter((loss) =>
+            !lossFitIssue({ layers: PRESETS[name].layers, loss: loss.name }, registry)
+          )
+          .map((loss) => loss.name),
+      })),
       activations: registry.list("activation").map((p) => p.name),
       losses: registry.list("loss").map((p) => p.name),
       optimizers: registry.list("optimizer").map((p) => p.name),

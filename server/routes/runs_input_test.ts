@@ -109,7 +109,7 @@ Deno.test("the last layer must match the built-in data set's outputs", async () 
     const issues = await issuesOf(
       await app.request(
         "/api/runs",
-        postJson({ dataset: "iris", layers: [{ units: 8 }, { units: 2 }] }),
+        postJson({ dataset: "iris", layers: [{ units: 8 }, { units: 2, activation: "softmax" }] }),
       ),
     );
     assert.deepEqual(issues, ["layers.1.units: must be 3: iris has 3 outputs"]);
@@ -125,7 +125,7 @@ Deno.test("the server refuses to write files and caps run sizes", async () => {
           dataset: "xor",
           out: "/etc/passwd",
           epochs: 50_000,
-          layers: [{ units: 10_000 }, { units: 1 }],
+          layers: [{ units: 10_000 }, { units: 1, activation: "sigmoid" }],
         }),
       ),
     );
@@ -142,7 +142,7 @@ Deno.test("file data sets are refused without a data folder and must stay inside
   try {
     await Deno.writeTextFile(join(dir, "points.csv"), "x,y\n1,0\n");
     const csv = (path: string) =>
-      postJson({ dataset: { csv: path, target: "y" }, layers: [{ units: 1 }] });
+      postJson({ dataset: { csv: path, target: "y" }, layers: [{ units: 1 }], loss: "mse" });
     await withApp(async ({ app }) => {
       const [issue] = await issuesOf(await app.request("/api/runs", csv("points.csv")));
       assert.match(
@@ -177,7 +177,7 @@ Deno.test("a data path the file system refuses is a 400 issue on dataset.csv, no
   try {
     await Deno.writeTextFile(join(dir, "points.csv"), "x,y\n1,0\n");
     const csv = (path: string) =>
-      postJson({ dataset: { csv: path, target: "y" }, layers: [{ units: 1 }] });
+      postJson({ dataset: { csv: path, target: "y" }, layers: [{ units: 1 }], loss: "mse" });
     await withApp(async ({ app }) => {
       assert.deepEqual(await issuesOf(await app.request("/api/runs", csv("points.csv/"))), [
         'dataset.csv: "points.csv/" is not a regular file: it goes through a file as if it were a folder; check for a stray "/"',

@@ -20,13 +20,17 @@ export interface ScheduleContext {
 
 /** An epoch's results, for schedules that react to them. */
 export interface EpochMetrics {
+  /** Mean training loss over the epoch's batches, as in its epoch event. */
   readonly loss: number;
+  /** Validation loss of the epoch; absent when the run has no validation data. */
   readonly valLoss?: number;
 }
 
 /** A learning-rate schedule. */
 export interface LrSchedule {
+  /** Tags a learning-rate schedule, as `kind` tags plugins. */
   readonly kind: "schedule";
+  /** E.g. `"cosineDecay"`: checkpoints record it and an invalid rate's error names it. */
   readonly name: string;
   /** Learning rate for an epoch. */
   lr(ctx: ScheduleContext, state: ScheduleState): number;

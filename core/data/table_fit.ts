@@ -1,0 +1,399 @@
+/**
+ * Learns a {@linkcode Table} from the training rows of a file, in one
+ * streaming pass: column types from the first rows, then means, deviations,
+ * categories, class names and missing counts from every row.
+ *
+ * @module
+ */
+import {
+  booleanValue,
+  type ClassTarget,
+  type FeatureColumn,
+  type NumberTarget,
+  sortNames,
+  type Table,
+} from "./table.ts";
+
+/** A column's type as a user declares it, or "ignore" to leave it out. */
+export type ColumnChoice = "number" | "category" | "boolean" | "ignore";
+
+/** Options of {@linkcode createTableFit}. */
+export interface TableFitOptions {
+  /** The column to predict. */
+  readonly target: string;
+  /** Declared column types (the rest are inferred from the data). */
+  readonly columns?: Readonly<Record<string, ColumnChoice>>;
+  /** Standardize numbers and scale a number target (default true). */
+  readonly standardize?: boolean;
+  /** "impute" (default) or "error": refuse missing cells, naming line and column. */
+  readonly missing?: "impute" | "error";
+  /**
+   * What a numeric target is when no type is declared: "number"
+   * (regression, the default) or "classes" (its values are class labels).
+   */
+  readonly numericTarget?: "number" | "classes";
+  /** Rows read before column types are chosen (default 1,000). */
+  readonly sniffRows?: number;
+  /** Most distinct values a categorical column may have (default 1,000). */
+  readonly maxCategories?: number;
+}
+
+/** What one record of the file offers, by position in the header. */
+export interface HeaderCells {
+  /** True when the cell is missing (empty, NA, null, ...). */
+  missing(field: number): boolean;
+  /** The cell as a strict number, NaN when it is not one. */
+  number(field: number): number;
+  /** The cell's text. */
+  text(field: number): string;
+}
+
+/** What the fit saw and chose, for people: printed by the CLI. */
+export interface TableReport {
+  /** Training rows read. */
+  readonly rows: number;
+  /** Each column's type and why it was chosen. */
+  readonly columns: readonly { name: string; type: ColumnChoice | "target"; why: string }[];
+  /** Missing cells per column (columns with none left out). */
+  readonly missing: Readonly<Record<string, number>>;
+}
+
+/** Feeds training rows to a fit; `result` builds the table. */
+export interface TableFit {
+  /** Adds one training row; `line` names it in errors. */
+  add(cells: HeaderCells, line: number): void;
+  /**
+   * Sees a held-out row: only its target, so that every class name is known
+   * (class names are the label space, not a statistic of the training rows).
+   */
+  heldOut(cells: HeaderCells, line: number): void;
+  /** The table, and what was chosen; throws when no row was added. */
+  result(): { table: Table; report: TableReport };
+}
+
+/** Running statistics of one column. */
+interface ColumnStats {
+  readonly name: string;
+  readonly field: number;
+  /** Declared, or chosen once the sniffed rows are in. */
+  type: ColumnChoice | undefined;
+  why: string;
+  declared: boolean;
+  nonMissing: number;
+  numeric: number;
+  boolean: number;
+  missing: number;
+  /** Welford over numbers, and over booleans as 0/1. */
+  n: number;
+  mean: number;
+  m2: number;
+  bn: number;
+  bmean: number;
+  bm2: number;
+  /** Distinct texts and their counts (categories, class names), up to the cap. */
+  texts: Map<string, number> | undefined;
+  /** Lines of the first values that were not numbers (for messages). */
+  firstText?: { line: number; text: string };
+}
+
+const quote = (text: string) => JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text);
+
+const MISSING_TARGET = "the target is missing; fill the cell or remove the row";
+const MISSING_CELL = "the cell is missing (--missing error); fill it or remove the row";
+
+function fitError(line: number, column: string, what: string): TypeError {
+  return new TypeError(`Invalid data: line ${line}, column "${column}": ${what}`);
+}
+
+/**
+ * Starts a fit over a file whose header is `header`. Throws a TypeError when
+ * the target or a declared column is not in the header, or a name repeats.
+ *
+ * @example
+ * ```ts
+ * import { createTableFit } from "./table_fit.ts";
+ * const fit = createTableFit(["size", "color", "price"], { target: "price" });
+ * const rows = [["1", "red", "100"], ["3", "", "300"]];
+ * rows.forEach((row, i) =>
+ *   fit.add({
+ *     missing: (f) => row[f] === "",
+ *     number: (f) => Number(row[f]),
+ *     text: (f) => row[f],
+ *   }, i + 2)
+ * );
+ * const { table } = fit.result();
+ * table.columns.map((c) => c.type); // ["number", "category"]
+ * ```
+ */
+export function createTableFit(header: readonly string[], options: TableFitOptions): TableFit {
+  const names = header.map((h) => h.trim());
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new TypeError(`Invalid header: column "${name}" appears twice`);
+    seen.add(name);
+  }
+  const declared = options.columns ?? {};
+  for (const name of Object.keys(declared)) {
+    if (!seen.has(name)) {
+      throw new TypeError(
+        `Unknown column "${name}" in the column types: the header has ${names.join(", ")}`,
+      );
+    }
+  }
+  const targetField = names.indexOf(options.target);
+  if (targetField === -1) {
+    throw new TypeError(
+      `Unknown target column "${options.target}": the header has ${names.join(", ")}`,
+    );
+  }
+  if (declared[options.target] === "ignore") {
+    throw new TypeError(`Invalid column types: the target "${options.target}" cannot be ignored`);
+  }
+  const sniffRows = options.sniffRows ?? 1_000, maxCategories = options.maxCategories ?? 1_000;
+  const refuseMissing = options.missing === "error";
+  const stats: ColumnStats[] = names.map((name, field) => ({
+    name,
+    field,
+    type: declared[name],
+    why: declared[name] ? "declared" : "",
+    declared: declared[name] !== undefined,
+    nonMissing: 0,
+    numeric: 0,
+    boolean: 0,
+    missing: 0,
+    n: 0,
+    mean: 0,
+    m2: 0,
+    bn: 0,
+    bmean: 0,
+    bm2: 0,
+    texts: new Map(),
+  }));
+  const target = stats[targetField];
+  let rows = 0;
+
+  const addNumber = (s: ColumnStats, x: number): void => {
+    const d = x - s.mean;
+    s.mean += d / ++s.n;
+    s.m2 += d * (x - s.mean);
+  };
+  const addBoolean = (s: ColumnStats, x: number): void => {
+    const d = x - s.bmean;
+    s.bmean += d / ++s.bn;
+    s.bm2 += d * (x - s.bmean);
+  };
+  const addText = (s: ColumnStats, text: string, line: number): void => {
+    const texts = s.texts!;
+    const count = texts.get(text);
+    if (count !== undefined) return void texts.set(text, count + 1);
+    const cap = s === target ? 10 * maxCategories : maxCategories;
+    if (texts.size >= cap) {
+      const fix = s === target
+        ? "a class target needs fewer classes; declare it a number for regression"
+        : `leave it out (--ignore ${s.name}) or turn it into numbers`;
+      throw fitError(line, s.name, `more than ${cap} distinct values; ${fix}`);
+    }
+    texts.set(text, 1);
+  };
+
+  /** Sniffing: every kind of evidence, since the type is not known yet. */
+  const sniff = (s: ColumnStats, cells: HeaderCells, line: number): void => {
+    const f = s.field, x = cells.number(f);
+    if (!Number.isNaN(x)) s.numeric++, addNumber(s, x);
+    const text = cells.text(f).trim();
+    const b = booleanValue(text);
+    if (!Number.isNaN(b)) s.boolean++, addBoolean(s, b);
+    if (Number.isNaN(x) && s.firstText === undefined) s.firstText = { line, text };
+    if (s.texts && s.texts.size <= maxCategories * 10) {
+      const count = s.texts.get(text);
+      s.texts.set(text, (count ?? 0) + 1);
+    }
+  };
+
+  const choose = (s: ColumnStats): void => {
+    if (s.type === undefined) {
+      if (s.nonMissing === 0) s.type = "ignore", s.why = "no values in the first rows";
+      else if (s.numeric === s.nonMissing) s.type = "number", s.why = "numbers";
+      else if (s.boolean === s.nonMissing) s.type = "boolean", s.why = "true/false values";
+      else if (s !== target && s.texts!.size > Math.max(50, s.nonMissing / 2)) {
+        s.type = "ignore";
+        s.why = `${
+          s.texts!.size
+        } distinct texts in ${s.nonMissing} rows: an identifier or free text`;
+      } else {
+        s.type = "category";
+        s.why = `text values such as ${quote(s.firstText?.text ?? "")}`;
+      }
+    }
+    if (s === target && s.type === "boolean") s.type = "category", s.why = "yes/no classes";
+    if (s === target && s.type === "number" && !s.declared && options.numericTarget === "classes") {
+      s.type = "category", s.why = "numeric class labels";
+    }
+    if (s.type === "number" && s.numeric !== s.nonMissing) {
+      const first = s.firstText!;
+      throw fitError(
+        first.line,
+        s.name,
+        `${
+          quote(first.text)
+        } is not a number, but the column is declared numeric; fix the cell or declare the column a category`,
+      );
+    }
+    if (s.type === "boolean" && s.boolean !== s.nonMissing) {
+      throw fitError(
+        s.firstText?.line ?? 0,
+        s.name,
+        "is declared boolean but holds values other than true/false or yes/no",
+      );
+    }
+    if (s.type === "category" && s.texts!.size > (s === target ? 10 : 1) * maxCategories) {
+      throw fitError(
+        0,
+        s.name,
+        `more than ${maxCategories} distinct values; leave it out (--ignore ${s.name})`,
+      );
+    }
+    if (s.type !== "category") s.texts = undefined; // numbers need no list of values
+    if (s.type === "ignore") s.texts = undefined;
+  };
+
+  /** After the sniffed rows: the evidence the chosen type needs. */
+  const observe = (s: ColumnStats, cells: HeaderCells, line: number): void => {
+    const f = s.field;
+    if (s.type === "number") {
+      const x = cells.number(f);
+      if (Number.isNaN(x)) {
+        const why =
+          `the first ${sniffRows} rows were; fix the cell, or declare the column a category`;
+        throw fitError(line, s.name, `${quote(cells.text(f))} is not a number, but ${why}`);
+      }
+      addNumber(s, x);
+    } else if (s.type === "boolean") {
+      const b = booleanValue(cells.text(f));
+      if (Number.isNaN(b)) {
+        throw fitError(line, s.name, `${quote(cells.text(f))} is not true/false or yes/no`);
+      }
+      addBoolean(s, b);
+    } else addText(s, cells.text(f).trim(), line);
+  };
+
+  let typed = false;
+  const chooseAll = (): void => {
+    for (const s of stats) choose(s);
+    typed = true;
+  };
+
+  return {
+    add(cells, line) {
+      rows++;
+      if (cells.missing(targetField)) throw fitError(line, target.name, MISSING_TARGET);
+      for (let i = 0; i < stats.length; i++) {
+        const s = stats[i];
+        if (s.type === "ignore") continue;
+        if (s.type === "number" && typed) {
+          // The common cell first: a number, read without the missing-value check.
+          const x = cells.number(s.field);
+          if (!Number.isNaN(x)) {
+            s.nonMissing++;
+            addNumber(s, x);
+            continue;
+          }
+        }
+        if (cells.missing(s.field)) {
+          if (refuseMissing) throw fitError(line, s.name, MISSING_CELL);
+          s.missing++;
+          continue;
+        }
+        s.nonMissing++;
+        if (!typed) sniff(s, cells, line);
+        else observe(s, cells, line);
+      }
+      if (!typed && rows === sniffRows) chooseAll();
+    },
+    heldOut(cells, line) {
+      if (cells.missing(targetField)) throw fitError(line, target.name, MISSING_TARGET);
+      if (!typed || target.type === "category") {
+        const text = cells.text(targetField).trim();
+        if (target.texts && !target.texts.has(text)) addText(target, text, line);
+      }
+    },
+    result() {
+      if (rows === 0) {
+        throw new RangeError("Invalid data: the file has a header but no rows to train on");
+      }
+      if (!typed) chooseAll();
+      const standardize = options.standardize ?? true;
+      const sd = (m2: number, n: number) => (n > 1 ? Math.sqrt(m2 / n) : 0);
+      const columns: FeatureColumn[] = [];
+      const ignored: string[] = [];
+      for (const s of stats) {
+        if (s === target) continue;
+        if (s.type === "ignore") {
+          ignored.push(s.name);
+          continue;
+        }
+        if (s.type === "category") {
+          columns.push({
+            name: s.name,
+            type: "category",
+            values: [...s.texts!.keys()].sort(),
+            missing: s.missing > 0,
+          });
+          continue;
+        }
+        const [n, mean, m2] = s.type === "number" ? [s.n, s.mean, s.m2] : [s.bn, s.bmean, s.bm2];
+        const deviation = sd(m2, n);
+        columns.push({
+          name: s.name,
+          type: s.type as "number" | "boolean",
+          center: standardize ? mean : 0,
+          scale: standardize && deviation > 0 ? deviation : 1,
+          fill: mean,
+        });
+      }
+      let targetSpec: ClassTarget | NumberTarget;
+      if (target.type === "number") {
+        const deviation = sd(target.m2, target.n);
+        targetSpec = {
+          name: target.name,
+          type: "number",
+          center: standardize ? target.mean : 0,
+          scale: standardize && deviation > 0 ? deviation : 1,
+        };
+      } else {
+        const classes = sortNames(target.texts!.keys());
+        if (classes.length < 2) {
+          throw new RangeError(
+            `Invalid data: the target "${target.name}" has only one class (${
+              quote(classes[0] ?? "")
+            }); a classifier needs at least two`,
+          );
+        }
+        targetSpec = { name: target.name, type: "classes", classes };
+      }
+      const missing: Record<string, number> = {};
+      for (const s of stats) if (s.missing > 0) missing[s.name] = s.missing;
+      const table: Table = {
+        version: 1,
+        columns,
+        target: targetSpec,
+        ignored,
+        missing: refuseMissing ? "error" : "impute",
+      };
+      const report: TableReport = {
+        rows,
+        columns: stats.map((s) => ({
+          name: s.name,
+          type: s === target ? "target" : s.type!,
+          why: s === target
+            ? (targetSpec.type === "classes"
+              ? `${targetSpec.classes.length} classes`
+              : "numbers: regression")
+            : s.why,
+        })),
+        missing,
+      };
+      return { table, report };
+    },
+  };
+}

@@ -90,13 +90,7 @@ export {
   modelFingerprintHooks,
   type StoredPlugin,
 } from "./core/checks/fingerprint.ts";
-export {
-  assertPlugin,
-  checkPlugin,
-  type CheckPluginOptions,
-  type CheckResult,
-  type PluginReport,
-} from "./core/checks/mod.ts";
+export * from "./core/checks/mod.ts";
 export type { GradCheck, GradPoint, GradReport } from "./core/checks/gradcheck.ts";
 export { parsePluginShape } from "./core/checks/plugin_schema.ts";
 export {

@@ -3,26 +3,9 @@
 // network is cut down so that it stays within that, and a warm-up whose run
 // has already started returns at once. _warm_up_test.ts checks the same
 // behaviour on fake clocks.
-import { type WarmUp, warmUp } from "./_warm_up.ts";
+import { warmUp } from "./_warm_up.ts";
+import { flag, mnistLike } from "./_testing/warm_ups.ts";
 
-const flag = (set = false) => {
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  if (set) stop[0] = 1;
-  return stop;
-};
-const mnistLike: Omit<WarmUp, "backend"> = {
-  spec: {
-    inputs: 784,
-    layers: [
-      { units: 128, activation: "relu" },
-      { units: 64, activation: "relu" },
-      { units: 10, activation: "softmax" },
-    ],
-  },
-  loss: "crossEntropy",
-  optimizer: { name: "adam", params: { lr: 0.001 } },
-  batchSize: 64,
-};
 const wide = {
   inputs: 4096,
   layers: [{ units: 4096, activation: "relu" }, { units: 10, activation: "softmax" }],

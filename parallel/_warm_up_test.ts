@@ -2,31 +2,14 @@
 // how long they take on a real one is measured in _warm_up_bench.ts.
 import assert from "node:assert/strict";
 import { cutDown, type WarmUp, warmUp } from "./_warm_up.ts";
+import { flag, mnistLike } from "./_testing/warm_ups.ts";
 
-const flag = (set = false) => {
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  if (set) stop[0] = 1;
-  return stop;
-};
 /** A clock that moves on `msPerRead` each time the warm-up looks at it. */
 const ticking = (msPerRead: number) => {
   let ms = 0;
   return () => (ms += msPerRead);
 };
 const standingStill = () => 0;
-const mnistLike: Omit<WarmUp, "backend"> = {
-  spec: {
-    inputs: 784,
-    layers: [
-      { units: 128, activation: "relu" },
-      { units: 64, activation: "relu" },
-      { units: 10, activation: "softmax" },
-    ],
-  },
-  loss: "crossEntropy",
-  optimizer: { name: "adam", params: { lr: 0.001 } },
-  batchSize: 64,
-};
 const tiny: Omit<WarmUp, "backend"> = {
   ...mnistLike,
   spec: {

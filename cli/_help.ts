@@ -16,6 +16,9 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   backend: "--backend",
   workers: "--workers",
   out: "--out",
+  columns: "--categorical or --ignore",
+  missing: "--missing",
+  standardize: "--no-standardize",
 };
 
 /** What `deno task train --help` prints. */
@@ -25,9 +28,15 @@ Usage: deno task train [flags]
 
 Data
   --dataset <name>          mnist | iris | xor | sine (built in, no download)
-  --data <file>             a .csv or .ndjson file of samples
-  --target <column>         the column to predict (required with a .csv file)
-Model and training
+  --data <file>             a .csv (or .tsv) file with a header row, or an .ndjson file
+  --target <column>         the column to predict (required with a .csv file): names or
+                            true/false make a classifier, numbers a regression
+  --categorical <a,b>       CSV: read these columns as categories (others are inferred)
+  --ignore <a,b>            CSV: leave these columns out
+  --missing <how>           CSV: impute (default: the mean, or a category of its own) | error
+  --no-standardize          CSV: feed numbers and the target unscaled
+  --delimiter <c>           CSV: the field separator (default "," and tab for .tsv)
+Model and training (for a CSV file, all optional: chosen from the target and printed)
   --layers <spec>           e.g. 128:relu,64:relu,10:softmax (units:activation[:init])
   --loss <name>             e.g. crossEntropy, binaryCrossEntropy, mse
   --optimizer <name>        e.g. adam, sgd, momentum, rmsprop
@@ -59,7 +68,7 @@ Output
 Config file only (no flag; every field and its default: README.md, "Run config file")
   schedule                  learning-rate schedule, e.g. {"name": "cosineDecay", "minLr": 0.0001}
   earlyStopping             stop when the loss stalls, e.g. {"patience": 5} (keeps the best weights)
-  columns (CSV column types)
+  columns (CSV column types)  e.g. {"zip": "category", "id": "ignore"}; also number, boolean
   loss, optimizer params    e.g. "optimizer": {"name": "adam", "params": {"beta1": 0.8}}
 
 Exit codes: 0 done, 2 bad flags, config or data (training that diverged too: lower --lr),

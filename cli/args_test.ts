@@ -20,7 +20,7 @@ async function usageError(argv: string[], read = files({})): Promise<string> {
 Deno.test("no flags give the default job", async () => {
   const cli = await parseCli([]);
   assert.equal(cli.config.dataset, "mnist");
-  assert.deepEqual(cli.config.layers.map((l) => l.units), [128, 64, 10]);
+  assert.deepEqual(cli.config.layers?.map((l) => l.units), [128, 64, 10]);
   assert.deepEqual([cli.json, cli.quiet, cli.help, cli.plugins], [false, false, false, []]);
 });
 
@@ -129,9 +129,25 @@ Deno.test("bad flags are errors naming the flag and the fix", async () => {
   assert.match(await usageError(["--data", "d.csv"]), /^--target: required with --data d\.csv/);
   assert.match(
     await usageError(["--data", "d.txt"]),
-    /^--data: d\.txt must end in \.csv or \.ndjson/,
+    /^--data: d\.txt must end in \.csv, \.tsv or \.ndjson/,
   );
-  assert.match(await usageError(["--data", "d.csv", "--target", "y"]), /^--layers: is required/);
+  assert.match(await usageError(["--data", "d.ndjson"]), /^--layers: is required/);
+  assert.match(
+    await usageError(["--data", "d.csv", "--target", "y", "--loss", "mse"]),
+    /^--loss: is given without layers/,
+  );
+  assert.match(
+    await usageError(["--data", "d.csv", "--target", "y", "--missing", "drop"]),
+    /^--missing: "drop" is not impute or error/,
+  );
+  assert.match(
+    await usageError(["--data", "d.csv", "--target", "y", "--categorical", "a,,b"]),
+    /^--categorical: "a,,b" has an empty column name/,
+  );
+  assert.match(
+    await usageError(["--dataset", "iris", "--ignore", "a"]),
+    /^--categorical or --ignore: is for a csv dataset only/,
+  );
   assert.match(await usageError(["--layers", "128:relu,abc"]), /^--layers: "abc" is not units/);
   assert.match(await usageError(["--layers", "0:relu"]), /^--layers: must be at least 1/);
   assert.match(await usageError(["--data", "d.csv", "--dataset", "xor"]), /give one of them/);
@@ -202,7 +218,7 @@ Deno.test("--help names every config-only field and points to the README", () =>
   }
   assert.match(HELP, /README\.md, "Run config file"/);
   // every flag-backed field names a flag that --help lists
-  for (const flag of Object.values(FLAG_OF_FIELD)) {
+  for (const flag of Object.values(FLAG_OF_FIELD).flatMap((f) => f.split(" or "))) {
     assert.match(HELP, new RegExp(`^  ${flag} `, "m"));
   }
   assert.ok(v.safeParse(RunConfigSchema, {}).success);

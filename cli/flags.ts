@@ -40,6 +40,10 @@ const STRING_FLAGS = [
   "config",
   "data",
   "target",
+  "categorical",
+  "ignore",
+  "missing",
+  "delimiter",
   "dataset",
   "layers",
   "loss",
@@ -109,6 +113,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
         ),
         plugin: { type: "string", multiple: true },
         json: { type: "boolean" },
+        "no-standardize": { type: "boolean" },
         serve: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
@@ -130,7 +135,20 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   }
   if (str("dataset") !== undefined) fields.dataset = str("dataset");
   const data = str("data"), target = str("target");
-  if (data !== undefined) fields.dataset = fileDataset(data, target);
+  if (data !== undefined) fields.dataset = fileDataset(data, target, str("delimiter"));
+  else if (str("delimiter") !== undefined) {
+    throw new UsageError("--delimiter: only with --data FILE.csv");
+  }
+  const columns = tableColumns(str("categorical"), str("ignore"));
+  if (columns) fields.columns = columns;
+  const missing = str("missing");
+  if (missing !== undefined) {
+    if (missing !== "impute" && missing !== "error") {
+      throw new UsageError(`--missing: "${missing}" is not impute or error`);
+    }
+    fields.missing = missing;
+  }
+  if (values["no-standardize"] === true) fields.standardize = false;
   if (str("layers") !== undefined) fields.layers = parseLayers(str("layers")!);
   if (str("loss") !== undefined) fields.loss = str("loss");
   if (str("optimizer") !== undefined) fields.optimizer = str("optimizer");
@@ -149,15 +167,55 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   };
 }
 
-function fileDataset(path: string, target: string | undefined): Record<string, string> {
-  if (/\.csv$/i.test(path)) {
+function fileDataset(
+  path: string,
+  target: string | undefined,
+  delimiter: string | undefined,
+): Record<string, string> {
+  if (/\.(csv|tsv)$/i.test(path)) {
     if (target === undefined) {
       throw new UsageError(`--target: required with --data ${path}; name the column to predict`);
     }
-    return { csv: path, target };
+    const tab = /\.tsv$/i.test(path) && delimiter === undefined ? { delimiter: "\t" } : {};
+    return {
+      csv: path,
+      target,
+      ...tab,
+      ...(delimiter === undefined ? {} : { delimiter: delimiter === "\\t" ? "\t" : delimiter }),
+    };
   }
+  if (delimiter !== undefined) throw new UsageError("--delimiter: only for a .csv file");
   if (/\.(nd)?jsonl?$/i.test(path)) return { ndjson: path, ...(target ? { target } : {}) };
-  throw new UsageError(`--data: ${path} must end in .csv or .ndjson`);
+  throw new UsageError(`--data: ${path} must end in .csv, .tsv or .ndjson`);
+}
+
+/** `--categorical a,b` and `--ignore c` as the run config's `columns`. */
+function tableColumns(
+  categorical: string | undefined,
+  ignore: string | undefined,
+): Record<string, string> | undefined {
+  const columns: Record<string, string> = {};
+  for (
+    const [flag, list, type] of [["categorical", categorical, "category"], [
+      "ignore",
+      ignore,
+      "ignore",
+    ]]
+  ) {
+    if (list === undefined) continue;
+    for (const name of list.split(",").map((n) => n.trim())) {
+      if (name === "") {
+        throw new UsageError(
+          `--${flag}: "${list}" has an empty column name; write e.g. --${flag} city,zip`,
+        );
+      }
+      if (columns[name] !== undefined) {
+        throw new UsageError(`--${flag}: column "${name}" is named twice`);
+      }
+      columns[name] = type!;
+    }
+  }
+  return Object.keys(columns).length ? columns : undefined;
 }
 
 /** `--serve` with `--host`, `--port` and `--token`; those three need `--serve`. */

@@ -1,6 +1,7 @@
 import type { EpochEvent, TrainEvent } from "../core/train/train_events.ts";
 import type { Evaluation } from "../jobs/evaluate.ts";
-import type { RunConfig } from "../jobs/run_config.ts";
+import type { TableReport } from "../core/data/table_fit.ts";
+import type { ResolvedRunConfig } from "../jobs/run_config.ts";
 
 export type { Evaluation };
 
@@ -110,7 +111,7 @@ export function createReporter(options: ReporterOptions): Reporter {
 
 /** What {@linkcode formatSummary} describes. */
 export interface SummaryInput {
-  readonly config: RunConfig;
+  readonly config: ResolvedRunConfig;
   readonly inputs: number;
   readonly samples: { train?: number; validation: number; test?: number };
   readonly loadMs: number;
@@ -148,4 +149,54 @@ export function formatSummary(s: SummaryInput): string {
     }), ${loss}, ${c.optimizer.name} lr ${c.lr}, batch ${c.batchSize}, ` +
     `${c.epochs} epochs, seed ${c.seed}, ${s.backend} kernels` +
     (s.workers && s.workers > 1 ? ` on ${s.workers} threads` : "");
+}
+
+/** What {@linkcode formatTable} reads: a csv data set's table report and the chosen model. */
+export interface TableSummaryInput {
+  readonly table: {
+    readonly report: TableReport;
+    readonly rows: { readonly train: number; readonly validation: number };
+  };
+  readonly chosen?: string;
+  readonly config: ResolvedRunConfig;
+}
+
+/**
+ * Lines for people about a csv data set: each column's type and why, the
+ * missing cells and what was done with them, and the model chosen from the
+ * target when the config named none.
+ *
+ * @example
+ * ```ts ignore
+ * formatTable(job).forEach((line) => console.log(line));
+ * // columns: sepal_length number (numbers), ..., species target (3 classes)
+ * ```
+ */
+export function formatTable(s: TableSummaryInput): string[] {
+  const { report, rows } = s.table;
+  const lines = [
+    `rows: ${int(rows.train)} train, ${
+      int(rows.validation)
+    } validation (held out by a seeded hash of the row number)`,
+    `columns: ${report.columns.map((c) => `${c.name} ${c.type} (${c.why})`).join(", ")}`,
+  ];
+  const missing = Object.entries(report.missing);
+  if (missing.length) {
+    const how = s.config.missing === "error"
+      ? "refused"
+      : "imputed: numbers with the mean, categories as their own value";
+    lines.push(
+      `missing cells: ${missing.map(([name, n]) => `${name} ${int(n)}`).join(", ")} (${how})`,
+    );
+  }
+  if (s.chosen) {
+    const c = s.config, stop = c.earlyStopping;
+    lines.push(
+      `model chosen from the target: ${s.chosen}; ${c.optimizer.name} lr ${c.lr}, batch ${c.batchSize}, ` +
+        (stop
+          ? `up to ${c.epochs} epochs, early stopping after ${stop.patience} without improvement`
+          : `${c.epochs} epochs`),
+    );
+  }
+  return lines;
 }

@@ -16,7 +16,7 @@ import { type Job, runJob } from "../jobs/run_job.ts";
 import { HELP, parseCli } from "./args.ts";
 import { printError, UsageError } from "./print_error.ts";
 import { createProgress } from "./progress.ts";
-import { createReporter, formatSummary } from "./report.ts";
+import { createReporter, formatSummary, formatTable } from "./report.ts";
 import { watch } from "./_watch.ts";
 import { nextSigint, startDashboard } from "./_dashboard.ts";
 import type { LiveTraining } from "../server/serve_training.ts";
@@ -113,6 +113,9 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     const { config, samples, backend, workers } = job;
     const inputs = job.network.inputs;
     reporter.info(formatSummary({ config, inputs, samples, loadMs, backend, workers }));
+    if (job.table) {
+      for (const line of formatTable({ ...job, table: job.table })) reporter.info(line);
+    }
   }
   // Evaluated once, when the run has ended, for the dashboard and the report alike.
   let test: ReturnType<Job["evaluateTest"]> | undefined, evaluated = false;

@@ -13,7 +13,13 @@ const DATASET_HELP = `must be one of ${
   BUILTIN_DATASETS.join(", ")
 }, { "csv": path, "target": column } or { "ndjson": path }`;
 
-const CsvSchema = strict({ csv: text, target: text });
+const CsvSchema = strict({
+  csv: text,
+  target: text,
+  delimiter: v.optional(
+    v.pipe(text, v.regex(/^[^"\r\n]$/, 'must be one character such as "," ";" or "\\t"')),
+  ),
+});
 const NdjsonSchema = strict({ ndjson: text, target: v.optional(text) });
 
 /** Where the data comes from: a built-in data set, or a CSV or NDJSON file. */
@@ -22,6 +28,15 @@ export const DatasetSchema = v.lazy((input) => {
   if (isObject(input) && "ndjson" in input) return NdjsonSchema;
   return v.picklist(BUILTIN_DATASETS, DATASET_HELP);
 });
+
+/** Declared column types of a CSV data set: `{ "city": "category", "id": "ignore" }`. */
+export const ColumnsSchema = v.record(
+  v.pipe(text, v.maxLength(200, "must be at most 200 characters")),
+  v.picklist(
+    ["number", "category", "boolean", "ignore"],
+    'must be "number", "category", "boolean" or "ignore"',
+  ),
+);
 
 const named = strict({ name: text, params: v.optional(PluginParamsSchema) });
 /** A plugin by name, or by name with parameters (`{ "name": "adam", "params": { "beta1": 0.8 } }`). */

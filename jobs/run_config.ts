@@ -13,6 +13,7 @@ import type { LayerSpec, PluginParams, PluginRef } from "../core/math/types.ts";
 import { wasmSimdSupported } from "../core/wasm/wasm_backend.ts";
 import type { BuiltinDataset } from "./datasets/mod.ts";
 import {
+  ColumnsSchema,
   DatasetSchema,
   EarlyStoppingSchema,
   PluginChoiceSchema,
@@ -21,7 +22,7 @@ import {
 import { PRESETS } from "./presets.ts";
 import { count, isObject, nonNegative, positive, strict, text } from "./_schema_helpers.ts";
 
-export { DatasetSchema, EarlyStoppingSchema, PluginChoiceSchema, ScheduleSchema };
+export { ColumnsSchema, DatasetSchema, EarlyStoppingSchema, PluginChoiceSchema, ScheduleSchema };
 
 /** The valibot schema of a run config; every field is optional (see {@linkcode resolveRunConfig}). */
 export const RunConfigSchema = strict({
@@ -58,12 +59,15 @@ export const RunConfigSchema = strict({
   ),
   workers: v.optional(v.pipe(count, v.maxValue(256, "must be at most 256"))),
   out: v.optional(text),
+  columns: v.optional(ColumnsSchema),
+  missing: v.optional(v.picklist(["impute", "error"], 'must be "impute" or "error"')),
+  standardize: v.optional(v.boolean("must be true or false")),
 });
 
 /** A run config as written (any field may be missing). */
 export type RunConfigInput = v.InferInput<typeof RunConfigSchema>;
 /** Where the data comes from. */
-export type DatasetConfig = BuiltinDataset | { csv: string; target: string } | {
+export type DatasetConfig = BuiltinDataset | { csv: string; target: string; delimiter?: string } | {
   ndjson: string;
   target?: string;
 };
@@ -72,10 +76,13 @@ export type DatasetConfig = BuiltinDataset | { csv: string; target: string } | {
 export interface RunConfig {
   /** A built-in data set (default "mnist"), or a csv/ndjson file. */
   dataset: DatasetConfig;
-  /** Dense layers, first to last; the inputs come from the data. */
-  layers: LayerSpec[];
-  /** Loss plugin by name, or `{ name, params }`. */
-  loss: PluginRef;
+  /**
+   * Dense layers, first to last; the inputs come from the data. Left out for
+   * a csv data set, they are chosen from its target (see `chooseModel`).
+   */
+  layers?: LayerSpec[];
+  /** Loss plugin by name, or `{ name, params }`; chosen from the target when left out for a csv data set. */
+  loss?: PluginRef;
   /** Optimizer plugin (default adam); its rate is `lr`. */
   optimizer: { name: string; params?: PluginParams };
   /** Learning rate, overriding the optimizer's own. */
@@ -110,7 +117,16 @@ export interface RunConfig {
   workers?: number;
   /** Where the CLI writes the model (default "model.json"). */
   out: string;
+  /** CSV column types, declared: the rest are inferred from the data. */
+  columns?: Record<string, "number" | "category" | "boolean" | "ignore">;
+  /** CSV missing cells: "impute" (default: the mean, or a category of their own) or "error". */
+  missing?: "impute" | "error";
+  /** CSV: standardize numbers and scale a number target (default true). */
+  standardize?: boolean;
 }
+
+/** A run config whose model is known: `layers` and `loss` given or chosen from the data. */
+export type ResolvedRunConfig = RunConfig & { layers: LayerSpec[]; loss: PluginRef };
 
 // For the schemas from core, whose issues carry no message of their own.
 function fallbackMessage(issue: v.BaseIssue<unknown>): string {
@@ -118,6 +134,28 @@ function fallbackMessage(issue: v.BaseIssue<unknown>): string {
   if (issue.kind === "schema" && issue.received === "undefined") return "is required";
   return `must be ${issue.expected}, got ${issue.received}`;
 }
+
+/**
+ * A csv data set's defaults, sized so that small tables train to convergence:
+ * Adam at 0.01, batch 32, a fifth of the rows held out, and up to 500 epochs
+ * that early stopping ends once validation loss stalls for 20 epochs (unless
+ * `epochs` is given).
+ */
+const TABLE_PRESET = {
+  loss: "mse",
+  lr: 0.01,
+  epochs: 500,
+  batchSize: 32,
+  validationSplit: 0.2,
+} as const;
+/** The loss an output layer suggests: softmax -> crossEntropy, sigmoid -> binaryCrossEntropy, else mse. */
+function lossFor(layers: readonly LayerSpec[]): string {
+  const output = layers[layers.length - 1].activation;
+  const name = typeof output === "object" ? output.name : output;
+  return name === "softmax" ? "crossEntropy" : name === "sigmoid" ? "binaryCrossEntropy" : "mse";
+}
+
+const TABLE_EARLY_STOPPING = { patience: 20, restoreBest: true } as const;
 
 /** One problem with a run config: the dotted path of the field and what to do. */
 export interface ConfigIssue {
@@ -186,19 +224,29 @@ export function resolveRunConfig(
   const c = parsed.output;
   const dataset: DatasetConfig = c.dataset ?? "mnist";
   const preset = typeof dataset === "string" ? PRESETS[dataset] : undefined;
-  if (!c.layers && !preset) {
-    const message =
-      "is required with a csv or ndjson dataset: list the layers, e.g. 16:relu,3:softmax";
+  const csv = typeof dataset === "object" && "csv" in dataset;
+  if (!c.layers && !preset && !csv) {
+    const message = "is required with an ndjson dataset: list the layers, e.g. 16:relu,3:softmax";
     return { ok: false, issues: [{ path: "layers", message }] };
   }
-  const fallback = preset ?? PRESETS.mnist;
+  if (!csv && (c.columns || c.missing || c.standardize !== undefined)) {
+    const path = c.columns ? "columns" : c.missing ? "missing" : "standardize";
+    return { ok: false, issues: [{ path, message: "is for a csv dataset only" }] };
+  }
+  if (csv && c.loss && !c.layers) {
+    const message =
+      "is given without layers: list the layers too, or leave both out to have them chosen from the target";
+    return { ok: false, issues: [{ path: "loss", message }] };
+  }
+  const fallback = preset ?? (csv ? TABLE_PRESET : PRESETS.mnist);
   const optimizer = typeof c.optimizer === "string" || !c.optimizer
     ? { name: c.optimizer ?? "adam" }
     : c.optimizer;
   const config: RunConfig = {
     dataset,
-    layers: (c.layers ?? preset!.layers).map((l) => ({ ...l })),
-    loss: c.loss ?? fallback.loss,
+    ...(c.layers || preset ? { layers: (c.layers ?? preset!.layers).map((l) => ({ ...l })) } : {}),
+    ...(c.loss || !csv ? { loss: c.loss ?? fallback.loss } : {}),
+    ...(csv && !c.loss && c.layers ? { loss: lossFor(c.layers) } : {}),
     optimizer,
     lr: c.lr ?? fallback.lr,
     epochs: c.epochs ?? fallback.epochs,
@@ -206,12 +254,17 @@ export function resolveRunConfig(
     validationSplit: c.validationSplit ?? fallback.validationSplit,
     seed: c.seed ?? 42,
     l2: c.l2 ?? 0,
-    ...(c.earlyStopping ? { earlyStopping: c.earlyStopping } : {}),
+    ...(c.earlyStopping ?? (csv && c.epochs === undefined ? TABLE_EARLY_STOPPING : undefined)
+      ? { earlyStopping: c.earlyStopping ?? TABLE_EARLY_STOPPING }
+      : {}),
     ...(c.schedule ? { schedule: c.schedule } : {}),
     ...(c.warmupSteps ? { warmupSteps: c.warmupSteps } : {}),
     ...(c.backend ? { backend: c.backend } : {}),
     ...(c.workers ? { workers: c.workers } : {}),
     out: c.out ?? "model.json",
+    ...(c.columns ? { columns: c.columns } : {}),
+    ...(c.missing ? { missing: c.missing } : {}),
+    ...(c.standardize === undefined ? {} : { standardize: c.standardize }),
   };
   return { ok: true, config };
 }
@@ -223,7 +276,7 @@ export function resolveRunConfig(
  * @example
  * ```ts
  * import { parseRunConfig } from "./run_config.ts";
- * parseRunConfig({ dataset: "xor" }).layers.length; // 2
+ * parseRunConfig({ dataset: "xor" }).layers?.length; // 2
  * ```
  */
 export function parseRunConfig(input: unknown): RunConfig {

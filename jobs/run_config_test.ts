@@ -69,14 +69,31 @@ Deno.test("a wrong type or value is an error naming its path", () => {
   assert.deepEqual(issues([]), [": must be a JSON object of run settings"]);
 });
 
-Deno.test("a file data set needs its layers", () => {
-  assert.match(issues({ dataset: { csv: "a.csv", target: "y" } })[0], /^layers: is required/);
+Deno.test("an ndjson data set needs its layers; a csv one may leave its model to the target", () => {
+  assert.match(issues({ dataset: { ndjson: "a.ndjson" } })[0], /^layers: is required/);
+  const csv = parseRunConfig({ dataset: { csv: "a.csv", target: "y" } });
+  assert.equal(csv.layers, undefined);
+  assert.equal(csv.loss, undefined);
+  assert.equal(csv.earlyStopping?.patience, 20); // tables train until validation stalls
+  assert.match(
+    issues({ dataset: { csv: "a.csv", target: "y" }, loss: "mse" })[0],
+    /^loss: is given without layers/,
+  );
+  assert.match(
+    issues({ dataset: "iris", columns: { a: "number" } })[0],
+    /^columns: is for a csv dataset only/,
+  );
+  const given = parseRunConfig({
+    dataset: { csv: "a.csv", target: "y" },
+    layers: [{ units: 3, activation: "softmax" }],
+  });
+  assert.equal(given.loss, "crossEntropy"); // from the output activation
 });
 
 Deno.test("a built-in data set brings its preset; given fields win", () => {
   const xor = parseRunConfig({ dataset: "xor", epochs: 7, optimizer: "sgd" });
   assert.equal(xor.loss, "binaryCrossEntropy");
-  assert.equal(xor.layers.at(-1)?.units, 1);
+  assert.equal(xor.layers?.at(-1)?.units, 1);
   assert.equal(xor.epochs, 7);
   assert.deepEqual(xor.optimizer, { name: "sgd" });
 });

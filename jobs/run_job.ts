@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { modelFingerprintHooks } from "../core/checks/fingerprint.ts";
 import {
   foldStandardize,
   type Standardization,
@@ -37,7 +38,8 @@ import {
   workersAhead,
 } from "./_backend.ts";
 import { scheduleOf } from "./_schedule.ts";
-import { lossFitIssue, type RunConfig } from "./run_config.ts";
+import { lossFitIssue, type ResolvedRunConfig, type RunConfig } from "./run_config.ts";
+import { chooseModel, loadTableData, type TableData } from "./table_data.ts";
 
 /** Options of {@linkcode runJob}. */
 export interface JobOptions {
@@ -66,7 +68,12 @@ export interface JobOptions {
 
 /** A prepared run: everything built, nothing trained until `events$` is subscribed. */
 export interface Job {
-  readonly config: RunConfig;
+  /** The config with its model known: for a csv data set, layers and loss may be chosen from the target. */
+  readonly config: ResolvedRunConfig;
+  /** A csv data set's table (how columns become inputs), what was chosen for each column and why. */
+  readonly table?: Pick<TableData, "table" | "report" | "rows">;
+  /** The model chosen from a csv data set's target when the config named none, for people. */
+  readonly chosen?: string;
   readonly registry: Registry;
   /** The network; training updates its weights in place. */
   readonly network: Network;
@@ -116,27 +123,55 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
   // A config that cannot train (an unknown plugin, a loss that does not fit the output layer)
   // is refused before a Worker starts or a byte of data is read.
   const registry = createRegistry([...builtinPlugins(), ...(options.plugins ?? [])]);
-  const plugins = {
-    registry,
-    loss: registry.get("loss", config.loss),
-    optimizer: registry.get("optimizer", config.optimizer),
-  };
-  const misfit = lossFitIssue(config, registry);
-  if (misfit) throw new TypeError(`Invalid run config: ${misfit.path}: ${misfit.message}`);
+  const optimizer = registry.get("optimizer", config.optimizer);
+  const given = config.layers && config.loss ? config as ResolvedRunConfig : undefined;
+  if (given) checkFit(given, registry);
   // Workers load their modules, then warm up, while the data loads; the first run takes them.
-  const ahead = workersAhead(config, options);
+  const ahead = given ? workersAhead(given, options) : 0;
   const pool = ahead > 0 ? startWorkers(ahead) : undefined;
   try {
-    pool?.warmUp(warmUpFor(config, options, plugins));
-    return await buildJob(config, options, plugins, pool);
+    if (given) {
+      pool?.warmUp(
+        warmUpFor(given, options, { loss: registry.get("loss", given.loss), optimizer }),
+      );
+    }
+    const dataset = config.dataset;
+    let table: TableData | undefined, resolved = given, chosen: string | undefined;
+    if (typeof dataset === "object" && "csv" in dataset) {
+      if (!options.open) throw new TypeError("Invalid options: a file data set needs options.open");
+      table = await loadTableData(dataset, {
+        open: options.open,
+        split: { fraction: config.validationSplit, seed: config.seed },
+        ...(config.layers ? { outputs: config.layers[config.layers.length - 1].units } : {}),
+        ...(config.columns ? { columns: config.columns } : {}),
+        ...(config.missing ? { missing: config.missing } : {}),
+        ...(config.standardize === undefined ? {} : { standardize: config.standardize }),
+      });
+      if (!resolved) {
+        const model = chooseModel(table.table);
+        resolved = { ...config, layers: model.layers, loss: model.loss };
+        chosen = model.summary;
+        checkFit(resolved, registry);
+      }
+    }
+    const loss = registry.get("loss", resolved!.loss);
+    return await buildJob(resolved!, options, { registry, loss, optimizer }, pool, {
+      ...(table ? { table } : {}),
+      ...(chosen ? { chosen } : {}),
+    });
   } catch (error) {
     pool?.close();
     throw error;
   }
 }
 
+function checkFit(config: ResolvedRunConfig, registry: Registry): void {
+  const misfit = lossFitIssue(config, registry);
+  if (misfit) throw new TypeError(`Invalid run config: ${misfit.path}: ${misfit.message}`);
+}
+
 async function buildJob(
-  config: RunConfig,
+  config: ResolvedRunConfig,
   options: JobOptions,
   { registry, loss, optimizer }: {
     registry: Registry;
@@ -144,9 +179,12 @@ async function buildJob(
     optimizer: OptimizerPlugin;
   },
   pool: WorkerPool | undefined,
+  from: { table?: TableData; chosen?: string },
 ): Promise<Job> {
   const last = config.layers[config.layers.length - 1].units;
   let data: DataSource, test: Arrays | undefined, inputs: number;
+  let validationData: DataSource | undefined;
+  const table = from.table;
   const prepare: PrepareStep[] = [];
   let loaderScaling: Standardization | undefined;
   if (typeof config.dataset === "string") {
@@ -158,9 +196,13 @@ async function buildJob(
     }
     data = inMemory(set.train), test = set.test, inputs = set.train.inputs;
     loaderScaling = set.standardization;
+  } else if (table) {
+    // The table standardizes, imputes and encodes: no prepare steps, nothing to fold.
+    data = table.source, inputs = table.inputs;
+    if (table.validation) validationData = table.validation;
   } else {
     if (!options.open) throw new TypeError("Invalid options: a file data set needs options.open");
-    const file = await loadFileData(config.dataset, {
+    const file = await loadFileData(config.dataset as { ndjson: string; target?: string }, {
       open: options.open,
       inMemory: config.validationSplit > 0,
     });
@@ -175,7 +217,11 @@ async function buildJob(
   }
   const network = createNetwork({ inputs, layers: config.layers }, { registry, seed: config.seed });
   const total = data.kind === "memory" ? data.size : undefined;
-  const validation = total === undefined ? 0 : Math.round(total * config.validationSplit);
+  const validation = table
+    ? table.rows.validation
+    : total === undefined
+    ? 0
+    : Math.round(total * config.validationSplit);
   let lastEpoch: EpochEvent | undefined, prepared: unknown;
   const backend = pickBackend(options.backend ?? config.backend ?? "auto", {
     floats: stepFloats(network, { batchSize: config.batchSize, slots: optimizer.slots }),
@@ -187,7 +233,11 @@ async function buildJob(
     loss,
     optimizer,
     data,
-    ...(config.validationSplit > 0 ? { validationSplit: config.validationSplit } : {}),
+    ...(validationData
+      ? { validation: validationData }
+      : config.validationSplit > 0 && !table
+      ? { validationSplit: config.validationSplit }
+      : {}),
     epochs: config.epochs,
     batchSize: config.batchSize,
     lr: config.lr,
@@ -212,6 +262,8 @@ async function buildJob(
   );
   return {
     config,
+    ...(table ? { table: { table: table.table, report: table.report, rows: table.rows } } : {}),
+    ...(from.chosen ? { chosen: from.chosen } : {}),
     registry,
     network,
     loss,
@@ -219,7 +271,11 @@ async function buildJob(
     backend: backend.name,
     workers,
     samples: {
-      ...(total === undefined ? {} : { train: total - validation }),
+      ...(table
+        ? { train: table.rows.train }
+        : total === undefined
+        ? {}
+        : { train: total - validation }),
       validation,
       ...(test ? { test: test.rows } : {}),
     },
@@ -246,6 +302,8 @@ async function buildJob(
           ...(loaderScaling ? { inputStandardization: { ...loaderScaling, folded: true } } : {}),
         },
         plugins: [pluginEntry(loss), pluginEntry(optimizer)],
+        fingerprint: modelFingerprintHooks().fingerprint,
+        ...(table ? { table: table.table } : {}),
       };
     },
   };

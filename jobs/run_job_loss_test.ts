@@ -3,7 +3,7 @@ import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { workersAhead } from "./_backend.ts";
 import { PRESETS } from "./presets.ts";
-import { lossFitIssue, parseRunConfig } from "./run_config.ts";
+import { lossFitIssue, parseRunConfig, type ResolvedRunConfig } from "./run_config.ts";
 import { runJob } from "./run_job.ts";
 
 Deno.test("every data set's preset loss fits its preset output layer", () => {
@@ -33,7 +33,10 @@ Deno.test("runJob refuses a misfit loss before it opens the data or starts a Wor
     loss: "crossEntropy",
     batchSize: 256,
   });
-  assert.ok(workersAhead(config, { workers: 4 }) > 0, "a fitting config would start Workers");
+  assert.ok(
+    workersAhead(config as ResolvedRunConfig, { workers: 4 }) > 0,
+    "a fitting config would start Workers",
+  );
   const opened: string[] = [];
   let started = 0;
   const RealWorker = globalThis.Worker;

@@ -4,6 +4,8 @@ import { elementwise } from "../core/math/elementwise.ts";
 import { parseRunConfig } from "./run_config.ts";
 import { runJob } from "./run_job.ts";
 import { predict } from "../core/math/predict.ts";
+import { encodeRow, objectCells } from "../core/data/table.ts";
+import { toModelFile } from "../core/model/model_file.ts";
 
 const blobs = (files: Record<string, string>) => (path: string) => new Blob([files[path]]).stream();
 
@@ -117,18 +119,17 @@ Deno.test("runJob streams an ndjson file, or reads it into memory to split it", 
   assert.deepEqual(split.samples, { train: 30, validation: 10 });
 });
 
-Deno.test("a model saved from a standardized CSV job predicts from raw inputs", async () => {
-  // Features around 1500 with a spread of 300: without folding the standardize
-  // step into the saved weights, raw inputs would saturate the network.
+Deno.test("a model saved from a CSV job carries its table: raw rows encode as in training", async () => {
+  // Features around 1500 with a spread of 300: without the table's scaling,
+  // raw inputs would saturate the network.
   const rows = ["x1,x2,label"];
   for (let i = 0; i < 200; i++) {
     const x1 = 1000 + ((i * 37) % 1000), x2 = -50 + ((i * 11) % 100);
-    rows.push(`${x1},${x2},${x1 > 1500 ? 1 : 0}`);
+    rows.push(`${x1},${x2},${x1 > 1500 ? "big" : "small"}`);
   }
   const config = parseRunConfig({
     dataset: { csv: "data.csv", target: "label" },
     layers: [{ units: 8, activation: "relu" }, { units: 2, activation: "softmax" }],
-    loss: "crossEntropy",
     epochs: 60,
     validationSplit: 0,
   });
@@ -137,17 +138,22 @@ Deno.test("a model saved from a standardized CSV job predicts from raw inputs", 
     batchEvents: false,
   });
   await lastValueFrom(job.events$);
-  const saved = job.modelNetwork();
-  assert.notEqual(saved, job.network);
-  const raw = new Float32Array(rows.slice(1).flatMap((r) => r.split(",").slice(0, 2).map(Number)));
-  const out = predict(saved, { data: raw, rows: 200, cols: 2 });
+  const file = toModelFile(job.modelNetwork(), job.modelMeta(undefined));
+  const table = file.table!;
+  assert.deepEqual(table.target, { name: "label", type: "classes", classes: ["big", "small"] });
+  assert.ok(file.plugins.every((p) => p.kind !== "activation" || p.fingerprint));
+  const x = new Float32Array(200 * 2);
+  rows.slice(1).forEach((r, i) => {
+    const [x1, x2] = r.split(",");
+    assert.equal(encodeRow(table, objectCells(table, { x1, x2: Number(x2) }), x, 2 * i), undefined);
+  });
+  const out = predict(job.network, { data: x, rows: 200, cols: 2 });
   let correct = 0;
   for (let i = 0; i < 200; i++) {
-    const predicted = out.data[2 * i + 1] > out.data[2 * i] ? 1 : 0;
-    if (predicted === (raw[2 * i] > 1500 ? 1 : 0)) correct++;
+    const predicted = out.data[2 * i] > out.data[2 * i + 1] ? "big" : "small";
+    if (rows[i + 1].endsWith(predicted)) correct++;
   }
-  assert.ok(correct >= 180, `raw-input accuracy ${correct}/200`);
-  assert.equal(job.modelMeta(undefined).training?.preparedFolded, true);
+  assert.ok(correct >= 180, `accuracy from raw rows ${correct}/200`);
 });
 
 Deno.test("a model saved from the built-in iris job takes raw measurements", async () => {

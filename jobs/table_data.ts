@@ -72,7 +72,7 @@ export async function loadTableData(
     );
   }
   const part = (name: "train" | "validation") =>
-    csvTableSource(open, table, { part: name, split: options.split, outputs });
+    csvTableSource(open, table, { part: name, split: options.split, outputs, rows: rows[name] });
   return {
     table,
     report,

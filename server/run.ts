@@ -7,6 +7,7 @@
 import type { ModelFile } from "../core/model/model_file.ts";
 import type { EpochEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
+import type { LayerSpec } from "../core/math/types.ts";
 import { createRunLog, type RunLog, type RunLogOptions } from "./run_log.ts";
 
 /** Where a run is in its life. `done`, `stopped` and `failed` are final. */
@@ -142,7 +143,9 @@ export function runSummary(run: Run): Record<string, unknown> & { links: Record<
     ...(run.endedAt ? { endedAt: run.endedAt } : {}),
     dataset,
     epochs,
-    layers: layers.map((l) => `${l.units}:${activationName(l.activation)}`).join(","),
+    layers: layers
+      ? layers.map((l) => `${l.units}:${activationName(l.activation)}`).join(",")
+      : "chosen from the target",
     ...(run.metrics ? { metrics: run.metrics } : {}),
     ...(run.error ? { error: run.error } : {}),
     links: runLinks(run.id),
@@ -169,7 +172,7 @@ export function runDetail(run: Run): Record<string, unknown> {
   };
 }
 
-function activationName(ref: RunConfig["layers"][number]["activation"]): string {
+function activationName(ref: LayerSpec["activation"]): string {
   if (ref === undefined) return "identity";
   return typeof ref === "string" ? ref : ref.name;
 }

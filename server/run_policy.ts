@@ -102,13 +102,14 @@ export async function admitRunConfig(
   if (config.epochs > limits.maxEpochs) {
     issues.push({ path: "epochs", message: `must be at most ${limits.maxEpochs} on this server` });
   }
-  if (config.layers.length > limits.maxLayers) {
+  const layers = config.layers ?? []; // none: a csv data set's model is chosen from its target
+  if (layers.length > limits.maxLayers) {
     issues.push({
       path: "layers",
       message: `must list at most ${limits.maxLayers} layers on this server`,
     });
   }
-  config.layers.forEach((layer, i) => {
+  layers.forEach((layer, i) => {
     if (layer.units > limits.maxUnits) {
       issues.push({
         path: `layers.${i}.units`,
@@ -121,14 +122,14 @@ export async function admitRunConfig(
       );
     }
   });
-  issues.push(...pluginIssue(registry, "loss", config.loss, "loss"));
+  if (config.loss) issues.push(...pluginIssue(registry, "loss", config.loss, "loss"));
   issues.push(...pluginIssue(registry, "optimizer", config.optimizer, "optimizer"));
 
   const dataset = config.dataset;
   if (typeof dataset === "string") {
     const outputs = PRESETS[dataset].layers.at(-1)!.units; // a preset's last layer fits its data
-    const last = config.layers.length - 1;
-    if (config.layers[last].units !== outputs) {
+    const last = layers.length - 1;
+    if (layers[last].units !== outputs) {
       issues.push({
         path: `layers.${last}.units`,
         message: `must be ${outputs}: ${dataset} has ${outputs} output${outputs === 1 ? "" : "s"}`,
@@ -145,9 +146,12 @@ export async function admitRunConfig(
       issues.push({ path: `dataset.${key}`, message: error.message });
     }
   }
-  const outputPath = `layers.${config.layers.length - 1}.activation`;
-  if (!issues.some((i) => i.path === "loss" || i.path === outputPath)) {
-    const misfit = lossFitIssue(config, registry); // else the run would fail after reading the data
+  const outputPath = `layers.${layers.length - 1}.activation`;
+  if (
+    config.loss && layers.length && !issues.some((i) => i.path === "loss" || i.path === outputPath)
+  ) {
+    // else the run would fail after reading the data
+    const misfit = lossFitIssue({ layers, loss: config.loss }, registry);
     if (misfit) issues.push(misfit);
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };

@@ -42,13 +42,14 @@ export interface RowSplit {
  */
 export function heldOut(row: number, split: RowSplit): boolean {
   if (split.fraction <= 0) return false;
-  let h = Math.imul(row ^ Math.imul(split.seed | 0, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h ^ (split.seed >>> 7), 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x27d4eb2f);
-  h ^= h >>> 15;
-  return (h >>> 0) / 4294967296 < split.fraction;
+  return mix32(row ^ mix32(split.seed + 0x9e3779b9)) / 4294967296 < split.fraction;
+}
+
+/** A 32-bit integer hash with good avalanche (lowbias32): nearby rows land far apart. */
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x21f0aaad);
+  x = Math.imul(x ^ (x >>> 15), 0x735a2d97);
+  return (x ^ (x >>> 15)) >>> 0;
 }
 
 /** Options shared by {@linkcode fitCsvTable} and {@linkcode csvTableSource}. */
@@ -160,6 +161,8 @@ export interface CsvTableSourceOptions extends CsvTableOptions {
   readonly part: "train" | "validation" | "all";
   /** Network outputs (1 gives two classes one 0/1 output); default: one per class. */
   readonly outputs?: number;
+  /** Rows this part holds, when known (from {@linkcode fitCsvTable}): the source's `size`. */
+  readonly rows?: number;
 }
 
 /**
@@ -186,6 +189,7 @@ export function csvTableSource(
   return {
     kind: "stream",
     name: "csv",
+    ...(options.rows === undefined ? {} : { size: options.rows }),
     async *open(signal) {
       let fields: Int32Array | undefined, targetField = -1, width = 0;
       const pending: Sample[] = [];

@@ -77,7 +77,8 @@ export async function planData(
 }
 
 /** Samples per pass, when known without reading. */
-export const planSize = (plan: DataPlan): number | undefined => plan.rows?.length;
+export const planSize = (plan: DataPlan): number | undefined =>
+  plan.rows?.length ?? (plan.source.kind === "stream" ? plan.source.size : undefined);
 
 /**
  * Starts a pass: in-memory rows fully shuffled by `shuffle.rng`, streams

@@ -47,6 +47,8 @@ export interface StreamSource {
   readonly kind: "stream";
   /** What the samples come from, for messages: "csv", "ndjson", "iterable", ... */
   readonly name: string;
+  /** Samples per pass, when known before reading (progress and the trainer's `start` event use it). */
+  readonly size?: number;
   /**
    * Starts a new pass from the first sample. `signal` aborts when the run is
    * unsubscribed mid-pass: end the pass then and release what it holds.

@@ -247,3 +247,46 @@ export function unscaleOutputs(table: Table, outputs: Float32Array | Float64Arra
   if (target.type !== "number") return;
   for (let i = 0; i < outputs.length; i++) outputs[i] = outputs[i] * target.scale + target.center;
 }
+
+const STRICT_NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const MISSING_TEXT = /^\s*(|na|n\/a|nan|null|\?)\s*$/i;
+
+/**
+ * Cells of a JSON row (`{ "column": value }`): numbers, numeric strings,
+ * true/false, strings for categories; null, a missing key, or a missing
+ * marker (empty, NA, N/A, NaN, null, ?) for a missing cell.
+ *
+ * @example
+ * ```ts
+ * import { objectCells, type Table } from "./table.ts";
+ * const table = { columns: [{ name: "size", type: "number" }] } as unknown as Table;
+ * objectCells(table, { size: "12.5" }).number(0); // 12.5
+ * objectCells(table, { size: null }).missing(0); // true
+ * ```
+ */
+export function objectCells(table: Table, row: Readonly<Record<string, unknown>>): Cells {
+  const cell = (c: number): unknown => {
+    const name = table.columns[c].name;
+    return Object.hasOwn(row, name) ? row[name] : undefined;
+  };
+  return {
+    missing(c) {
+      const v = cell(c);
+      return v === undefined || v === null || (typeof v === "string" && MISSING_TEXT.test(v));
+    },
+    number(c) {
+      const v = cell(c);
+      if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
+      const x = typeof v === "string" && v.length < 400 && STRICT_NUMBER.test(v) ? Number(v) : NaN;
+      return Number.isFinite(x) ? x : NaN;
+    },
+    text(c) {
+      const v = cell(c);
+      return typeof v === "string"
+        ? v.trim()
+        : typeof v === "number" || typeof v === "boolean"
+        ? String(v)
+        : "";
+    },
+  };
+}

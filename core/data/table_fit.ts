@@ -62,10 +62,7 @@ export interface TableReport {
 export interface TableFit {
   /** Adds one training row; `line` names it in errors. */
   add(cells: HeaderCells, line: number): void;
-  /**
-   * Sees a held-out row: only its target, so that every class name is known
-   * (class names are the label space, not a statistic of the training rows).
-   */
+  /** Sees a held-out row: its class name and cell types, not its statistics. */
   heldOut(cells: HeaderCells, line: number): void;
   /** The table, and what was chosen; throws when no row was added. */
   result(): { table: Table; report: TableReport };
@@ -79,11 +76,12 @@ interface ColumnStats {
   type: ColumnChoice | undefined;
   why: string;
   declared: boolean;
+  /** Cells that were present, numbers, true/false, missing. */
   nonMissing: number;
   numeric: number;
   boolean: number;
   missing: number;
-  /** Welford over numbers, and over booleans as 0/1. */
+  /** Welford over numbers (n, mean, m2), and over booleans as 0/1 (bn, bmean, bm2). */
   n: number;
   mean: number;
   m2: number;
@@ -151,23 +149,11 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
   }
   const sniffRows = options.sniffRows ?? 1_000, maxCategories = options.maxCategories ?? 1_000;
   const refuseMissing = options.missing === "error";
+  const counts = { nonMissing: 0, numeric: 0, boolean: 0, missing: 0 };
+  const welford = { n: 0, mean: 0, m2: 0, bn: 0, bmean: 0, bm2: 0 };
   const stats: ColumnStats[] = names.map((name, field) => ({
-    name,
-    field,
-    type: declared[name],
-    why: declared[name] ? "declared" : "",
-    declared: declared[name] !== undefined,
-    nonMissing: 0,
-    numeric: 0,
-    boolean: 0,
-    missing: 0,
-    n: 0,
-    mean: 0,
-    m2: 0,
-    bn: 0,
-    bmean: 0,
-    bm2: 0,
-    texts: new Map(),
+    ...{ name, field, type: declared[name], why: declared[name] ? "declared" : "" },
+    ...{ declared: declared[name] !== undefined, ...counts, ...welford, texts: new Map() },
   }));
   const target = stats[targetField];
   let rows = 0;
@@ -197,12 +183,13 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
   };
 
   /** Sniffing: every kind of evidence, since the type is not known yet. */
-  const sniff = (s: ColumnStats, cells: HeaderCells, line: number): void => {
+  /** Type evidence from a cell; statistics too for a training row (`add`). */
+  const sniff = (s: ColumnStats, cells: HeaderCells, line: number, add = true): void => {
     const f = s.field, x = cells.number(f);
-    if (!Number.isNaN(x)) s.numeric++, addNumber(s, x);
+    if (!Number.isNaN(x)) s.numeric++, add && addNumber(s, x);
     const text = cells.text(f).trim();
     const b = booleanValue(text);
-    if (!Number.isNaN(b)) s.boolean++, addBoolean(s, b);
+    if (!Number.isNaN(b)) s.boolean++, add && addBoolean(s, b);
     if (Number.isNaN(x) && s.firstText === undefined) s.firstText = { line, text };
     if (s.texts && s.texts.size <= maxCategories * 10) {
       const count = s.texts.get(text);
@@ -214,8 +201,9 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     if (s.type === undefined) {
       if (s.nonMissing === 0) s.type = "ignore", s.why = "no values in the first rows";
       else if (s.numeric === s.nonMissing) s.type = "number", s.why = "numbers";
-      else if (s.boolean === s.nonMissing) s.type = "boolean", s.why = "true/false values";
-      else if (s !== target && s.texts!.size > Math.max(50, s.nonMissing / 2)) {
+      else if (s.boolean === s.nonMissing) {
+        s.type = "boolean", s.why = "true/false or yes/no values";
+      } else if (s !== target && s.texts!.size > Math.max(50, s.nonMissing / 2)) {
         s.type = "ignore";
         s.why = `${
           s.texts!.size
@@ -258,7 +246,7 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
   };
 
   /** After the sniffed rows: the evidence the chosen type needs. */
-  const observe = (s: ColumnStats, cells: HeaderCells, line: number): void => {
+  const observe = (s: ColumnStats, cells: HeaderCells, line: number, add = true): void => {
     const f = s.field;
     if (s.type === "number") {
       const x = cells.number(f);
@@ -267,14 +255,14 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
           `the first ${sniffRows} rows were; fix the cell, or declare the column a category`;
         throw fitError(line, s.name, `${quote(cells.text(f))} is not a number, but ${why}`);
       }
-      addNumber(s, x);
+      if (add) addNumber(s, x);
     } else if (s.type === "boolean") {
       const b = booleanValue(cells.text(f));
       if (Number.isNaN(b)) {
         throw fitError(line, s.name, `${quote(cells.text(f))} is not true/false or yes/no`);
       }
-      addBoolean(s, b);
-    } else addText(s, cells.text(f).trim(), line);
+      if (add) addBoolean(s, b);
+    } else if (add) addText(s, cells.text(f).trim(), line);
   };
 
   let typed = false;
@@ -315,6 +303,12 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
       if (!typed || target.type === "category") {
         const text = cells.text(targetField).trim();
         if (target.texts && !target.texts.has(text)) addText(target, text, line);
+      }
+      // Its cells are evidence of the types, and must read as them: a bad cell fails now.
+      for (const s of stats) {
+        if (s.type === "ignore" || s === target || cells.missing(s.field)) continue;
+        if (typed) observe(s, cells, line, false);
+        else s.nonMissing++, sniff(s, cells, line, false);
       }
     },
     result() {

@@ -56,9 +56,11 @@ Deno.test("a csv run whose loss does not fit is a 400 at POST, not a failed run"
     await Deno.writeTextFile(join(dir, "points.csv"), "x,y\n1,0\n");
     const dataset = { csv: "points.csv", target: "y" };
     await withApp(async ({ app, store }) => {
-      // no loss: the default is crossEntropy, which one identity unit cannot feed
       const error = await errorOf(
-        await app.request("/api/runs", postJson({ dataset, layers: [{ units: 1 }] })),
+        await app.request(
+          "/api/runs",
+          postJson({ dataset, layers: [{ units: 1 }], loss: "crossEntropy" }),
+        ),
         400,
       );
       assert.deepEqual(error.issues, [{

@@ -7,6 +7,8 @@ import type { Mat, Plugin } from "../core/math/types.ts";
 import { activationTable } from "./activation_table.ts";
 import { errorResponse, HttpError, jsonResponse, readBodyText } from "./_http.ts";
 import { createInputsParser } from "./_inputs.ts";
+import { createRowsParser } from "./_rows.ts";
+import { type Table, unscaleOutputs } from "../core/data/table.ts";
 import { clip, quote } from "./_quote.ts";
 
 /** Options of `createPredictHandler` and {@linkcode createModelHandler}. */
@@ -83,7 +85,9 @@ function preflight(methods: string): Response {
   });
 }
 
-function loadNetwork(options: PredictHandlerOptions): { network: Network; name?: string } {
+function loadNetwork(
+  options: PredictHandlerOptions,
+): { network: Network; name?: string; table?: Table } {
   let model: unknown = options.model;
   if (typeof model === "string") {
     try {
@@ -96,7 +100,9 @@ function loadNetwork(options: PredictHandlerOptions): { network: Network; name?:
     return { network: model as Network };
   }
   const registry = options.registry ?? activationTable(options.plugins ?? []);
-  return { network: fromModelFile(model, { registry }), name: (model as ModelFile).name };
+  const network = fromModelFile(model, { registry });
+  const { name, table } = model as ModelFile;
+  return { network, ...(name ? { name } : {}), ...(table ? { table: table as Table } : {}) };
 }
 
 /** The last path segment, so that `/predict`, `/api/predict` and `/fn-name/predict` all match. */
@@ -110,6 +116,24 @@ function routeOf(url: string): string {
 function notAllowed(method: string, allow: string): HttpError {
   const message = `Method ${clip(method)} is not allowed here: use ${allow}`;
   return new HttpError(405, "method_not_allowed", message, { allow });
+}
+
+/** `/health`'s description of the columns a `rows` request gives. */
+function describeColumns(
+  table: Table,
+): { name: string; type: string; values?: readonly string[] }[] {
+  return table.columns.map((c) =>
+    c.type === "category"
+      ? { name: c.name, type: c.type, values: c.values }
+      : { name: c.name, type: c.type }
+  );
+}
+
+function describeTarget(table: Table): { name: string; type: string; classes?: readonly string[] } {
+  const t = table.target;
+  return t.type === "classes"
+    ? { name: t.name, type: t.type, classes: t.classes }
+    : { name: t.name, type: t.type };
 }
 
 /** Rows of `m` as plain arrays; float32 values become the JSON numbers they are exactly. */
@@ -146,7 +170,7 @@ function classesOf(y: Mat, rows: number[][], rowwise: boolean): (number | number
  * ```
  */
 export function createModelHandler(options: PredictHandlerOptions): PredictHandler {
-  const { network, name } = loadNetwork(options);
+  const { network, name, table } = loadNetwork(options);
   const maxRows = positiveInteger(options.maxRows ?? 1000, "maxRows");
   const maxBodyBytes = positiveInteger(
     options.maxBodyBytes ?? maxRows * (network.inputs * 24 + 4) + 1024,
@@ -155,6 +179,8 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
   const output = network.layers[network.layers.length - 1].activation;
   const classifier = output.probabilities === true;
   const parseInputs = createInputsParser(network.inputs, maxRows);
+  const parseRows = table && createRowsParser(table, maxRows);
+  const names = table?.target.type === "classes" ? table.target.classes : undefined;
   const cors = corsHeaders(options.corsOrigin);
   const health = JSON.stringify({
     status: "ok",
@@ -163,6 +189,7 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
     outputs: network.outputs,
     classifier,
     maxRows,
+    ...(table ? { columns: describeColumns(table), target: describeTarget(table) } : {}),
   });
 
   const predictRoute = async (req: Request): Promise<Response> => {
@@ -187,10 +214,18 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
         `Body is not valid JSON (${why}): send {"inputs": [[...], ...]}`,
       );
     }
-    const y = predict(network, parseInputs(body));
+    const rows = parseRows && typeof body === "object" && body !== null && !Array.isArray(body) &&
+        "rows" in body && !("inputs" in body)
+      ? parseRows((body as { rows: unknown }).rows)
+      : undefined;
+    const y = predict(network, rows ?? parseInputs(body));
+    if (table) unscaleOutputs(table, y.data); // a number target in its own units
     const outputs = toRows(y);
     if (!classifier) return jsonResponse({ outputs });
-    return jsonResponse({ outputs, classes: classesOf(y, outputs, output.rowwise === true) });
+    const classes = classesOf(y, outputs, output.rowwise === true);
+    if (!names) return jsonResponse({ outputs, classes });
+    // Class names: the arg-max's name, or for one output the second class when above 0.5.
+    return jsonResponse({ outputs, classes: classes.map((c) => names[c as number]) });
   };
 
   const answer = async (req: Request): Promise<Response> => {

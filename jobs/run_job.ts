@@ -101,7 +101,10 @@ export interface Job {
 /** The name a model file stores for the data set. */
 function dataName(config: RunConfig): string {
   const d = config.dataset;
-  return typeof d === "string" ? d : "csv" in d ? d.csv : d.ndjson;
+  if (typeof d === "string") return d;
+  // The file's name without folder or extension: the model file names no server path.
+  const path = "csv" in d ? d.csv : d.ndjson;
+  return path.slice(path.lastIndexOf("/") + 1).replace(/\.[^.]*$/, "") || path;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Table } from "../data/table.ts";
+import { type Table, tableInputs, targetWidth } from "../data/table.ts";
 import { encodeFloats } from "./base64_floats.ts";
 import {
   checkFinite,
@@ -195,5 +195,16 @@ export function fromModelFile(input: unknown, options: LoadOptions): Network {
     inputs = ls.units;
     return layer;
   });
+  if (file.table) checkTable(file.table, spec.inputs, inputs);
   return { spec: spec as NetworkSpec, inputs: spec.inputs, outputs: inputs, layers };
+}
+
+/** A stored table must give the network's inputs and take its outputs. */
+function checkTable(table: Table, inputs: number, outputs: number): void {
+  const given = tableInputs(table), taken = targetWidth(table, outputs);
+  if (given !== inputs || taken !== outputs) {
+    throw new RangeError(
+      `Invalid model file: table gives ${given} inputs and ${taken} outputs but the network takes ${inputs} and gives ${outputs}; re-export the model`,
+    );
+  }
 }

@@ -109,9 +109,10 @@ Deno.test("edge:build refuses a model whose plugin is not given, before writing 
   });
 });
 
-// 32 kB: the handler, the model file check, the forward pass, input checks whose error messages
-// quote bad values cut short, CORS, and one activation; README reports the measured figures.
-Deno.test("sizes: inference code under 32 kB minified, MNIST-sized Cloudflare bundle under 1 MB gzip", async () => {
+// 36 kB: the handler, the table that reads named rows (about 3.6 kB), the model file check, the
+// forward pass, input checks whose error messages quote bad values cut short, CORS, and one
+// activation; README reports the measured figures.
+Deno.test("sizes: inference code under 36 kB minified, MNIST-sized Cloudflare bundle under 1 MB gzip", async () => {
   await withTempDir(async (dir) => {
     const registry = createRegistry(builtinPlugins());
     const tiny = createNetwork({ inputs: 1, layers: [{ units: 1, activation: "sigmoid" }] }, {
@@ -123,7 +124,7 @@ Deno.test("sizes: inference code under 32 kB minified, MNIST-sized Cloudflare bu
       target: "cloudflare",
       out: join(dir, "tiny"),
     });
-    assert.ok(small.sizes.raw < 32_000, `inference code is ${small.sizes.raw} bytes minified`);
+    assert.ok(small.sizes.raw < 36_000, `inference code is ${small.sizes.raw} bytes minified`);
     const mnist = createNetwork({
       inputs: 784,
       layers: [{ units: 128, activation: "relu" }, { units: 64, activation: "relu" }, {

@@ -113,7 +113,7 @@ export function createReporter(options: ReporterOptions): Reporter {
 export interface SummaryInput {
   readonly config: ResolvedRunConfig;
   readonly inputs: number;
-  readonly samples: { train?: number; validation: number; test?: number };
+  readonly samples: { train?: number; validation?: number; test?: number };
   readonly loadMs: number;
   readonly backend: string;
   /** Threads per step (omitted or 1: no mention). */

@@ -84,7 +84,7 @@ export interface Job {
   /** Threads computing each step: this one and `workers - 1` Workers. */
   readonly workers: number;
   /** Sample counts: trained on, held out for validation, and tested at the end. */
-  readonly samples: { train?: number; validation: number; test?: number };
+  readonly samples: { train?: number; validation?: number; test?: number };
   /** Cold: each subscription starts a run from the network's current weights. */
   readonly events$: Observable<TrainEvent>;
   /**
@@ -207,9 +207,10 @@ async function buildJob(
     if (!options.open) throw new TypeError("Invalid options: a file data set needs options.open");
     const file = await loadFileData(config.dataset as { ndjson: string; target?: string }, {
       open: options.open,
-      inMemory: config.validationSplit > 0,
+      split: { fraction: config.validationSplit, seed: config.seed },
     });
     data = file.source, inputs = file.inputs;
+    if (file.validation) validationData = file.validation;
     prepare.push(standardize());
     if (file.outputs === 1 && last > 1) prepare.push(oneHot(last));
     else if (file.outputs !== last) {
@@ -220,11 +221,14 @@ async function buildJob(
   }
   const network = createNetwork({ inputs, layers: config.layers }, { registry, seed: config.seed });
   const total = data.kind === "memory" ? data.size : undefined;
+  // Held-out counts are known in memory and for a csv table; an ndjson split streams uncounted.
   const validation = table
     ? table.rows.validation
-    : total === undefined
-    ? 0
-    : Math.round(total * config.validationSplit);
+    : total !== undefined
+    ? Math.round(total * config.validationSplit)
+    : validationData
+    ? undefined
+    : 0;
   let lastEpoch: EpochEvent | undefined, prepared: unknown;
   const backend = pickBackend(options.backend ?? config.backend ?? "auto", {
     floats: stepFloats(network, { batchSize: config.batchSize, slots: optimizer.slots }),
@@ -238,7 +242,7 @@ async function buildJob(
     data,
     ...(validationData
       ? { validation: validationData }
-      : config.validationSplit > 0 && !table
+      : config.validationSplit > 0 && typeof config.dataset === "string"
       ? { validationSplit: config.validationSplit }
       : {}),
     epochs: config.epochs,
@@ -278,7 +282,7 @@ async function buildJob(
         ? { train: table.rows.train }
         : total === undefined
         ? {}
-        : { train: total - validation }),
+        : { train: total - (validation ?? 0) }),
       validation,
       ...(test ? { test: test.rows } : {}),
     },

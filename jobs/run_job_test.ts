@@ -101,7 +101,7 @@ Deno.test("runJob registers the plugins it is given", async () => {
   await lastValueFrom(job.events$);
 });
 
-Deno.test("runJob streams an ndjson file, or reads it into memory to split it", async () => {
+Deno.test("runJob streams an ndjson file, and its validation samples by a seeded hash", async () => {
   const lines = Array.from(
     { length: 40 },
     (_, i) => JSON.stringify({ x: [i / 40], y: [2 * i / 40] }),
@@ -116,7 +116,10 @@ Deno.test("runJob streams an ndjson file, or reads it into memory to split it", 
   assert.equal(epochs.length, 2);
   assert.equal(streamed.evaluateTest(), undefined);
   const split = await runJob(parseRunConfig({ ...base, validationSplit: 0.25 }), { open });
-  assert.deepEqual(split.samples, { train: 30, validation: 10 });
+  assert.deepEqual(split.samples, {}); // streamed: counted as they pass
+  const splitEpochs = (await lastValueFrom(split.events$.pipe(toArray())))
+    .filter((e) => e.type === "epoch");
+  assert.ok(splitEpochs.every((e) => e.type === "epoch" && e.valLoss !== undefined));
 });
 
 Deno.test("a model saved from a CSV job carries its table: raw rows encode as in training", async () => {

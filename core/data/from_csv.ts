@@ -1,10 +1,6 @@
+import { createCsvReader, type CsvRecord, delimiterByte } from "./csv_reader.ts";
 import type { Sample, StreamSource } from "./data_source.ts";
-import { type CsvRecord, csvRecords } from "./_csv_records.ts";
-import { readLines } from "./_read_lines.ts";
-
-// Our own RFC 4180 splitter rather than a package: papaparse and csv-parse
-// stream through Node streams or whole strings, d3-dsv parses whole texts, and
-// grouping lines by quote parity is short enough to read.
+import { readStream } from "./_read_stream.ts";
 
 /** Options of {@linkcode fromCsv}. */
 export interface CsvOptions {
@@ -19,16 +15,6 @@ export interface CsvOptions {
 function columnIndex(header: readonly string[], name: string): number {
   const i = header.indexOf(name);
   if (i === -1) {
-    // Without LF the whole file is one "header" line: show only its first line.
-    const cr = header.findIndex((f) => f.includes("\r"));
-    if (cr !== -1) {
-      const firstLine = [...header.slice(0, cr), header[cr].slice(0, header[cr].indexOf("\r"))];
-      throw new TypeError(
-        `Unknown CSV column "${name}": the header has ${
-          firstLine.join(", ")
-        } then a CR; the file seems to use CR-only line endings; convert it to LF or CRLF`,
-      );
-    }
     throw new TypeError(`Unknown CSV column "${name}": the header has ${header.join(", ")}`);
   }
   return i;
@@ -42,31 +28,31 @@ function checkHeader(header: readonly string[]): void {
   }
 }
 
-async function* samples(
-  records: AsyncIterable<CsvRecord>,
-  options: CsvOptions,
-): AsyncGenerator<Sample, void, undefined> {
-  let header: string[] | undefined;
-  let xi: number[] = [], yi: number[] = [];
+/** Reads a header, then each row's numbers: `x` from the feature columns, `y` from the targets. */
+function rowReader(options: CsvOptions): (record: CsvRecord) => Sample | undefined {
+  let header: string[] | undefined, xi: number[] = [], yi: number[] = [];
   const read = (r: CsvRecord, cols: number[]): number[] => {
     const out = new Array<number>(cols.length);
     for (let k = 0; k < cols.length; k++) {
-      const text = r.fields[cols[k]];
-      const value = Number(text);
-      if (!Number.isFinite(value) || text.trim() === "") {
+      const value = r.number(cols[k]);
+      if (Number.isNaN(value)) {
+        const text = r.text(cols[k]);
+        const what = /^\s*[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+\s*$/.test(text)
+          ? "finite number"
+          : "number";
         throw new TypeError(
           `Invalid CSV: line ${r.line}, column "${header![cols[k]]}": ${
-            JSON.stringify(text)
-          } is not a ${Number.isNaN(value) ? "" : "finite "}number; fix or remove the row`,
+            JSON.stringify(text.length > 80 ? text.slice(0, 80) + "…" : text)
+          } is not a ${what}; fix or remove the row`,
         );
       }
       out[k] = value;
     }
     return out;
   };
-  for await (const r of records) {
+  return (r) => {
     if (!header) {
-      header = r.fields.map((f) => f.trim());
+      header = Array.from({ length: r.length }, (_, i) => r.text(i).trim());
       checkHeader(header);
       const targets = typeof options.target === "string" ? [options.target] : options.target;
       yi = targets.map((name) => columnIndex(header!, name));
@@ -76,18 +62,17 @@ async function* samples(
       if (xi.length === 0 || yi.length === 0) {
         throw new TypeError("Invalid CSV options: need at least one feature and one target column");
       }
-      continue;
+      return undefined;
     }
-    if (r.fields.length !== header.length) {
+    if (r.length !== header.length) {
       throw new TypeError(
-        `Invalid CSV: line ${r.line} has ${r.fields.length} fields but the header has ${header.length}; check for a missing or extra "${
+        `Invalid CSV: line ${r.line} has ${r.length} fields but the header has ${header.length}; check for a missing or extra "${
           options.delimiter ?? ","
         }"`,
       );
     }
-    yield { x: read(r, xi), y: read(r, yi) };
-  }
-  if (!header) throw new TypeError("Invalid CSV: the file is empty; it needs a header row");
+    return { x: read(r, xi), y: read(r, yi) };
+  };
 }
 
 /**
@@ -111,13 +96,28 @@ export function fromCsv(
   open: () => ReadableStream<Uint8Array>,
   options: CsvOptions,
 ): StreamSource {
-  const delimiter = options.delimiter ?? ",";
-  if (delimiter === "" || delimiter.includes('"') || /[\r\n]/.test(delimiter)) {
-    throw new TypeError(`Invalid delimiter: ${JSON.stringify(delimiter)}; use "," ";" or "\\t"`);
-  }
+  delimiterByte(options.delimiter); // refused now, not at the first pass
   return {
     kind: "stream",
     name: "csv",
-    open: (signal) => samples(csvRecords(readLines(open(), signal), delimiter), options),
+    async *open(signal) {
+      const pending: Sample[] = [], toSample = rowReader(options);
+      let sawHeader = false;
+      const reader = createCsvReader((record) => {
+        sawHeader = true;
+        const sample = toSample(record);
+        if (sample) pending.push(sample);
+      }, options.delimiter === undefined ? {} : { delimiter: options.delimiter });
+      // Pulled chunk by chunk: a chunk's samples are handed on before the next is read.
+      for await (const chunk of readStream(open(), signal)) {
+        reader.push(chunk);
+        for (let i = 0; i < pending.length; i++) yield pending[i];
+        pending.length = 0;
+      }
+      if (signal.aborted) return;
+      reader.end();
+      for (let i = 0; i < pending.length; i++) yield pending[i];
+      if (!sawHeader) throw new TypeError("Invalid CSV: the file is empty; it needs a header row");
+    },
   };
 }

@@ -77,11 +77,20 @@ Deno.test("fromCsv rejects an unclosed quote, an unknown column and an empty fil
   });
 });
 
-Deno.test("fromCsv explains an unknown column in a file with CR-only line endings", async () => {
+Deno.test("fromCsv explains CR-only line endings", async () => {
   await assert.rejects(csv("a,b,label\r1,2,0\r3,4,1\r", { target: "label" }), {
     name: "TypeError",
     message:
-      'Unknown CSV column "label": the header has a, b, label then a CR; the file seems to use CR-only line endings; convert it to LF or CRLF',
+      "Invalid CSV: line 1 has a CR without LF: the file seems to use CR-only line endings; convert it to LF or CRLF",
+  });
+});
+
+Deno.test("fromCsv reads strict numbers only: no hex, no _, a missing cell named", async () => {
+  await assert.rejects(csv("a,b\n0x10,1\n", { target: "b" }), {
+    message: /line 2, column "a": "0x10" is not a number/,
+  });
+  await assert.rejects(csv("a,b\n1_000,1\n", { target: "b" }), {
+    message: /"1_000" is not a number/,
   });
 });
 

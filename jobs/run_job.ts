@@ -283,7 +283,7 @@ async function buildJob(
         : total === undefined
         ? {}
         : { train: total - (validation ?? 0) }),
-      validation,
+      ...(validation === undefined ? {} : { validation }),
       ...(test ? { test: test.rows } : {}),
     },
     events$,

@@ -24,7 +24,7 @@ import { train } from "../core/train/train.ts";
 import type { EpochEvent, TrainEvent } from "../core/train/train_events.ts";
 import type { LossPlugin, OptimizerPlugin, Plugin } from "../core/math/types.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
-import { type Arrays, loadBuiltin } from "./datasets/mod.ts";
+import { type Arrays, type Dataset, loadBuiltin } from "./datasets/mod.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import { loadFileData, type OpenFile } from "./file_data.ts";
 import { parallel } from "../parallel/parallel_step.ts";
@@ -40,6 +40,7 @@ import {
 import { scheduleOf } from "./_schedule.ts";
 import { lossFitIssue, type ResolvedRunConfig, type RunConfig } from "./run_config.ts";
 import { chooseModel, loadTableData, type TableData } from "./table_data.ts";
+import type { Table } from "../core/data/table.ts";
 
 /** Options of {@linkcode runJob}. */
 export interface JobOptions {
@@ -168,6 +169,29 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
   }
 }
 
+/**
+ * A built-in data set with named columns and classes as a table: the saved
+ * model already takes raw values (the loader's scaling is folded into its
+ * weights), so numbers pass through; missing ones take the training mean.
+ */
+function namedTable(set: Dataset): Table | undefined {
+  const { columns, labels, standardization } = set;
+  if (!columns || !labels) return undefined;
+  return {
+    version: 1,
+    columns: columns.map((name, j) => ({
+      name,
+      type: "number",
+      center: 0,
+      scale: 1,
+      fill: standardization?.mean[j] ?? 0,
+    })),
+    target: { name: "class", type: "classes", classes: [...labels] },
+    ignored: [],
+    missing: "impute",
+  };
+}
+
 function checkFit(config: ResolvedRunConfig, registry: Registry): void {
   const misfit = lossFitIssue(config, registry);
   if (misfit) throw new TypeError(`Invalid run config: ${misfit.path}: ${misfit.message}`);
@@ -186,7 +210,7 @@ async function buildJob(
 ): Promise<Job> {
   const last = config.layers[config.layers.length - 1].units;
   let data: DataSource, test: Arrays | undefined, inputs: number;
-  let validationData: DataSource | undefined;
+  let validationData: DataSource | undefined, builtinTable: Table | undefined;
   const table = from.table;
   const prepare: PrepareStep[] = [];
   let loaderScaling: Standardization | undefined;
@@ -199,6 +223,7 @@ async function buildJob(
     }
     data = inMemory(set.train), test = set.test, inputs = set.train.inputs;
     loaderScaling = set.standardization;
+    builtinTable = namedTable(set);
   } else if (table) {
     // The table standardizes, imputes and encodes: no prepare steps, nothing to fold.
     data = table.source, inputs = table.inputs;
@@ -310,7 +335,7 @@ async function buildJob(
         },
         plugins: [pluginEntry(loss), pluginEntry(optimizer)],
         fingerprint: modelFingerprintHooks().fingerprint,
-        ...(table ? { table: table.table } : {}),
+        ...(table ? { table: table.table } : builtinTable ? { table: builtinTable } : {}),
       };
     },
   };

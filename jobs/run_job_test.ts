@@ -173,6 +173,32 @@ Deno.test("a model saved from the built-in iris job takes raw measurements", asy
     (job.modelMeta(undefined).training?.inputStandardization as { folded: boolean }).folded,
     true,
   );
+  // The model keeps the class names and the column names: named rows read as raw measurements.
+  const table = job.modelMeta(undefined).table!;
+  assert.deepEqual(table.target, {
+    name: "class",
+    type: "classes",
+    classes: ["setosa", "versicolor", "virginica"],
+  });
+  assert.deepEqual(table.columns.map((c) => c.name), [
+    "sepal_length",
+    "sepal_width",
+    "petal_length",
+    "petal_width",
+  ]);
+  const encoded = new Float32Array(4);
+  encodeRow(
+    table,
+    objectCells(table, {
+      sepal_length: 5.1,
+      sepal_width: 3.5,
+      petal_length: 1.4,
+      petal_width: 0.2,
+    }),
+    encoded,
+    0,
+  );
+  assert.deepEqual(Array.from(encoded), Array.from(raw.subarray(0, 4)));
 });
 
 Deno.test("runJob passes the config's warm-up to the trainer", async () => {

@@ -29,6 +29,8 @@ export interface Dataset {
   readonly test?: Arrays;
   /** Class names for classification, in one-hot order. */
   readonly labels?: readonly string[];
+  /** Names of the input columns, when they have names (saved models then read named rows). */
+  readonly columns?: readonly string[];
   /**
    * How the loader standardized the inputs (per-feature mean and deviation of
    * the training rows), so that saved models can fold it in and take raw inputs.

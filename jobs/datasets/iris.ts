@@ -1,6 +1,9 @@
 import { createRng } from "../../core/math/rng.ts";
 import { allocArrays, type Arrays, type Dataset, pickRows } from "./dataset.ts";
 
+/** Iris measurements in input order, in centimetres. */
+export const IRIS_COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"] as const;
+
 /** Iris classes in one-hot order. */
 export const IRIS_LABELS = ["setosa", "versicolor", "virginica"] as const;
 
@@ -41,7 +44,7 @@ export function splitIris(rows: readonly (readonly (number | string)[])[], seed:
   }
   const train = pickRows(all, trainRows), test = pickRows(all, testRows);
   const standardization = standardizeWith(train, [train, test]);
-  return { name: "iris", train, test, labels: IRIS_LABELS, standardization };
+  return { name: "iris", train, test, labels: IRIS_LABELS, columns: IRIS_COLUMNS, standardization };
 }
 
 /**

@@ -24,8 +24,8 @@ async function make(out: string): Promise<void> {
   );
   const classes: number[][][] = [];
   for (let c = 0; c < 10; c++) {
-    const url = import.meta.resolve(`${FASHION}/src/clothes/${c}.json`);
-    const json = JSON.parse(await Deno.readTextFile(new URL(url)));
+    const specifier = `${FASHION}/src/clothes/${c}.json`;
+    const json = (await import(specifier, { with: { type: "json" } })).default;
     // The package holds a few empty images (class 0 has two): left out.
     classes.push((json.data as number[][]).filter((image) => image.length === 784));
   }

@@ -151,6 +151,27 @@ export function formatSummary(s: SummaryInput): string {
     (s.workers && s.workers > 1 ? ` on ${s.workers} threads` : "");
 }
 
+/** Each column's type and why; past 12 columns, runs of one type and reason are told once. */
+function describeColumns(columns: TableReport["columns"]): string {
+  if (columns.length <= 12) return columns.map((c) => `${c.name} ${c.type} (${c.why})`).join(", ");
+  const runs: string[] = [];
+  for (let i = 0; i < columns.length;) {
+    let j = i;
+    while (
+      j + 1 < columns.length && columns[j + 1].type === columns[i].type &&
+      columns[j + 1].why === columns[i].why
+    ) j++;
+    const c = columns[i];
+    runs.push(
+      j === i
+        ? `${c.name} ${c.type} (${c.why})`
+        : `${c.name}..${columns[j].name}: ${j - i + 1} ${c.type} (${c.why})`,
+    );
+    i = j + 1;
+  }
+  return runs.join(", ");
+}
+
 /** What {@linkcode formatTable} reads: a csv data set's table report and the chosen model. */
 export interface TableSummaryInput {
   readonly table: {
@@ -178,7 +199,7 @@ export function formatTable(s: TableSummaryInput): string[] {
     `rows: ${int(rows.train)} train, ${
       int(rows.validation)
     } validation (held out by a seeded hash of the row number)`,
-    `columns: ${report.columns.map((c) => `${c.name} ${c.type} (${c.why})`).join(", ")}`,
+    `columns: ${describeColumns(report.columns)}`,
   ];
   const missing = Object.entries(report.missing);
   if (missing.length) {

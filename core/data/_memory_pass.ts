@@ -22,15 +22,19 @@ export function memoryPass(
 ): MemoryPass {
   const { inputs, outputs } = source;
   const sx = source.x, sy = source.y, bx = buffer.x.data, by = buffer.t.data;
+  const encodeRows = source.encodeRows, into = { x: bx, t: by };
   const count = order.length;
   let pos = 0;
   const pass: MemoryPass = {
     fill() {
       const rows = Math.min(batchSize, count - pos);
-      for (let r = 0; r < rows; r++) {
-        const i = order[pos + r];
-        copyRow(sx, bx, inputs, i, r);
-        copyRow(sy, by, outputs, i, r);
+      if (encodeRows) encodeRows(order.subarray(pos, pos + rows), into);
+      else {
+        for (let r = 0; r < rows; r++) {
+          const i = order[pos + r];
+          copyRow(sx, bx, inputs, i, r);
+          copyRow(sy, by, outputs, i, r);
+        }
       }
       pos += rows;
       buffer.x.rows = buffer.t.rows = rows;

@@ -333,3 +333,42 @@ export function createCsvReader(
     },
   };
 }
+
+/**
+ * Feeds `bytes` to `reader` chunk by chunk and yields what its callback left
+ * in `pending` after each chunk, so memory holds one chunk's items at most. A
+ * bad record throws after the items before it are yielded, as a line-by-line
+ * reader would.
+ *
+ * @example
+ * ```ts ignore
+ * const pending: string[] = [];
+ * const reader = createCsvReader((r) => pending.push(r.text(0)));
+ * for await (const first of drainCsv(stream, reader, pending)) console.log(first);
+ * ```
+ */
+export async function* drainCsv<T>(
+  bytes: AsyncIterable<Uint8Array>,
+  reader: Pick<CsvReader, "push" | "end">,
+  pending: T[],
+): AsyncGenerator<T, void, undefined> {
+  let failure: unknown;
+  for await (const chunk of bytes) {
+    try {
+      reader.push(chunk);
+    } catch (error) {
+      failure = error;
+    }
+    for (let i = 0; i < pending.length; i++) yield pending[i];
+    pending.length = 0;
+    if (failure) throw failure;
+  }
+  try {
+    reader.end();
+  } catch (error) {
+    failure = error;
+  }
+  for (let i = 0; i < pending.length; i++) yield pending[i];
+  pending.length = 0;
+  if (failure) throw failure;
+}

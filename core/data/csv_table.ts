@@ -7,8 +7,9 @@
  *
  * @module
  */
-import { createCsvReader, type CsvRecord } from "./csv_reader.ts";
-import type { Sample, StreamSource } from "./data_source.ts";
+import { createCsvReader, type CsvRecord, drainCsv } from "./csv_reader.ts";
+import type { MemorySource, Sample, StreamSource } from "./data_source.ts";
+import { createTableCache, type TableCacheBuilder } from "./table_cache.ts";
 import { readStream } from "./_read_stream.ts";
 import {
   type CellProblem,
@@ -18,7 +19,12 @@ import {
   tableInputs,
   targetWidth,
 } from "./table.ts";
-import { createTableFit, type TableFitOptions, type TableReport } from "./table_fit.ts";
+import {
+  type ColumnChoice,
+  createTableFit,
+  type TableFitOptions,
+  type TableReport,
+} from "./table_fit.ts";
 
 /** How rows are split between training and validation. */
 export interface RowSplit {
@@ -101,37 +107,63 @@ export interface CsvTableFit {
   readonly table: Table;
   /** What was chosen for each column and why, for people. */
   readonly report: TableReport;
+  /**
+   * The rows kept in memory (`cacheBytes`), as training and validation
+   * sources for a network of `outputs` outputs; absent when they did not fit.
+   */
+  readonly memory?: (
+    outputs: number,
+  ) => { train: MemorySource; validation?: MemorySource } | undefined;
   /** Data rows in the file, and how many are held out for validation. */
   readonly rows: { readonly train: number; readonly validation: number };
 }
 
 /**
- * One pass over a CSV file: learns the table from its training rows (types,
- * means and deviations, categories, class names, missing counts).
+ * Learns the table of a CSV file from its training rows (types, means and
+ * deviations, categories, class names, missing counts) in one pass over
+ * `open()`. With `cacheBytes`, the column types are read first from the
+ * file's first rows (a second, short read), and the pass keeps every row in
+ * compact columns while they fit in `cacheBytes`: `memory` then gives the
+ * training and validation rows as in-memory sources, and epochs never read
+ * the file again.
  *
  * @example
  * ```ts
  * import { fitCsvTable } from "./csv_table.ts";
  * const text = "size,color,price\n1,red,100\n2,blue,200\n3,,300\n";
- * const { table, report } = await fitCsvTable(new Blob([text]).stream(), { target: "price" });
+ * const { table, report } = await fitCsvTable(() => new Blob([text]).stream(), { target: "price" });
  * table.columns.map((c) => `${c.name}:${c.type}`); // ["size:number", "color:category"]
  * report.missing; // { color: 1 }
  * ```
  */
 export async function fitCsvTable(
-  bytes: ReadableStream<Uint8Array>,
-  options: TableFitOptions & CsvTableOptions,
+  open: () => ReadableStream<Uint8Array>,
+  options: TableFitOptions & CsvTableOptions & { readonly cacheBytes?: number },
 ): Promise<CsvTableFit> {
+  const typed = options.cacheBytes ? await sniffTypes(open(), options) : undefined;
+  const fitOptions = typed
+    ? { ...options, columns: { ...typed.types, ...options.columns }, reasons: typed.reasons }
+    : options;
   let fit: ReturnType<typeof createTableFit> | undefined;
+  let cache: TableCacheBuilder | undefined;
   let train = 0, validation = 0, width = 0;
   const split = options.split ?? { fraction: 0, seed: 0 };
-  await eachRecord(bytes, options, (header) => {
-    fit = createTableFit(header, options);
+  await eachRecord(open(), options, (header) => {
+    fit = createTableFit(header, fitOptions);
     width = header.length;
+    if (typed) {
+      cache = createTableCache(header, {
+        types: typed.types,
+        target: options.target,
+        maxBytes: options.cacheBytes!,
+      });
+    }
   }, (record, row) => {
     if (record.length !== width) throw widthError(record, width, options.delimiter);
-    if (heldOut(row, split)) validation++, fit!.heldOut(record, record.line);
+    const held = heldOut(row, split);
+    if (held) validation++, fit!.heldOut(record, record.line);
     else train++, fit!.add(record, record.line);
+    if (cache && !cache.add(record, held)) cache = undefined; // over budget: stream instead
   });
   if (train === 0) {
     throw new RangeError(
@@ -141,7 +173,34 @@ export async function fitCsvTable(
     );
   }
   const { table, report } = fit!.result();
-  return { table, report, rows: { train, validation } };
+  const kept = cache;
+  return {
+    table,
+    report,
+    rows: { train, validation },
+    ...(kept ? { memory: (outputs: number) => kept.done(table, outputs) } : {}),
+  };
+}
+
+/** The column types the file's first rows show (every row counts, held out or not). */
+async function sniffTypes(
+  bytes: ReadableStream<Uint8Array>,
+  options: TableFitOptions & CsvTableOptions,
+): Promise<{ types: Record<string, ColumnChoice>; reasons: Record<string, string> }> {
+  const enough = options.sniffRows ?? 1_000;
+  let fit: ReturnType<typeof createTableFit> | undefined, rows = 0;
+  const reader = recordReader(options, (header) => {
+    fit = createTableFit(header, options);
+  }, (record) => {
+    if (rows++ < enough) fit!.add(record, record.line);
+  });
+  for await (const chunk of readStream(bytes, options.signal)) {
+    reader.push(chunk);
+    if (rows >= enough) break; // the rest is the full pass's
+  }
+  if (rows < enough) reader.end();
+  if (!fit) throw new TypeError("Invalid CSV: the file is empty; it needs a header row");
+  return fit.types();
 }
 
 function widthError(record: CsvRecord, width: number, delimiter = ","): TypeError {
@@ -254,14 +313,8 @@ export function csvTableSource(
         pending.push({ x, y });
       });
       // Pulled chunk by chunk: a chunk's samples are handed on before the next is read.
-      for await (const chunk of readStream(open(), signal)) {
-        reader.push(chunk);
-        for (let i = 0; i < pending.length; i++) yield pending[i];
-        pending.length = 0;
-      }
-      if (signal.aborted) return;
-      reader.end();
-      for (let i = 0; i < pending.length; i++) yield pending[i];
+      const end = { push: reader.push, end: () => signal.aborted || reader.end() };
+      yield* drainCsv(readStream(open(), signal), end, pending);
     },
   };
 }

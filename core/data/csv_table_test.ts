@@ -23,7 +23,7 @@ const SHOP = [
 ].join("\n");
 
 Deno.test("a table is learned from the rows: numbers, categories, booleans, missing cells", async () => {
-  const { table, report, rows: counts } = await fitCsvTable(bytes(SHOP)(), {
+  const { table, report, rows: counts } = await fitCsvTable(bytes(SHOP), {
     target: "price",
     columns: { note: "ignore" },
   });
@@ -47,7 +47,7 @@ Deno.test("a table is learned from the rows: numbers, categories, booleans, miss
 });
 
 Deno.test("encoded rows: standardized numbers, imputed cells, one-hot categories, scaled targets", async () => {
-  const { table } = await fitCsvTable(bytes(SHOP)(), {
+  const { table } = await fitCsvTable(bytes(SHOP), {
     target: "price",
     columns: { note: "ignore" },
   });
@@ -65,12 +65,12 @@ Deno.test("encoded rows: standardized numbers, imputed cells, one-hot categories
 
 Deno.test("string labels make a classifier with sorted class names and one-hot targets", async () => {
   const iris = "a,b,species\n1,2,setosa\n2,3,virginica\n3,1,versicolor\n4,4,setosa\n";
-  const { table } = await fitCsvTable(bytes(iris)(), { target: "species" });
+  const { table } = await fitCsvTable(bytes(iris), { target: "species" });
   assert.ok(table.target.type === "classes");
   assert.deepEqual(table.target.classes, ["setosa", "versicolor", "virginica"]);
   const out = await samples(csvTableSource(bytes(iris), table, { part: "all" }));
   assert.deepEqual(Array.from(out[1].y as Float32Array), [0, 0, 1]);
-  const two = await fitCsvTable(bytes("x,ok\n1,yes\n2,no\n")(), { target: "ok" });
+  const two = await fitCsvTable(bytes("x,ok\n1,yes\n2,no\n"), { target: "ok" });
   const binary = await samples(
     csvTableSource(bytes("x,ok\n1,yes\n2,no\n"), two.table, { part: "all", outputs: 1 }),
   );
@@ -79,7 +79,7 @@ Deno.test("string labels make a classifier with sorted class names and one-hot t
 
 Deno.test("numeric class labels sort as numbers", async () => {
   const text = "x,digit\n" + [10, 2, 1, 2, 10].map((d, i) => `${i},${d}`).join("\n");
-  const { table } = await fitCsvTable(bytes(text)(), { target: "digit", numericTarget: "classes" });
+  const { table } = await fitCsvTable(bytes(text), { target: "digit", numericTarget: "classes" });
   assert.ok(table.target.type === "classes");
   assert.deepEqual(table.target.classes, ["1", "2", "10"]);
 });
@@ -95,7 +95,7 @@ Deno.test("the held-out rows are a seeded hash of the row number: disjoint, comp
     Array.from({ length: 4000 }, (_, row) => heldOut(row, { ...split, seed: 8 })),
   );
   const text = "x,y\n" + Array.from({ length: 200 }, (_, i) => `${i},${i % 2}`).join("\n");
-  const fit = await fitCsvTable(bytes(text)(), { target: "y", split, columns: { y: "category" } });
+  const fit = await fitCsvTable(bytes(text), { target: "y", split, columns: { y: "category" } });
   const train = await samples(csvTableSource(bytes(text), fit.table, { part: "train", split }));
   const validation = await samples(
     csvTableSource(bytes(text), fit.table, { part: "validation", split }),
@@ -107,7 +107,7 @@ Deno.test("the held-out rows are a seeded hash of the row number: disjoint, comp
 
 Deno.test("a text in a numeric column after the sniffed rows names its line, column and fix", async () => {
   const text = "x,y\n" + Array.from({ length: 30 }, (_, i) => `${i},${i}`).join("\n") + "\nabc,1\n";
-  await assert.rejects(fitCsvTable(bytes(text)(), { target: "y", sniffRows: 10 }), {
+  await assert.rejects(fitCsvTable(bytes(text), { target: "y", sniffRows: 10 }), {
     name: "TypeError",
     message:
       /^Invalid data: line 32, column "x": "abc" is not a number, but the first 10 rows were; fix the cell, or declare the column a category$/,
@@ -115,7 +115,7 @@ Deno.test("a text in a numeric column after the sniffed rows names its line, col
 });
 
 Deno.test("--missing error refuses a missing cell, naming line and column", async () => {
-  await assert.rejects(fitCsvTable(bytes("x,y\n1,2\n,3\n")(), { target: "y", missing: "error" }), {
+  await assert.rejects(fitCsvTable(bytes("x,y\n1,2\n,3\n"), { target: "y", missing: "error" }), {
     message:
       'Invalid data: line 3, column "x": the cell is missing (--missing error); fill it or remove the row',
   });
@@ -123,31 +123,63 @@ Deno.test("--missing error refuses a missing cell, naming line and column", asyn
 
 Deno.test("a missing target, an unknown column or target, and a lone class are clear errors", async () => {
   await assert.rejects(
-    fitCsvTable(bytes("x,y\n1,\n")(), { target: "y" }),
+    fitCsvTable(bytes("x,y\n1,\n"), { target: "y" }),
     /line 2, column "y": the target is missing/,
   );
   await assert.rejects(
-    fitCsvTable(bytes("x,y\n1,2\n")(), { target: "z" }),
+    fitCsvTable(bytes("x,y\n1,2\n"), { target: "z" }),
     /Unknown target column "z": the header has x, y/,
   );
   await assert.rejects(
-    fitCsvTable(bytes("x,y\n1,2\n")(), { target: "y", columns: { w: "number" } }),
+    fitCsvTable(bytes("x,y\n1,2\n"), { target: "y", columns: { w: "number" } }),
     /Unknown column "w"/,
   );
   await assert.rejects(
-    fitCsvTable(bytes("x,y\n1,a\n2,a\n")(), { target: "y" }),
+    fitCsvTable(bytes("x,y\n1,a\n2,a\n"), { target: "y" }),
     /has only one class/,
   );
-  await assert.rejects(fitCsvTable(bytes("x,y\n")(), { target: "y" }), /no training rows/);
+  await assert.rejects(fitCsvTable(bytes("x,y\n"), { target: "y" }), /no training rows/);
 });
 
 Deno.test("a column of distinct texts (an identifier) is left out, and said why", async () => {
   const text = "id,x,y\n" +
     Array.from({ length: 120 }, (_, i) => `user${i},${i % 7},${i % 3}`).join("\n");
-  const { table, report } = await fitCsvTable(bytes(text)(), { target: "y" });
+  const { table, report } = await fitCsvTable(bytes(text), { target: "y" });
   assert.deepEqual(table.ignored, ["id"]);
   assert.match(
     report.columns[0].why,
     /^120 distinct texts in 120 rows: an identifier or free text$/,
   );
+});
+
+Deno.test("rows kept in memory encode exactly as the streamed file does", async () => {
+  const lines = ["n,small,city,flag,kind"];
+  for (let i = 0; i < 300; i++) {
+    const small = i === 250 ? "300" : String(i % 7); // one value past a byte: the column widens
+    const n = i % 11 === 0 ? "" : (i / 3).toFixed(2);
+    const city = i % 13 === 0 ? "NA" : ["a", "b", "c"][i % 3];
+    lines.push(`${n},${small},${city},${i % 2 ? "yes" : "no"},${["x", "y"][i % 2]}`);
+  }
+  const text = lines.join("\n") + "\n", split = { fraction: 0.2, seed: 3 };
+  const fit = await fitCsvTable(bytes(text), {
+    target: "kind",
+    split,
+    cacheBytes: 1 << 20,
+    sniffRows: 50,
+  });
+  const memory = fit.memory!(2)!;
+  for (const part of ["train", "validation"] as const) {
+    const streamed = await samples(csvTableSource(bytes(text), fit.table, { part, split }));
+    const source = part === "train" ? memory.train : memory.validation!;
+    assert.equal(source.size, streamed.length);
+    const x = new Float32Array(source.size * source.inputs), t = new Float32Array(source.size * 2);
+    source.encodeRows!(Uint32Array.from({ length: source.size }, (_, i) => i), { x, t });
+    assert.deepEqual(x, Float32Array.from(streamed.flatMap((s) => Array.from(s.x))));
+    assert.deepEqual(
+      t,
+      Float32Array.from(streamed.flatMap((s) => Array.from(s.y as Float32Array))),
+    );
+  }
+  const tiny = await fitCsvTable(bytes(text), { target: "kind", split, cacheBytes: 1000 });
+  assert.equal(tiny.memory, undefined); // over the budget: streamed
 });

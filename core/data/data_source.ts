@@ -34,6 +34,15 @@ export interface MemorySource {
   readonly outputs: number;
   /** Number of samples. */
   readonly size: number;
+  /**
+   * For rows kept in another form (a table's compact columns, see
+   * table_cache.ts): writes rows `order` (in that order, from row 0) into the
+   * batch's `x` and `t`. When given, `x` and `y` are not read.
+   */
+  readonly encodeRows?: (
+    order: Uint32Array,
+    into: { readonly x: Float32Array; readonly t: Float32Array },
+  ) => void;
 }
 
 /**

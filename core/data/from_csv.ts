@@ -1,4 +1,4 @@
-import { createCsvReader, type CsvRecord, delimiterByte } from "./csv_reader.ts";
+import { createCsvReader, type CsvRecord, delimiterByte, drainCsv } from "./csv_reader.ts";
 import type { Sample, StreamSource } from "./data_source.ts";
 import { readStream } from "./_read_stream.ts";
 
@@ -109,14 +109,8 @@ export function fromCsv(
         if (sample) pending.push(sample);
       }, options.delimiter === undefined ? {} : { delimiter: options.delimiter });
       // Pulled chunk by chunk: a chunk's samples are handed on before the next is read.
-      for await (const chunk of readStream(open(), signal)) {
-        reader.push(chunk);
-        for (let i = 0; i < pending.length; i++) yield pending[i];
-        pending.length = 0;
-      }
-      if (signal.aborted) return;
-      reader.end();
-      for (let i = 0; i < pending.length; i++) yield pending[i];
+      const end = { push: reader.push, end: () => signal.aborted || reader.end() };
+      yield* drainCsv(readStream(open(), signal), end, pending);
       if (!sawHeader) throw new TypeError("Invalid CSV: the file is empty; it needs a header row");
     },
   };

@@ -101,6 +101,11 @@ export interface Cells {
   number(column: number): number;
   /** The cell as text. */
   text(column: number): string;
+  /**
+   * For a category column: the value's index in its `values`, or -1 when
+   * training never saw it (cells kept as codes answer without text).
+   */
+  category?(column: number): number;
 }
 
 /** Inputs a column takes. */
@@ -193,7 +198,12 @@ export function encodeRow(
       if (cells.missing(c)) {
         if (!impute) return { column: c, problem: "missing" };
         out[at + (column.missing ? column.values.length : width - 1)] = 1;
-      } else out[at + (indexOf(column.values).get(cells.text(c)) ?? width - 1)] = 1;
+      } else {
+        const k = cells.category
+          ? cells.category(c)
+          : indexOf(column.values).get(cells.text(c)) ?? -1;
+        out[at + (k >= 0 ? k : width - 1)] = 1;
+      }
       at += width;
       continue;
     }

@@ -36,6 +36,8 @@ export interface TableFitOptions {
   readonly sniffRows?: number;
   /** Most distinct values a categorical column may have (default 1,000). */
   readonly maxCategories?: number;
+  /** Why each declared type was chosen, for the report (default "declared"). */
+  readonly reasons?: Readonly<Record<string, string>>;
 }
 
 /** What one record of the file offers, by position in the header. */
@@ -66,6 +68,11 @@ export interface TableFit {
   heldOut(cells: HeaderCells, line: number): void;
   /** The table, and what was chosen; throws when no row was added. */
   result(): { table: Table; report: TableReport };
+  /**
+   * Each column's type as the rows so far show it (the target's too: number
+   * or category), and why; chosen now if the sniffed rows are not all in.
+   */
+  types(): { types: Record<string, ColumnChoice>; reasons: Record<string, string> };
 }
 
 /** Running statistics of one column. */
@@ -152,7 +159,12 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
   const counts = { nonMissing: 0, numeric: 0, boolean: 0, missing: 0 };
   const welford = { n: 0, mean: 0, m2: 0, bn: 0, bmean: 0, bm2: 0 };
   const stats: ColumnStats[] = names.map((name, field) => ({
-    ...{ name, field, type: declared[name], why: declared[name] ? "declared" : "" },
+    ...{
+      name,
+      field,
+      type: declared[name],
+      why: declared[name] ? options.reasons?.[name] ?? "declared" : "",
+    },
     ...{ declared: declared[name] !== undefined, ...counts, ...welford, texts: new Map() },
   }));
   const target = stats[targetField];
@@ -311,56 +323,51 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
         else s.nonMissing++, sniff(s, cells, line, false);
       }
     },
+    types() {
+      if (!typed) chooseAll();
+      const types: Record<string, ColumnChoice> = {}, reasons: Record<string, string> = {};
+      for (const s of stats) types[s.name] = s.type!, reasons[s.name] = s.why;
+      return { types, reasons };
+    },
     result() {
       if (rows === 0) {
         throw new RangeError("Invalid data: the file has a header but no rows to train on");
       }
       if (!typed) chooseAll();
       const standardize = options.standardize ?? true;
-      const sd = (m2: number, n: number) => (n > 1 ? Math.sqrt(m2 / n) : 0);
-      const columns: FeatureColumn[] = [];
-      const ignored: string[] = [];
-      for (const s of stats) {
-        if (s === target) continue;
-        if (s.type === "ignore") {
-          ignored.push(s.name);
-          continue;
-        }
-        if (s.type === "category") {
-          columns.push({
-            name: s.name,
-            type: "category",
-            values: [...s.texts!.keys()].sort(),
-            missing: s.missing > 0,
-          });
-          continue;
-        }
-        const [n, mean, m2] = s.type === "number" ? [s.n, s.mean, s.m2] : [s.bn, s.bmean, s.bm2];
-        const deviation = sd(m2, n);
-        columns.push({
-          name: s.name,
-          type: s.type as "number" | "boolean",
+      const scaling = (n: number, mean: number, m2: number) => {
+        const deviation = n > 1 ? Math.sqrt(m2 / n) : 0;
+        return {
           center: standardize ? mean : 0,
           scale: standardize && deviation > 0 ? deviation : 1,
-          fill: mean,
-        });
+        };
+      };
+      const columns: FeatureColumn[] = [], ignored: string[] = [];
+      for (const s of stats) {
+        if (s === target) continue;
+        if (s.type === "ignore") ignored.push(s.name);
+        else if (s.type === "category") {
+          const values = [...s.texts!.keys()].sort();
+          columns.push({ name: s.name, type: "category", values, missing: s.missing > 0 });
+        } else {
+          const [n, mean, m2] = s.type === "number" ? [s.n, s.mean, s.m2] : [s.bn, s.bmean, s.bm2];
+          const type = s.type as "number" | "boolean";
+          columns.push({ name: s.name, type, ...scaling(n, mean, m2), fill: mean });
+        }
       }
       let targetSpec: ClassTarget | NumberTarget;
       if (target.type === "number") {
-        const deviation = sd(target.m2, target.n);
         targetSpec = {
           name: target.name,
           type: "number",
-          center: standardize ? target.mean : 0,
-          scale: standardize && deviation > 0 ? deviation : 1,
+          ...scaling(target.n, target.mean, target.m2),
         };
       } else {
         const classes = sortNames(target.texts!.keys());
         if (classes.length < 2) {
+          const one = quote(classes[0] ?? "");
           throw new RangeError(
-            `Invalid data: the target "${target.name}" has only one class (${
-              quote(classes[0] ?? "")
-            }); a classifier needs at least two`,
+            `Invalid data: the target "${target.name}" has only one class (${one}); a classifier needs at least two`,
           );
         }
         targetSpec = { name: target.name, type: "classes", classes };

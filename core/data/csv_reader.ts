@@ -23,6 +23,8 @@ export interface CsvRecord {
   number(field: number): number;
   /** True for a missing value: an empty field or NA, N/A, NaN, null, ? (any case), spaces aside. */
   missing(field: number): boolean;
+  /** `number` of each of `fields` into `out`, in one call: for hot loops over many columns. */
+  numbers(fields: Int32Array, out: Float64Array): void;
 }
 
 /** Options of {@linkcode createCsvReader}. */
@@ -186,6 +188,13 @@ export function createCsvReader(
     },
     number: (f) => (quoted[f] === 2 ? NaN : parseNumber(buf, starts[f], ends[f])),
     missing: (f) => quoted[f] === 0 && isMissing(buf, starts[f], ends[f]),
+    numbers(fields, out) {
+      const bytes = buf, s = starts, e = ends, q = quoted;
+      for (let k = 0; k < fields.length; k++) {
+        const f = fields[k];
+        out[k] = q[f] === 2 ? NaN : parseNumber(bytes, s[f], e[f]);
+      }
+    },
   };
   const grow = (): void => {
     const more = (a: Int32Array) => {

@@ -163,7 +163,7 @@ export async function fitCsvTable(
     const held = heldOut(row, split);
     if (held) validation++, fit!.heldOut(record, record.line);
     else train++, fit!.add(record, record.line);
-    if (cache && !cache.add(record, held)) cache = undefined; // over budget: stream instead
+    if (cache && !cache.add(fit!.raw, held)) cache = undefined; // over budget: stream instead
   });
   if (train === 0) {
     throw new RangeError(
@@ -173,12 +173,12 @@ export async function fitCsvTable(
     );
   }
   const { table, report } = fit!.result();
-  const kept = cache;
+  const kept = cache, vocabulary = fit!.vocabulary;
   return {
     table,
     report,
     rows: { train, validation },
-    ...(kept ? { memory: (outputs: number) => kept.done(table, outputs) } : {}),
+    ...(kept ? { memory: (outputs: number) => kept.done(table, outputs, vocabulary) } : {}),
   };
 }
 

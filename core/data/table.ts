@@ -108,6 +108,31 @@ export interface Cells {
   category?(column: number): number;
 }
 
+/** A column's type as a user declares it, or "ignore" to leave it out. */
+export type ColumnChoice = "number" | "category" | "boolean" | "ignore";
+
+/** What one record of the file offers, by position in the header. */
+export interface HeaderCells {
+  /** True when the cell is missing (empty, NA, null, ...). */
+  missing(field: number): boolean;
+  /** The cell as a strict number, NaN when it is not one. */
+  number(field: number): number;
+  /** The cell's text. */
+  text(field: number): string;
+  /** `number` of each of `fields` into `out`, in one call, where the reader offers it. */
+  numbers?(fields: Int32Array, out: Float64Array): void;
+}
+
+/** What the fit saw and chose, for people: printed by the CLI. */
+export interface TableReport {
+  /** Training rows read. */
+  readonly rows: number;
+  /** Each column's type and why it was chosen. */
+  readonly columns: readonly { name: string; type: ColumnChoice | "target"; why: string }[];
+  /** Missing cells per column (columns with none left out). */
+  readonly missing: Readonly<Record<string, number>>;
+}
+
 /** Inputs a column takes. */
 export const columnWidth = (column: FeatureColumn): number =>
   column.type === "category" ? column.values.length + (column.missing ? 2 : 1) : 1;

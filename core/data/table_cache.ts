@@ -1,34 +1,34 @@
 /**
  * A table's rows kept in memory in compact columns while the fit pass reads
- * them, so that epochs read memory instead of the file: small whole numbers
- * (pixels, counts) take one byte, other numbers eight (exactly as read, so
+ * them, so that epochs read memory instead of the file: whole numbers from
+ * 0 to 255 (pixels, counts) and booleans take one byte, other numbers eight (exactly as read, so
  * rows encode bit for bit as the streamed file does), categories two. When
  * the rows outgrow the budget, the cache gives up and the file is streamed.
  *
  * @module
  */
 import type { MemorySource } from "./data_source.ts";
-import {
-  booleanValue,
-  type Cells,
-  encodeRow,
-  encodeTarget,
-  type Table,
-  tableInputs,
-} from "./table.ts";
-import type { HeaderCells } from "./table_fit.ts";
+import { type Table, tableInputs } from "./table.ts";
 
-const CHUNK = 1 << 16, MISSING_CODE = 0xffff, MISSING_BYTE = 0xff;
-type Column = { kind: "u8" | "f64" | "u16"; chunks: (Uint8Array | Float64Array | Uint16Array)[] };
+const CHUNK = 1 << 12, SHIFT = 12, MISSING_BYTE = 0xff, MISSING_CODE = 0xffff;
+const U8 = 0, F64 = 1, U16 = 2;
 
 /** Fills a cache during the fit pass; `done` hands the rows to training once the table is known. */
 export interface TableCacheBuilder {
-  /** Stores one row (cells by header position); false once the budget is spent (the cache is dropped). */
-  add(cells: HeaderCells, heldOut: boolean): boolean;
-  /** The training and validation rows as in-memory sources, or undefined when the cache gave up. */
+  /**
+   * Stores one row from its cells by header position (numbers and booleans,
+   * NaN when missing; category and class ids, -1 when missing); false once
+   * the budget is spent (the cache is dropped).
+   */
+  add(raw: Float64Array, heldOut: boolean): boolean;
+  /**
+   * The training and validation rows as in-memory sources for `outputs`
+   * outputs; `vocabulary(field)` gives a column's texts in id order.
+   */
   done(
     table: Table,
     outputs: number,
+    vocabulary: (field: number) => readonly string[],
   ): { train: MemorySource; validation?: MemorySource } | undefined;
 }
 
@@ -39,8 +39,8 @@ export interface TableCacheBuilder {
  * @example
  * ```ts ignore
  * const cache = createTableCache(header, { types, target: "label", maxBytes: 64 << 20 });
- * for (const record of rows) cache.add(record, heldOut(row, split));
- * const sources = cache.done(table, outputs); // undefined when the rows did not fit
+ * cache.add(fit.raw, heldOut(row, split)); // after each fit.add / fit.heldOut
+ * const sources = cache.done(table, outputs, fit.vocabulary); // undefined when over the budget
  * ```
  */
 export function createTableCache(
@@ -51,131 +51,82 @@ export function createTableCache(
     maxBytes: number;
   },
 ): TableCacheBuilder {
-  const names = header.map((h) => h.trim());
-  const fields = names.flatMap((name, i) =>
-    options.types[name] && options.types[name] !== "ignore" ? [i] : []
+  const names = header.map((h) => h.trim()), target = names.indexOf(options.target);
+  const fields = names.flatMap((name, f) =>
+    (options.types[name] ?? "ignore") === "ignore" ? [] : [f]
   );
-  const kinds = fields.map((f) => {
+  const kinds = Int8Array.from(fields, (f) => {
     const type = options.types[names[f]];
-    if (f === names.indexOf(options.target)) return type === "number" ? "f64" : "u16";
-    return type === "category" ? "u16" : "u8"; // numbers start as bytes, widened when they must
+    if (f === target) return type === "number" ? F64 : U16;
+    return type === "category" ? U16 : U8; // numbers start as bytes, widened when they must
   });
-  const columns: Column[] = kinds.map((kind) => ({ kind, chunks: [] }));
-  const codes = fields.map(() => new Map<string, number>()); // first-seen order
-  const held: Uint8Array[] = [];
-  let rows = 0, bytes = 0, dropped = false;
+  // A missing boolean is 255 (booleans are 0 or 1); a number column that misses a cell widens.
+  const booleans = Uint8Array.from(fields, (f) => Number(options.types[names[f]] === "boolean"));
+  // Chunks per column, one list per storage kind, so that every read site sees one array type.
+  const u8: Uint8Array[][] = fields.map(() => []), f64: Float64Array[][] = fields.map(() => []);
+  const u16: Uint16Array[][] = fields.map(() => []), held: Uint8Array[] = [];
+  let rows = 0, bytes = 0, dropped = false, lastChunk = -1;
+  const curU8: Uint8Array[] = [], curF64: Float64Array[] = [], curU16: Uint16Array[] = [];
 
-  const widen = (column: Column): void => {
-    column.chunks = column.chunks.map((chunk) =>
-      Float64Array.from(chunk as Uint8Array, (v) => (v === MISSING_BYTE ? NaN : v))
-    );
-    bytes += column.chunks.length * CHUNK * 7;
-    column.kind = "f64";
-  };
-  const code = (c: number, text: string): number => {
-    const map = codes[c];
-    let id = map.get(text);
-    if (id === undefined) map.set(text, id = map.size);
-    return id;
+  const widen = (c: number): void => {
+    f64[c] = u8[c].map((chunk) => Float64Array.from(chunk));
+    u8[c] = [];
+    bytes += f64[c].length * CHUNK * 7;
+    kinds[c] = F64;
   };
 
   return {
-    add(cells, heldOut) {
+    add(raw, heldOut) {
       if (dropped) return false;
-      const at = rows & (CHUNK - 1);
+      const at = rows & (CHUNK - 1), chunk = rows >>> SHIFT;
       if (at === 0) {
-        for (const column of columns) {
-          const Type = column.kind === "u8"
-            ? Uint8Array
-            : column.kind === "f64"
-            ? Float64Array
-            : Uint16Array;
-          column.chunks.push(new Type(CHUNK));
-          bytes += CHUNK * Type.BYTES_PER_ELEMENT;
+        for (let c = 0; c < fields.length; c++) {
+          if (kinds[c] === U8) u8[c].push(new Uint8Array(CHUNK)), bytes += CHUNK;
+          else if (kinds[c] === F64) f64[c].push(new Float64Array(CHUNK)), bytes += 8 * CHUNK;
+          else u16[c].push(new Uint16Array(CHUNK)), bytes += 2 * CHUNK;
         }
-        held.push(new Uint8Array(CHUNK));
-        bytes += CHUNK;
-        if (bytes > options.maxBytes) {
-          dropped = true;
-          columns.length = 0, held.length = 0;
-          return false;
-        }
+        held.push(new Uint8Array(CHUNK)), bytes += CHUNK;
       }
-      const chunk = rows >>> 16;
+      // The current chunk of each column, looked up once per chunk, not per cell.
+      if (at === 0 || chunk !== lastChunk) {
+        for (let c = 0; c < fields.length; c++) {
+          curU8[c] = u8[c][chunk], curF64[c] = f64[c][chunk], curU16[c] = u16[c][chunk];
+        }
+        lastChunk = chunk;
+      }
       for (let c = 0; c < fields.length; c++) {
-        const f = fields[c], column = columns[c];
-        if (column.kind === "u16") {
-          column.chunks[chunk][at] = cells.missing(f)
-            ? MISSING_CODE
-            : code(c, cells.text(f).trim());
-          continue;
+        const v = raw[fields[c]], kind = kinds[c];
+        if (kind === U8 && (v & 255) === v) curU8[c][at] = v; // a whole number 0..255
+        else if (kind === U16) curU16[c][at] = v < 0 ? MISSING_CODE : v;
+        else if (kind === U8 && booleans[c] === 1 && Number.isNaN(v)) curU8[c][at] = MISSING_BYTE;
+        else {
+          if (kind === U8) widen(c), curF64[c] = f64[c][chunk];
+          curF64[c][at] = v;
         }
-        const type = options.types[names[f]];
-        let value = type === "boolean" ? NaN : cells.number(f);
-        if (Number.isNaN(value) && !cells.missing(f)) value = booleanValue(cells.text(f));
-        if (column.kind === "u8") {
-          if (value >= 0 && value < MISSING_BYTE && Number.isInteger(value)) {
-            column.chunks[chunk][at] = value;
-            continue;
-          }
-          if (Number.isNaN(value) && type === "boolean") {
-            column.chunks[chunk][at] = MISSING_BYTE;
-            continue;
-          }
-          widen(column);
-        }
-        column.chunks[chunk][at] = value;
       }
       held[chunk][at] = heldOut ? 1 : 0;
       rows++;
-      return true;
+      if (bytes > options.maxBytes) {
+        dropped = true;
+        u8.length =
+          f64.length =
+          u16.length =
+          held.length =
+            0;
+      }
+      return !dropped;
     },
-    done(table, outputs) {
+    done(table, outputs, vocabulary) {
       if (dropped) return undefined;
-      const targetField = names.indexOf(options.target);
-      const t = fields.indexOf(targetField);
-      const features = table.columns.map((column) => fields.indexOf(names.indexOf(column.name)));
-      // First-seen codes to the table's sorted order (-1: a value the table does not know).
-      const remap = (c: number, values: readonly string[]) => {
-        const order = new Int32Array(codes[c].size).fill(-1);
-        for (const [text, id] of codes[c]) order[id] = values.indexOf(text);
-        return order;
-      };
-      const maps = table.columns.map((column, i) =>
-        column.type === "category" ? remap(features[i], column.values) : undefined
-      );
-      const classes = table.target.type === "classes" ? remap(t, table.target.classes) : undefined;
-      let row = 0, chunk = 0, at = 0;
-      const read = (c: number): number => columns[c].chunks[chunk][at];
-      const cells: Cells & { category(column: number): number } = {
-        missing(i) {
-          const v = read(features[i]), kind = columns[features[i]].kind;
-          return kind === "f64"
-            ? Number.isNaN(v)
-            : v === (kind === "u8" ? MISSING_BYTE : MISSING_CODE);
-        },
-        number: (i) => read(features[i]),
-        text: (i) => (read(features[i]) === 1 ? "true" : "false"), // boolean columns only
-        category: (i) => maps[i]![read(features[i])],
-      };
-      const inputs = tableInputs(table), target = { text: "", number: NaN };
-      const encode = (order: Uint32Array, into: { x: Float32Array; t: Float32Array }): void => {
-        for (let r = 0; r < order.length; r++) {
-          row = order[r], chunk = row >>> 16, at = row & (CHUNK - 1);
-          encodeRow(table, cells, into.x, r * inputs);
-          const v = read(t);
-          if (classes) {
-            const k = classes[v];
-            target.text = k >= 0 ? (table.target as { classes: readonly string[] }).classes[k] : "";
-          } else target.number = v;
-          encodeTarget(table, target, into.t, r * outputs, outputs);
-        }
-      };
+      const encode = rowEncoder(table, outputs, { fields, kinds, u8, f64, u16, names, vocabulary });
+      const inputs = tableInputs(table);
       const part = (want: number): MemorySource | undefined => {
         const picked: number[] = [];
-        for (let r = 0; r < rows; r++) if (held[r >>> 16][r & (CHUNK - 1)] === want) picked.push(r);
+        for (let r = 0; r < rows; r++) {
+          if (held[r >>> SHIFT][r & (CHUNK - 1)] === want) picked.push(r);
+        }
         if (picked.length === 0) return undefined;
-        const index = Uint32Array.from(picked), local = new Uint32Array(CHUNK);
+        const index = Uint32Array.from(picked);
         return {
           kind: "memory",
           x: new Float32Array(0),
@@ -184,14 +135,73 @@ export function createTableCache(
           outputs,
           size: index.length,
           encodeRows(order, into) {
-            const n = order.length, global = n <= CHUNK ? local.subarray(0, n) : new Uint32Array(n);
-            for (let i = 0; i < n; i++) global[i] = index[order[i]];
-            encode(global, into);
+            for (let r = 0; r < order.length; r++) encode(index[order[r]], into, r);
           },
         };
       };
       const train = part(0), validation = part(1);
       return train ? { train, ...(validation ? { validation } : {}) } : undefined;
     },
+  };
+}
+
+/**
+ * Encodes a stored row as `encodeRow` and `encodeTarget` encode the file's
+ * (core/data/table.ts, the one definition of the encoding): the same
+ * formulas, read from the compact columns without text.
+ */
+function rowEncoder(
+  table: Table,
+  outputs: number,
+  store: {
+    fields: readonly number[];
+    kinds: Int8Array;
+    u8: Uint8Array[][];
+    f64: Float64Array[][];
+    u16: Uint16Array[][];
+    names: readonly string[];
+    vocabulary: (field: number) => readonly string[];
+  },
+): (row: number, into: { x: Float32Array; t: Float32Array }, at: number) => void {
+  const { fields, kinds, u8, f64, u16, names } = store;
+  const slot = (name: string) => fields.indexOf(names.indexOf(name));
+  const columns = table.columns.map((column) => ({ column, c: slot(column.name) }));
+  // First-seen ids to the table's sorted order; -1 for a value the table does not know.
+  const remap = (c: number, values: readonly string[]) =>
+    Int32Array.from(store.vocabulary(fields[c]), (text) => values.indexOf(text));
+  const maps = columns.map(({ column, c }) =>
+    column.type === "category" ? remap(c, column.values) : new Int32Array(0)
+  );
+  const inputs = tableInputs(table), t = slot(table.target.name), target = table.target;
+  const classes = target.type === "classes" ? remap(t, target.classes) : new Int32Array(0);
+  return (row, into, at) => {
+    const chunk = row >>> SHIFT, i = row & (CHUNK - 1), x = into.x;
+    let o = at * inputs;
+    for (let k = 0; k < columns.length; k++) {
+      const { column, c } = columns[k];
+      if (column.type === "category") {
+        const width = column.values.length + (column.missing ? 2 : 1), id = u16[c][chunk][i];
+        x.fill(0, o, o + width);
+        const known = id === MISSING_CODE ? -2 : maps[k][id];
+        const missingSlot = column.missing ? column.values.length : width - 1;
+        x[o + (known >= 0 ? known : known === -2 ? missingSlot : width - 1)] = 1;
+        o += width;
+        continue;
+      }
+      let v: number;
+      if (kinds[c] === U8) {
+        const b = u8[c][chunk][i];
+        v = b === MISSING_BYTE && column.type === "boolean" ? NaN : b;
+      } else v = f64[c][chunk][i];
+      x[o++] = ((Number.isNaN(v) ? column.fill : v) - column.center) / column.scale;
+    }
+    const tOut = into.t, tAt = at * outputs;
+    if (target.type === "number") {
+      tOut[tAt] = (f64[t][chunk][i] - target.center) / target.scale;
+    } else {
+      const k = classes[u16[t][chunk][i]];
+      if (outputs === 1) tOut[tAt] = k;
+      else tOut.fill(0, tAt, tAt + outputs)[tAt + k] = 1;
+    }
   };
 }

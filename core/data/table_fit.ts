@@ -8,14 +8,16 @@
 import {
   booleanValue,
   type ClassTarget,
+  type ColumnChoice,
   type FeatureColumn,
+  type HeaderCells,
   type NumberTarget,
   sortNames,
   type Table,
+  type TableReport,
 } from "./table.ts";
 
-/** A column's type as a user declares it, or "ignore" to leave it out. */
-export type ColumnChoice = "number" | "category" | "boolean" | "ignore";
+export type { ColumnChoice, HeaderCells, TableReport };
 
 /** Options of {@linkcode createTableFit}. */
 export interface TableFitOptions {
@@ -40,28 +42,16 @@ export interface TableFitOptions {
   readonly reasons?: Readonly<Record<string, string>>;
 }
 
-/** What one record of the file offers, by position in the header. */
-export interface HeaderCells {
-  /** True when the cell is missing (empty, NA, null, ...). */
-  missing(field: number): boolean;
-  /** The cell as a strict number, NaN when it is not one. */
-  number(field: number): number;
-  /** The cell's text. */
-  text(field: number): string;
-}
-
-/** What the fit saw and chose, for people: printed by the CLI. */
-export interface TableReport {
-  /** Training rows read. */
-  readonly rows: number;
-  /** Each column's type and why it was chosen. */
-  readonly columns: readonly { name: string; type: ColumnChoice | "target"; why: string }[];
-  /** Missing cells per column (columns with none left out). */
-  readonly missing: Readonly<Record<string, number>>;
-}
-
 /** Feeds training rows to a fit; `result` builds the table. */
 export interface TableFit {
+  /**
+   * The last row's cells by header position once the types are known:
+   * numbers and booleans (NaN when missing), category and class ids in
+   * first-seen order (-1 when missing); see `vocabulary`.
+   */
+  readonly raw: Float64Array;
+  /** A column's texts in id order (category values, class names). */
+  vocabulary(field: number): string[];
   /** Adds one training row; `line` names it in errors. */
   add(cells: HeaderCells, line: number): void;
   /** Sees a held-out row: its class name and cell types, not its statistics. */
@@ -79,30 +69,28 @@ export interface TableFit {
 interface ColumnStats {
   readonly name: string;
   readonly field: number;
-  /** Declared, or chosen once the sniffed rows are in. */
+  /** Declared, or chosen once the sniffed rows are in; `why` says which and why. */
   type: ColumnChoice | undefined;
   why: string;
   declared: boolean;
-  /** Cells that were present, numbers, true/false, missing. */
+  /** Cells present, numbers, true/false, missing; Welford over numbers and over booleans as 0/1. */
   nonMissing: number;
   numeric: number;
   boolean: number;
   missing: number;
-  /** Welford over numbers (n, mean, m2), and over booleans as 0/1 (bn, bmean, bm2). */
   n: number;
   mean: number;
   m2: number;
   bn: number;
   bmean: number;
   bm2: number;
-  /** Distinct texts and their counts (categories, class names), up to the cap. */
+  /** Distinct texts and their first-seen ids (categories, class names), up to the cap. */
   texts: Map<string, number> | undefined;
-  /** Lines of the first values that were not numbers (for messages). */
+  /** The first value that was not a number, for messages. */
   firstText?: { line: number; text: string };
 }
 
 const quote = (text: string) => JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text);
-
 const MISSING_TARGET = "the target is missing; fill the cell or remove the row";
 const MISSING_CELL = "the cell is missing (--missing error); fill it or remove the row";
 
@@ -118,14 +106,9 @@ function fitError(line: number, column: string, what: string): TypeError {
  * ```ts
  * import { createTableFit } from "./table_fit.ts";
  * const fit = createTableFit(["size", "color", "price"], { target: "price" });
- * const rows = [["1", "red", "100"], ["3", "", "300"]];
- * rows.forEach((row, i) =>
- *   fit.add({
- *     missing: (f) => row[f] === "",
- *     number: (f) => Number(row[f]),
- *     text: (f) => row[f],
- *   }, i + 2)
- * );
+ * for (const row of [["1", "red", "100"], ["3", "", "300"]]) {
+ *   fit.add({ missing: (f) => row[f] === "", number: (f) => Number(row[f]), text: (f) => row[f] }, 2);
+ * }
  * const { table } = fit.result();
  * table.columns.map((c) => c.type); // ["number", "category"]
  * ```
@@ -168,6 +151,7 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     ...{ declared: declared[name] !== undefined, ...counts, ...welford, texts: new Map() },
   }));
   const target = stats[targetField];
+  const allDeclared = stats.every((s) => s.declared);
   let rows = 0;
 
   const addNumber = (s: ColumnStats, x: number): void => {
@@ -180,10 +164,11 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     s.bmean += d / ++s.bn;
     s.bm2 += d * (x - s.bmean);
   };
-  const addText = (s: ColumnStats, text: string, line: number): void => {
+  /** The text's first-seen id in its column, added when new. */
+  const addText = (s: ColumnStats, text: string, line: number): number => {
     const texts = s.texts!;
-    const count = texts.get(text);
-    if (count !== undefined) return void texts.set(text, count + 1);
+    const id = texts.get(text);
+    if (id !== undefined) return id;
     const cap = s === target ? 10 * maxCategories : maxCategories;
     if (texts.size >= cap) {
       const fix = s === target
@@ -191,7 +176,8 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
         : `leave it out (--ignore ${s.name}) or turn it into numbers`;
       throw fitError(line, s.name, `more than ${cap} distinct values; ${fix}`);
     }
-    texts.set(text, 1);
+    texts.set(text, texts.size);
+    return texts.size - 1;
   };
 
   /** Sniffing: every kind of evidence, since the type is not known yet. */
@@ -203,9 +189,8 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     const b = booleanValue(text);
     if (!Number.isNaN(b)) s.boolean++, add && addBoolean(s, b);
     if (Number.isNaN(x) && s.firstText === undefined) s.firstText = { line, text };
-    if (s.texts && s.texts.size <= maxCategories * 10) {
-      const count = s.texts.get(text);
-      s.texts.set(text, (count ?? 0) + 1);
+    if (s.texts && s.texts.size <= maxCategories * 10 && !s.texts.has(text)) {
+      s.texts.set(text, s.texts.size);
     }
   };
 
@@ -229,17 +214,17 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     if (s === target && s.type === "number" && !s.declared && options.numericTarget === "classes") {
       s.type = "category", s.why = "numeric class labels";
     }
+    const fix = "fix the cell or declare the column a category";
     if (s.type === "number" && s.numeric !== s.nonMissing) {
-      const first = s.firstText!;
+      const { line, text } = s.firstText!;
       throw fitError(
-        first.line,
+        line,
         s.name,
-        `${
-          quote(first.text)
-        } is not a number, but the column is declared numeric; fix the cell or declare the column a category`,
+        `${quote(text)} is not a number, but the column is declared numeric; ${fix}`,
       );
     }
-    if (s.type === "boolean" && s.boolean !== s.nonMissing) {
+    const other = s.type === "boolean" && s.boolean !== s.nonMissing;
+    if (other) {
       throw fitError(
         s.firstText?.line ?? 0,
         s.name,
@@ -254,7 +239,6 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
       );
     }
     if (s.type !== "category") s.texts = undefined; // numbers need no list of values
-    if (s.type === "ignore") s.texts = undefined;
   };
 
   /** After the sniffed rows: the evidence the chosen type needs. */
@@ -262,67 +246,89 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     const f = s.field;
     if (s.type === "number") {
       const x = cells.number(f);
-      if (Number.isNaN(x)) {
-        const why =
-          `the first ${sniffRows} rows were; fix the cell, or declare the column a category`;
-        throw fitError(line, s.name, `${quote(cells.text(f))} is not a number, but ${why}`);
-      }
+      if (Number.isNaN(x)) throw notNumber(s, cells, line);
       if (add) addNumber(s, x);
+      raw[f] = x;
     } else if (s.type === "boolean") {
       const b = booleanValue(cells.text(f));
       if (Number.isNaN(b)) {
         throw fitError(line, s.name, `${quote(cells.text(f))} is not true/false or yes/no`);
       }
       if (add) addBoolean(s, b);
-    } else if (add) addText(s, cells.text(f).trim(), line);
+      raw[f] = b;
+    } else raw[f] = addText(s, cells.text(f).trim(), line); // held-out values join the vocabulary
   };
+  const notNumber = (s: ColumnStats, cells: HeaderCells, line: number) => {
+    const why = `the first ${sniffRows} rows were; fix the cell, or declare the column a category`;
+    return fitError(line, s.name, `${quote(cells.text(s.field))} is not a number, but ${why}`);
+  };
+  /** The last row's cells by header position: numbers, 0/1, category ids; NaN or -1 when missing. */
+  const raw = new Float64Array(stats.length);
+  let numberStats: ColumnStats[] = [], numberFields = new Int32Array(0);
+  let numberValues = new Float64Array(0);
 
   let typed = false;
   const chooseAll = (): void => {
     for (const s of stats) choose(s);
     typed = true;
+    numberStats = stats.filter((s) => s.type === "number");
+    numberFields = Int32Array.from(numberStats, (s) => s.field);
+    numberValues = new Float64Array(numberStats.length);
+  };
+  /** A typed row: numbers in one call, then the rest; `add` for a training row's statistics. */
+  const typedRow = (cells: HeaderCells, line: number, add: boolean): void => {
+    if (cells.numbers) cells.numbers(numberFields, numberValues);
+    else {for (let k = 0; k < numberFields.length; k++) {
+        numberValues[k] = cells.number(numberFields[k]);
+      }}
+    for (let k = 0; k < numberStats.length; k++) {
+      const s = numberStats[k], x = numberValues[k];
+      raw[s.field] = x;
+      if (!Number.isNaN(x)) {
+        if (add) s.nonMissing++, addNumber(s, x);
+      } else if (!cells.missing(s.field)) throw notNumber(s, cells, line);
+      else if (refuseMissing) throw fitError(line, s.name, MISSING_CELL);
+      else if (add) s.missing++;
+    }
+    for (const s of stats) {
+      if (s.type === "number" || s.type === "ignore") continue;
+      if (!cells.missing(s.field)) {
+        if (add) s.nonMissing++;
+        observe(s, cells, line, add);
+      } else if (s === target) throw fitError(line, s.name, MISSING_TARGET);
+      else if (refuseMissing) throw fitError(line, s.name, MISSING_CELL);
+      else add && s.missing++, raw[s.field] = s.type === "category" ? -1 : NaN;
+    }
   };
 
+  /** A row of the sniffed first rows: evidence of every type; statistics too when `add`. */
+  const sniffRow = (cells: HeaderCells, line: number, add: boolean): void => {
+    for (const s of stats) {
+      if (s.type === "ignore") continue;
+      if (!cells.missing(s.field)) s.nonMissing++, sniff(s, cells, line, add);
+      else if (refuseMissing) throw fitError(line, s.name, MISSING_CELL);
+      else if (add) s.missing++;
+    }
+  };
+
+  if (allDeclared) chooseAll(); // every type known: no rows to sniff
+
   return {
+    raw,
     add(cells, line) {
       rows++;
       if (cells.missing(targetField)) throw fitError(line, target.name, MISSING_TARGET);
-      for (let i = 0; i < stats.length; i++) {
-        const s = stats[i];
-        if (s.type === "ignore") continue;
-        if (s.type === "number" && typed) {
-          // The common cell first: a number, read without the missing-value check.
-          const x = cells.number(s.field);
-          if (!Number.isNaN(x)) {
-            s.nonMissing++;
-            addNumber(s, x);
-            continue;
-          }
-        }
-        if (cells.missing(s.field)) {
-          if (refuseMissing) throw fitError(line, s.name, MISSING_CELL);
-          s.missing++;
-          continue;
-        }
-        s.nonMissing++;
-        if (!typed) sniff(s, cells, line);
-        else observe(s, cells, line);
-      }
-      if (!typed && rows === sniffRows) chooseAll();
+      if (typed) return typedRow(cells, line, true);
+      sniffRow(cells, line, true);
+      if (rows === sniffRows) chooseAll();
     },
     heldOut(cells, line) {
       if (cells.missing(targetField)) throw fitError(line, target.name, MISSING_TARGET);
-      if (!typed || target.type === "category") {
-        const text = cells.text(targetField).trim();
-        if (target.texts && !target.texts.has(text)) addText(target, text, line);
-      }
       // Its cells are evidence of the types, and must read as them: a bad cell fails now.
-      for (const s of stats) {
-        if (s.type === "ignore" || s === target || cells.missing(s.field)) continue;
-        if (typed) observe(s, cells, line, false);
-        else s.nonMissing++, sniff(s, cells, line, false);
-      }
+      if (typed) typedRow(cells, line, false);
+      else sniffRow(cells, line, false);
     },
+    vocabulary: (field) => [...(stats[field].texts?.keys() ?? [])],
     types() {
       if (!typed) chooseAll();
       const types: Record<string, ColumnChoice> = {}, reasons: Record<string, string> = {};
@@ -374,23 +380,17 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
       }
       const missing: Record<string, number> = {};
       for (const s of stats) if (s.missing > 0) missing[s.name] = s.missing;
-      const table: Table = {
-        version: 1,
-        columns,
-        target: targetSpec,
-        ignored,
-        missing: refuseMissing ? "error" : "impute",
-      };
+      const impute = refuseMissing ? "error" : "impute";
+      const table: Table = { version: 1, columns, target: targetSpec, ignored, missing: impute };
+      const aim = targetSpec.type === "classes"
+        ? `${targetSpec.classes.length} classes`
+        : "numbers: regression";
       const report: TableReport = {
         rows,
         columns: stats.map((s) => ({
           name: s.name,
           type: s === target ? "target" : s.type!,
-          why: s === target
-            ? (targetSpec.type === "classes"
-              ? `${targetSpec.classes.length} classes`
-              : "numbers: regression")
-            : s.why,
+          why: s === target ? aim : s.why,
         })),
         missing,
       };

@@ -61,7 +61,7 @@ export {
   type GradientOptions,
   type GradientStep,
   type GradientStepOptions,
-  weightDecay,
+  l2Gradient,
 } from "./core/math/backward.ts";
 export {
   type CreateStep,

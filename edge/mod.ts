@@ -11,4 +11,4 @@ export {
 } from "./handler.ts";
 export { createModelHandler } from "./model_handler.ts";
 export { activationTable } from "./activation_table.ts";
-export { collectPlugins } from "./collect_plugins.ts";
+export { collectPlugins } from "../core/checks/collect_plugins.ts";

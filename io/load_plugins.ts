@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Plugin } from "../core/math/types.ts";
-import { collectPlugins } from "../edge/collect_plugins.ts";
+import { collectPlugins } from "../core/checks/collect_plugins.ts";
 
 const SCHEME = /^[a-z][a-z0-9+.-]+:/i; // "https:", "data:", "npm:"; not "C:" (one letter)
 

@@ -1,7 +1,6 @@
 import type { Sample, StreamSource } from "../core/data/data_source.ts";
 import { heldOut, type RowSplit } from "../core/data/csv_table.ts";
 import { fromNdjson } from "../core/data/from_ndjson.ts";
-import type { DatasetConfig } from "./run_config.ts";
 
 /** Opens a file as a byte stream (the CLI passes `(p) => Deno.openSync(p).readable`). */
 export type OpenFile = (path: string) => ReadableStream<Uint8Array>;

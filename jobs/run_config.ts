@@ -233,6 +233,10 @@ export function resolveRunConfig(
     const path = c.columns ? "columns" : c.missing ? "missing" : "standardize";
     return { ok: false, issues: [{ path, message: "is for a csv dataset only" }] };
   }
+  if (typeof c.optimizer === "object" && c.optimizer.params?.lr !== undefined) {
+    const message = "is the run's learning rate: set it with the run config's lr (--lr)";
+    return { ok: false, issues: [{ path: "optimizer.params.lr", message }] };
+  }
   if (csv && c.loss && !c.layers) {
     const message =
       "is given without layers: list the layers too, or leave both out to have them chosen from the target";

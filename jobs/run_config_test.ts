@@ -107,3 +107,9 @@ Deno.test("parseRunConfig throws a TypeError listing every issue", () => {
     },
   );
 });
+
+Deno.test("the learning rate is the run config's lr, never the optimizer's params", () => {
+  assert.deepEqual(issues({ optimizer: { name: "adam", params: { lr: 0.5 } } }), [
+    "optimizer.params.lr: is the run's learning rate: set it with the run config's lr (--lr)",
+  ]);
+});

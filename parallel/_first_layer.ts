@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { weightDecay } from "../core/math/backward.ts";
+import { l2Gradient } from "../core/math/backward.ts";
 import type { Backend, GemmDims } from "../core/math/backend.ts";
 import type { Floats, Mutable } from "../core/math/types.ts";
 import { tsBackend } from "../core/math/kernels.ts";
@@ -67,7 +67,7 @@ export function firstLayer(
     delta: backend.alloc(batchSize * units),
   };
   let rows = 0, stale = false;
-  const grad = layout.reduced[0], weights = layout.params[0], decay = weightDecay(l2);
+  const grad = layout.reduced[0], weights = layout.params[0], decay = l2Gradient(l2);
   // Built once and updated in place: a block's product takes no new object.
   const dims: Mutable<GemmDims> = { m: 0, n: units, k: 0, transA: true, lda: inputs };
   /** The copies, made at the first block that needs them (a thread may claim none). */

@@ -12,7 +12,8 @@ import type { Backend } from "../core/math/backend.ts";
 import { createWasmBackend, type WasmBackend } from "../core/wasm/wasm_backend.ts";
 import { floatBytes, type LayoutSizes } from "./_layout.ts";
 
-const PAGE = WASM_PAGE_BYTES, MAX_PAGES = MAX_MEMORY_MIB * 16;
+/** Pages of 64 KiB in the most memory a backend takes (MAX_MEMORY_MIB, 16 pages per MiB). */
+const PAGE = WASM_PAGE_BYTES, MOST_PAGES = MAX_MEMORY_MIB * (2 ** 20 / WASM_PAGE_BYTES);
 
 /** What each thread needs to build its backend over the shared memory. */
 export interface SharedWasm {
@@ -60,7 +61,7 @@ export function planSharedWasm(backend: Backend, sizes: LayoutSizes): SharedWasm
   const floatsAt = PAGE; // the kernels keep no data in memory: the first page is room to spare
   const firstHeap = Math.ceil((floatsAt + floatBytes(sizes)) / PAGE) * PAGE;
   const pages = (firstHeap + sizes.threads * heap) / PAGE;
-  if (pages > MAX_PAGES) return undefined;
+  if (pages > MOST_PAGES) return undefined;
   let memory: WebAssembly.Memory;
   try {
     memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });

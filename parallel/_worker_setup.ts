@@ -18,7 +18,7 @@ import type {
 } from "../core/math/types.ts";
 import type { PluginsByKind } from "../core/checks/registry.ts";
 import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
-import { collectPlugins } from "../edge/collect_plugins.ts";
+import { collectPlugins } from "../core/checks/collect_plugins.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { type Layout, layoutOf, type LayoutSizes, type SharedBuffers } from "./_layout.ts";
 import { type SharedWasm, threadBackend } from "./_shared_wasm.ts";

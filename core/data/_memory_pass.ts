@@ -1,5 +1,5 @@
 import type { MemorySource } from "./data_source.ts";
-import type { BatchBuffer, Pass } from "./_pass.ts";
+import type { BatchBuffer, Pass } from "./pass.ts";
 
 /** A {@linkcode Pass} over in-memory rows that can start again, so that a run builds it once. */
 export interface MemoryPass extends Pass {

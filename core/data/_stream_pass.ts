@@ -1,6 +1,6 @@
 import type { Sample } from "./data_source.ts";
 import type { Widths } from "./prepare_step.ts";
-import type { BatchBuffer, Pass } from "./_pass.ts";
+import type { BatchBuffer, Pass } from "./pass.ts";
 import type { SampleReader } from "./_sample_reader.ts";
 
 function put(s: Sample, row: number, buffer: BatchBuffer, widths: Widths, n: number): void {

@@ -1,5 +1,5 @@
 import type { DataSource, MemorySource } from "./data_source.ts";
-import { type BatchBuffer, createBatchBuffer, type Pass } from "./_pass.ts";
+import { type BatchBuffer, createBatchBuffer, type Pass } from "./pass.ts";
 import { type MemoryPass, memoryPass } from "./_memory_pass.ts";
 import { sampleReader } from "./_sample_reader.ts";
 import { streamPass } from "./_stream_pass.ts";

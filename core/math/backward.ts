@@ -73,12 +73,12 @@ export interface GradientStep {
  *
  * @example
  * ```ts
- * import { weightDecay } from "./backward.ts";
+ * import { l2Gradient } from "./backward.ts";
  * const grad = new Float32Array([1, 1]);
- * weightDecay(0.5)?.(grad, new Float32Array([2, -4])); // grad is now [2, -1]
+ * l2Gradient(0.5)?.(grad, new Float32Array([2, -4])); // grad is now [2, -1]
  * ```
  */
-export function weightDecay(l2: number): ((grad: Floats, weights: Floats) => void) | undefined {
+export function l2Gradient(l2: number): ((grad: Floats, weights: Floats) => void) | undefined {
   if (l2 === 0) return undefined;
   return (grad, weights) => {
     for (let j = 0; j < grad.length; j++) grad[j] += l2 * weights[j];
@@ -108,13 +108,13 @@ export function checkStepOptions<T extends { batchSize: number; l2?: number }>(o
  *
  * @example
  * ```ts ignore
- * const step = createGradientStep(network, { loss: mse(), batchSize: 4 });
+ * const step = createGradientStep(network, { loss: mse, batchSize: 4 });
  * const loss = step.gradients({ x, t }); // step.grads now holds dL/dW0, dL/db0, ...
  * ```
  */
 export function createGradientStep(network: Network, options: GradientStepOptions): GradientStep {
   const { loss, batchSize } = checkStepOptions(options);
-  const decay = weightDecay(options.l2 ?? 0);
+  const decay = l2Gradient(options.l2 ?? 0);
   const layers = network.layers;
   const output = layers[layers.length - 1];
   const fused = loss.fused?.activation === output.activation.name ? loss.fused : undefined;

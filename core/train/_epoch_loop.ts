@@ -86,10 +86,10 @@ interface Loop {
 }
 
 /** Opens the next epoch's pass and runs it: its totals, or a promise of them. */
-function beginEpoch(loop: Loop, p: EpochProgress): ReturnType<typeof trainPass> {
+function beginEpoch(loop: Loop, progress: EpochProgress): ReturnType<typeof trainPass> {
   const { trainOptions, run, ctx, info } = loop, { settings, trainPlan } = run;
-  const epoch = ++p.epoch;
-  const lr = epochLr(trainOptions, run, epoch, p.scheduleState);
+  const epoch = ++progress.epoch;
+  const lr = epochLr(trainOptions, run, epoch, progress.scheduleState);
   const measured = loop.meter.begin(epoch === settings.epochs || run.valPlan !== undefined);
   const pass = openPass(trainPlan, settings.batchSize, ctx.signal, loop.shuffle);
   // One object for every epoch (an epoch ends before the next begins): no
@@ -103,60 +103,60 @@ function beginEpoch(loop: Loop, p: EpochProgress): ReturnType<typeof trainPass> 
   }
   info.lr = lr;
   info.lastStepOptions = measured ? loop.measuredOptions : info.stepOptions;
-  info.stepsBefore = p.steps;
-  info.samplesPerEpoch = p.samplesPerEpoch;
+  info.stepsBefore = progress.steps;
+  info.samplesPerEpoch = progress.samplesPerEpoch;
   return trainPass(ctx, pass, trainPlan.buffer, info);
 }
 
 /** Counts a finished pass; gives the time it ended when the epoch is measured. */
-function passDone(loop: Loop, p: EpochProgress, totals: PassTotals): number {
+function passDone(loop: Loop, progress: EpochProgress, totals: PassTotals): number {
   if (totals.rows === 0) {
     throw new RangeError(
-      `The training data gave no samples in epoch ${p.epoch}: a source must give its samples each time it is opened`,
+      `The training data gave no samples in epoch ${progress.epoch}: a source must give its samples each time it is opened`,
     );
   }
-  p.steps += totals.batches;
-  p.samplesPerEpoch ??= totals.rows;
+  progress.steps += totals.batches;
+  progress.samplesPerEpoch ??= totals.rows;
   return loop.meter.passEnded(totals.rows);
 }
 
 /** Emits the epoch's event, then lets early stopping and the schedule see its metrics. */
 function endEpoch(
   loop: Loop,
-  p: EpochProgress,
+  progress: EpochProgress,
   totals: PassTotals,
   val: PassTotals | undefined,
   ended: number,
 ): void {
   const { trainOptions, run, ctx } = loop;
-  const measure = loop.meter.measure(p.epoch, ended, val !== undefined, loop.stats);
-  const event = epochEvent(run, p.epoch, totals.lastLr, totals, val, measure);
+  const measure = loop.meter.measure(progress.epoch, ended, val !== undefined, loop.stats);
+  const event = epochEvent(run, progress.epoch, totals.lastLr, totals, val, measure);
   loop.emit(event);
   if (ctx.halted.aborted) return;
   if (!run.es && !trainOptions.schedule?.next) return;
   const metrics: EpochMetrics = event.valLoss === undefined
     ? { loss: event.loss }
     : { loss: event.loss, valLoss: event.valLoss };
-  p.stopped = run.es?.update(p.epoch, metrics) ?? false;
+  progress.stopped = run.es?.update(progress.epoch, metrics) ?? false;
   if (trainOptions.schedule?.next) {
-    p.scheduleState = trainOptions.schedule.next(p.scheduleState, metrics);
+    progress.scheduleState = trainOptions.schedule.next(progress.scheduleState, metrics);
   }
 }
 
-function saveCheckpoint(loop: Loop, p: EpochProgress): void | Promise<void> {
+function saveCheckpoint(loop: Loop, progress: EpochProgress): void | Promise<void> {
   const { trainOptions, run } = loop, { es, prepared } = run;
   return trainOptions.checkpoint!.save(encodeCheckpoint({
     network: trainOptions.network,
-    epoch: p.epoch,
-    step: p.steps,
+    epoch: progress.epoch,
+    step: progress.steps,
     optimizer: trainOptions.optimizer,
     state: run.step.state,
     rng: run.rng.state(),
     config: run.settings.config,
-    ...(trainOptions.schedule ? { schedule: p.scheduleState } : {}),
+    ...(trainOptions.schedule ? { schedule: progress.scheduleState } : {}),
     ...(es ? { earlyStopping: es.state() } : {}),
     ...(prepared.length ? { prepare: [...prepared] } : {}),
-    samplesPerEpoch: p.samplesPerEpoch,
+    samplesPerEpoch: progress.samplesPerEpoch,
   }));
 }
 
@@ -213,7 +213,7 @@ async function trainEpochs(
       emit: settings.batchEvents ? emit : undefined,
     },
   };
-  const p: EpochProgress = {
+  const progress: EpochProgress = {
     epoch: run.fromEpoch - 1,
     steps: run.steps,
     samplesPerEpoch: run.samplesPerEpoch,
@@ -223,19 +223,19 @@ async function trainEpochs(
   try {
     // The loop does little itself: an async function runs unoptimized for
     // long, so each epoch's work lives in the sync functions above.
-    while (!p.stopped && p.epoch < settings.epochs && !halted.aborted) {
-      const passed = beginEpoch(loop, p);
+    while (!progress.stopped && progress.epoch < settings.epochs && !halted.aborted) {
+      const passed = beginEpoch(loop, progress);
       const totals = passed instanceof Promise ? await passed : passed;
       step.settle?.(); // the pass's last update is done before anything reads the network
       if (!totals) return;
-      const ended = passDone(loop, p, totals);
+      const ended = passDone(loop, progress, totals);
       const val = valPlan &&
         await evaluatePass(ctx, openPass(valPlan, settings.batchSize, signal), valPlan.buffer);
       if (halted.aborted) return;
-      endEpoch(loop, p, totals, val, ended);
+      endEpoch(loop, progress, totals, val, ended);
       if (halted.aborted) return;
-      if (trainOptions.checkpoint && p.epoch % trainOptions.checkpoint.every === 0) {
-        await saveCheckpoint(loop, p);
+      if (trainOptions.checkpoint && progress.epoch % trainOptions.checkpoint.every === 0) {
+        await saveCheckpoint(loop, progress);
         loop.meter.resume(); // the save is not training time
       }
     }
@@ -243,9 +243,9 @@ async function trainEpochs(
     const bestEpoch = es?.restore();
     emit({
       type: "end",
-      reason: p.stopped ? "early-stopped" : "completed",
-      epochs: p.epoch,
-      steps: p.steps,
+      reason: progress.stopped ? "early-stopped" : "completed",
+      epochs: progress.epoch,
+      steps: progress.steps,
       ...(bestEpoch === undefined ? {} : { bestEpoch }),
       elapsedMs: performance.now() - startedAt,
     });

@@ -1,4 +1,4 @@
-import type { BatchBuffer, Pass } from "../data/_pass.ts";
+import type { BatchBuffer, Pass } from "../data/pass.ts";
 import type { PrepareFn } from "../data/prepare_step.ts";
 import type { RunOptions, TrainStep } from "../math/train_step.ts";
 import type { BatchEvent } from "./train_events.ts";

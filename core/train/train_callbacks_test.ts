@@ -161,6 +161,20 @@ Deno.test("the lr option is the run's rate: the optimizer's own lr is only its d
   });
 });
 
+Deno.test("train() checks batchSize and l2 itself, whatever builds the step", async () => {
+  const custom = { createStep: createTrainStep };
+  await assert.rejects(
+    run({ ...base(), ...custom, optimizer: fakeSgd(0.1), epochs: 1, batchSize: 0 }),
+    {
+      name: "RangeError",
+      message: "Invalid batchSize: 0 must be a whole number of at least 1",
+    },
+  );
+  await assert.rejects(run({ ...base(), optimizer: fakeSgd(0.1), epochs: 1, l2: -1 }), {
+    message: "Invalid l2: -1 must be a finite number, 0 or more",
+  });
+});
+
 Deno.test("a rate of 0 is a rate like any other: the step gets lr 0, the weights stay", async () => {
   const o = { ...base(), optimizer: fakeSgd(0), epochs: 3 };
   const before = weightBytes(o.network);

@@ -1,3 +1,4 @@
+import { checkStepOptions } from "../math/backward.ts";
 import { pluginRef } from "../checks/plugin_ref.ts";
 import type { Checkpoint } from "../model/checkpoint.ts";
 import type { Backend } from "../math/backend.ts";
@@ -80,7 +81,7 @@ export interface TrainOptions {
   shuffle?: boolean | { buffer: number };
   /** Batch preparation, e.g. `[oneHot(10), standardize()]`: fitted on training data only, applied to both. */
   prepare?: readonly PrepareStep[];
-  /** Learning rate per epoch from the optimizer's rate (default: constant). */
+  /** Learning rate per epoch from the run's rate (`lr`; default: constant). */
   schedule?: LrSchedule;
   /**
    * Linear learning-rate warm-up: optimizer step k (1-based, counted over the
@@ -133,8 +134,9 @@ function whole(key: string, value: number): number {
 
 /** Throws a RangeError or TypeError naming the first bad option and its fix. */
 export function checkOptions(trainOptions: TrainOptions): TrainSettings {
-  // batchSize and l2 are the step's: checked once, where the step is built (checkStepOptions).
-  const epochs = whole("epochs", trainOptions.epochs), batchSize = trainOptions.batchSize;
+  // batchSize and l2 by the step's one rule (checkStepOptions): a custom createStep may not check.
+  const { batchSize } = checkStepOptions(trainOptions);
+  const epochs = whole("epochs", trainOptions.epochs);
   const lr = trainOptions.lr ?? trainOptions.optimizer.lr;
   if (!(lr >= 0 && lr < Infinity)) {
     throw new RangeError(`Invalid lr: ${lr} must be a finite number, 0 or more`);

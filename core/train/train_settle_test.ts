@@ -6,7 +6,7 @@ import { fromArrays } from "../data/from_arrays.ts";
 import type { Network } from "../math/network.ts";
 import { parameters } from "../math/network.ts";
 import { train } from "./train.ts";
-import { createBatchBuffer, type Pass } from "../data/_pass.ts";
+import { createBatchBuffer, type Pass } from "../data/pass.ts";
 import { trainPass } from "./_train_pass.ts";
 import { type CreateStep, createTrainStep, type TrainStep } from "../math/train_step.ts";
 

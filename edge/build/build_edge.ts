@@ -12,7 +12,7 @@ import type { ActivationPlugin, Plugin } from "../../core/math/types.ts";
 import { writeFileAtomic } from "../../io/write_atomic.ts";
 import * as activationModule from "../../plugins/activations/mod.ts";
 import { builtinActivations } from "../../plugins/activations/mod.ts";
-import { collectPlugins } from "../collect_plugins.ts";
+import { collectPlugins } from "../../core/checks/collect_plugins.ts";
 import { createModelHandler } from "../model_handler.ts";
 import { bundleModule } from "./bundle.ts";
 import {
@@ -250,7 +250,7 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
       join(work, "entry.js"),
       entrySource({
         handlerUrl: here("../model_handler.ts").href,
-        collectUrl: here("../collect_plugins.ts").href,
+        collectUrl: here("../../core/checks/collect_plugins.ts").href,
         modelSpecifier: "./model.js",
         pluginUrls: urls,
         activationsUrl: here("../../plugins/activations/mod.ts").href,

@@ -2,7 +2,7 @@
 export interface EntryOptions {
   /** File URL of edge/model_handler.ts. */
   handlerUrl: string;
-  /** File URL of edge/collect_plugins.ts (used with plugins). */
+  /** File URL of core/checks/collect_plugins.ts (used with plugins). */
   collectUrl: string;
   /** Relative specifier of the module whose default export is the model JSON text. */
   modelSpecifier: string;

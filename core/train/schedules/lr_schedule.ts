@@ -14,7 +14,7 @@ export interface ScheduleContext {
   readonly epoch: number;
   /** Epochs planned in all. */
   readonly epochs: number;
-  /** The optimizer's own learning rate. */
+  /** The run's learning rate (`TrainOptions.lr`, by default the optimizer's). */
   readonly base: number;
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { elementwise } from "../core/math/elementwise.ts";
+import { elementwise } from "../math/elementwise.ts";
 import { collectPlugins } from "./collect_plugins.ts";
 
 const square = elementwise({ name: "square", f: (x) => x * x, df: (x) => 2 * x });

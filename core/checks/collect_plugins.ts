@@ -1,5 +1,5 @@
-import { PLUGIN_KINDS } from "../core/checks/plugin_ref.ts";
-import type { Plugin, PluginKind } from "../core/math/types.ts";
+import { PLUGIN_KINDS } from "./plugin_ref.ts";
+import type { Plugin, PluginKind } from "../math/types.ts";
 
 function isPlugin(value: unknown): value is Plugin {
   const p = value as { kind?: unknown; name?: unknown } | null;
@@ -17,7 +17,7 @@ function isPlugin(value: unknown): value is Plugin {
  * @example
  * ```ts
  * import { collectPlugins } from "./collect_plugins.ts";
- * import { elementwise } from "../core/math/elementwise.ts";
+ * import { elementwise } from "../math/elementwise.ts";
  * const swish = elementwise({ name: "myorg/swish", f: (x) => x / (1 + Math.exp(-x)), df: () => 1 });
  * collectPlugins({ swish }).map((p) => p.name); // ["myorg/swish"]
  * ```

@@ -16,7 +16,7 @@ export interface PeerRow {
 }
 
 /** A goal on a row's ratio nagare/peer (or difference, for `within`). */
-export interface Target {
+export interface BenchTarget {
   readonly label: string;
   readonly row: PeerRow;
   /** Met when the ratio is at least this... */
@@ -46,7 +46,7 @@ const fmt = (x: number, digits = 0): string =>
 export const ratioOf = (row: PeerRow): number =>
   row.peer.value ? row.nagare.value / row.peer.value : NaN;
 
-function met(t: Target): boolean {
+function met(t: BenchTarget): boolean {
   const { nagare, peer } = t.row;
   if (t.within !== undefined) return Math.abs(nagare.value - peer.value) <= t.within;
   if (t.below !== undefined) return nagare.value < t.below;
@@ -67,7 +67,7 @@ function met(t: Target): boolean {
 export function peerReport(
   machine: Machine,
   rows: readonly PeerRow[],
-  targets: readonly Target[],
+  targets: readonly BenchTarget[],
 ): string {
   const lines = [
     "# nagare vs TensorFlow.js",

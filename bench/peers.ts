@@ -15,7 +15,7 @@
  */
 import { writeFileAtomic } from "../io/write_atomic.ts";
 import type { PeerSpec } from "./_peer_child.ts";
-import { peerReport, type PeerRow, type Target } from "./_report.ts";
+import { type BenchTarget, peerReport, type PeerRow } from "./_report.ts";
 
 const quick = Deno.args.includes("--quick");
 const EPOCHS = quick ? 1 : 5, REPEATS = quick ? 1 : 3, ROUNDS = quick ? 1 : 5;
@@ -201,7 +201,7 @@ const gemmRows = flops(gemmWasm, "tfjs-wasm, 1 thread");
 rows.push(...gemmRows);
 if (gemmCpu) rows.push(...flops(gemmCpu, "tfjs-cpu"));
 
-const targets: Target[] = [
+const targets: BenchTarget[] = [
   { label: "W1 one thread ≥ 3x TensorFlow.js wasm samples/s", row: vsWasm, atLeast: 3 },
   { label: "W1 two threads ≥ 1.7x one thread", row: twoThreads, atLeast: 1.7 },
   { label: "W1 test accuracy wasm within 0.5 points of pure TS", row: sameAccuracy, within: 0.5 },

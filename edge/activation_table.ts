@@ -1,3 +1,4 @@
+import { refName, refParams } from "../core/checks/plugin_ref.ts";
 import type { Registry } from "../core/checks/registry.ts";
 import type { Plugin } from "../core/math/types.ts";
 
@@ -30,7 +31,7 @@ export function activationTable(plugins: readonly Plugin[]): Pick<Registry, "get
   return {
     has: (kind, name) => kind === "activation" && table.has(name),
     get(kind, ref) {
-      const name = typeof ref === "string" ? ref : ref.name;
+      const name = refName(ref);
       const found = kind === "activation" ? table.get(name) : undefined;
       if (!found) {
         const known = kind === "activation" ? [...table.keys()].join(", ") : "none";
@@ -38,7 +39,7 @@ export function activationTable(plugins: readonly Plugin[]): Pick<Registry, "get
           `Unknown ${kind} "${name}": known ${kind}s are ${known}; register a plugin named "${name}" to use it`,
         );
       }
-      const params = typeof ref === "string" ? undefined : ref.params;
+      const params = refParams(ref);
       if (!params || Object.keys(params).length === 0) return found as never;
       if (!found.configure) {
         throw new TypeError(

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { refName, refParams } from "../core/checks/plugin_ref.ts";
 import type { Backend } from "../core/math/backend.ts";
 import { tsBackend } from "../core/math/kernels.ts";
 import type { Network } from "../core/math/network.ts";
@@ -65,14 +66,14 @@ export function lookup<K extends PluginKind>(
   kind: K,
   ref: PluginRef,
 ): PluginsByKind[K] {
-  const name = typeof ref === "string" ? ref : ref.name;
+  const name = refName(ref);
   const found = plugins.find((p) => p.kind === kind && p.name === name);
   if (!found) {
     throw new TypeError(
       `Unknown ${kind} "${name}" in a worker: a plugin defined inline cannot be rebuilt in a Worker; export it from a module and pass the module's path (parallel({ plugins }) or --plugin), or train with workers: 1`,
     );
   }
-  const params = typeof ref === "string" ? undefined : ref.params;
+  const params = refParams(ref);
   const plugin = params && found.configure ? found.configure(params) : found;
   return plugin as PluginsByKind[K];
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { refName } from "../core/checks/plugin_ref.ts";
 import type { ModelFile } from "../core/model/model_file.ts";
 import type { EpochEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
@@ -25,7 +26,7 @@ export type RunStatus = "queued" | "running" | "done" | "stopped" | "failed";
 export const FINAL_STATUSES: readonly RunStatus[] = ["done", "stopped", "failed"];
 
 /** An epoch's metrics as published: the trainer's epoch event without its `type`. */
-export type EpochMetrics = Omit<EpochEvent, "type">;
+export type EpochSummary = Omit<EpochEvent, "type">;
 
 /** A run's state; the store and tracker change it, routes read it. */
 export interface Run {
@@ -39,7 +40,7 @@ export interface Run {
   startedAt?: string;
   endedAt?: string;
   /** Metrics of the last finished epoch. */
-  metrics?: EpochMetrics;
+  metrics?: EpochSummary;
   /** Test-set evaluation after training, when the data set has one. */
   test?: Record<string, unknown>;
   /** Why the run failed. */
@@ -174,5 +175,5 @@ export function runDetail(run: Run): Record<string, unknown> {
 
 function activationName(ref: LayerSpec["activation"]): string {
   if (ref === undefined) return "identity";
-  return typeof ref === "string" ? ref : ref.name;
+  return refName(ref);
 }

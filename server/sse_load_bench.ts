@@ -16,7 +16,7 @@ import { parseRunConfig } from "../jobs/run_config.ts";
 import { timedTraining } from "./_testing/fake_training.ts";
 
 /** Options of {@linkcode sseLoad}. */
-export interface LoadOptions {
+export interface SseLoadOptions {
   clients?: number;
   epochs?: number;
   batchesPerEpoch?: number;
@@ -72,7 +72,7 @@ async function client(url: string, signal: AbortSignal) {
  * report.complete === report.clients; // true
  * ```
  */
-export async function sseLoad(options: LoadOptions = {}): Promise<LoadReport> {
+export async function sseLoad(options: SseLoadOptions = {}): Promise<LoadReport> {
   const { clients = 200, epochs = 40, batchesPerEpoch = 20, delayMs = 1, timeoutMs = 30_000 } =
     options;
   let release = () => {};

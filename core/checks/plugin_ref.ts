@@ -22,6 +22,19 @@ export const PLUGIN_KINDS: readonly PluginKind[] = ["activation", "loss", "optim
 export const refName = (ref: PluginRef): string => typeof ref === "string" ? ref : ref.name;
 
 /**
+ * The params a plugin reference gives, if any.
+ *
+ * @example
+ * ```ts
+ * import { refParams } from "./plugin_ref.ts";
+ * refParams({ name: "leakyRelu", params: { alpha: 0.2 } }); // { alpha: 0.2 }
+ * refParams("relu"); // undefined
+ * ```
+ */
+export const refParams = (ref: PluginRef): PluginParams | undefined =>
+  typeof ref === "string" ? undefined : ref.params;
+
+/**
  * How to name a plugin so that a registry rebuilds it (and how checkpoints
  * and model files record it): its name, with a copy of its params when it
  * has any.

@@ -1,4 +1,4 @@
-import { PLUGIN_KINDS } from "./plugin_ref.ts";
+import { PLUGIN_KINDS, refName, refParams } from "./plugin_ref.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { assertPlugin } from "./check_plugin.ts";
 import { parsePluginShape } from "./plugin_schema.ts";
@@ -83,7 +83,7 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
   const configured = new Map<string, Plugin>();
   const registry: Registry = {
     get(kind, ref) {
-      const name = typeof ref === "string" ? ref : ref.name;
+      const name = refName(ref);
       const found = byKind.get(kind)?.get(name);
       if (!found) {
         const known = [...(byKind.get(kind)?.keys() ?? [])].join(", ") || "none";
@@ -93,7 +93,7 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
           } are ${known}; register a plugin named "${name}" to use it`,
         );
       }
-      const params = typeof ref === "string" ? undefined : ref.params;
+      const params = refParams(ref);
       if (!params || Object.keys(params).length === 0) return found as never;
       const key = JSON.stringify([kind, name, Object.entries(params).sort()]);
       let plugin = configured.get(key);

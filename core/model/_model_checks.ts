@@ -1,13 +1,10 @@
 // Checks fromModelFile runs after the schema: plugin entries, plugin versions,
 // the registry, sizes and finite weights. Internal to core.
 import { decodeFloats } from "./base64_floats.ts";
-import { refName } from "../checks/plugin_ref.ts";
+import { refName, refParams } from "../checks/plugin_ref.ts";
 import type { ModelFile, PluginEntry } from "./model_file_schema.ts";
 import type { Registry } from "../checks/registry.ts";
 import type { ActivationPlugin, Floats, PluginParams, PluginRef } from "../math/types.ts";
-
-export const refParams = (ref: PluginRef): PluginParams | undefined =>
-  typeof ref === "string" ? undefined : ref.params;
 
 export function sameParams(a: PluginParams | undefined, b: PluginParams | undefined): boolean {
   const ka = Object.keys(a ?? {}), kb = Object.keys(b ?? {});

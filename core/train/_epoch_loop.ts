@@ -1,10 +1,9 @@
 import type { EpochMetrics } from "./schedules/lr_schedule.ts";
 import type { TrainOptions } from "./train_options.ts";
-import type { TrainEvent } from "./train_events.ts";
+import type { EpochEvent, TrainEvent } from "./train_events.ts";
 import type { LayerStats, RunOptions } from "../math/train_step.ts";
 import { encodeCheckpoint } from "../model/checkpoint_codec.ts";
-import { epochEvent } from "./_epoch_event.ts";
-import { createEpochMeter, type EpochMeter } from "./_epoch_meter.ts";
+import { createEpochMeter, type EpochMeasure, type EpochMeter } from "./_epoch_meter.ts";
 import { openPass } from "../data/data_plan.ts";
 import {
   type EpochInfo,
@@ -15,6 +14,54 @@ import {
 } from "./_train_pass.ts";
 import { type RunSetup, setupRun } from "./_run_setup.ts";
 import type { Mutable } from "../math/types.ts";
+
+/** Whether the epoch reports accuracy: classification, with 0/1 targets for one sigmoid output. */
+function accuracy(run: RunSetup, totals: PassTotals, val?: PassTotals): boolean {
+  return run.kind === "multi" || (run.kind === "binary" && totals.binary && (val?.binary ?? true));
+}
+
+/**
+ * An epoch's event in the documented key order, as one literal per set of
+ * keys: adding keys one by one moves the object through a hidden class per
+ * key, which costs as much as a tiny network's step.
+ */
+function epochEvent(
+  run: RunSetup,
+  epoch: number,
+  lr: number,
+  totals: PassTotals,
+  val: PassTotals | undefined,
+  m: EpochMeasure,
+): EpochEvent {
+  const type = "epoch", epochs = run.settings.epochs, loss = totals.loss / totals.rows;
+  const { samplesPerSec, elapsedMs, layers } = m;
+  const acc = accuracy(run, totals, val) ? totals.correct / totals.rows : undefined;
+  let event: Mutable<EpochEvent>;
+  if (!val) {
+    event = acc === undefined
+      ? { type, epoch, epochs, loss, lr, samplesPerSec, elapsedMs, layers }
+      : { type, epoch, epochs, loss, accuracy: acc, lr, samplesPerSec, elapsedMs, layers };
+  } else {
+    const valLoss = val.rows ? val.loss / val.rows : NaN;
+    event = acc === undefined
+      ? { type, epoch, epochs, loss, valLoss, lr, samplesPerSec, elapsedMs, layers }
+      : {
+        type,
+        epoch,
+        epochs,
+        loss,
+        valLoss,
+        accuracy: acc,
+        valAccuracy: val.rows ? val.correct / val.rows : NaN,
+        lr,
+        samplesPerSec,
+        elapsedMs,
+        layers,
+      };
+  }
+  if (m.measuredEpoch !== undefined) event.measuredEpoch = m.measuredEpoch;
+  return event;
+}
 
 function epochLr(
   trainOptions: TrainOptions,
@@ -80,32 +127,32 @@ interface Loop {
   /** The options of a measured epoch's last step at the current rate. */
   measuredOptions: RunOptions;
   /** The pass's facts, updated at the start of every epoch. */
-  readonly info: Mutable<EpochInfo>;
+  readonly epochInfo: Mutable<EpochInfo>;
   /** The step's per-layer norms (a custom step's `stats` may use `this`). */
   readonly stats: () => readonly LayerStats[];
 }
 
 /** Opens the next epoch's pass and runs it: its totals, or a promise of them. */
 function beginEpoch(loop: Loop, progress: EpochProgress): ReturnType<typeof trainPass> {
-  const { trainOptions, run, ctx, info } = loop, { settings, trainPlan } = run;
+  const { trainOptions, run, ctx, epochInfo } = loop, { settings, trainPlan } = run;
   const epoch = ++progress.epoch;
   const lr = epochLr(trainOptions, run, epoch, progress.scheduleState);
   const measured = loop.meter.begin(epoch === settings.epochs || run.valPlan !== undefined);
   const pass = openPass(trainPlan, settings.batchSize, ctx.signal, loop.shuffle);
   // One object for every epoch (an epoch ends before the next begins): no
   // allocation, and trainPass stays monomorphic.
-  info.epoch = epoch;
-  if (lr !== info.lr) {
+  epochInfo.epoch = epoch;
+  if (lr !== epochInfo.lr) {
     // Options objects are never changed once handed to the step (a custom
     // step may keep them): new ones when the rate changes, else the same.
-    info.stepOptions = { lr, stats: false };
+    epochInfo.stepOptions = { lr, stats: false };
     loop.measuredOptions = { lr, stats: true };
   }
-  info.lr = lr;
-  info.lastStepOptions = measured ? loop.measuredOptions : info.stepOptions;
-  info.stepsBefore = progress.steps;
-  info.samplesPerEpoch = progress.samplesPerEpoch;
-  return trainPass(ctx, pass, trainPlan.buffer, info);
+  epochInfo.lr = lr;
+  epochInfo.lastStepOptions = measured ? loop.measuredOptions : epochInfo.stepOptions;
+  epochInfo.stepsBefore = progress.steps;
+  epochInfo.samplesPerEpoch = progress.samplesPerEpoch;
+  return trainPass(ctx, pass, trainPlan.buffer, epochInfo);
 }
 
 /** Counts a finished pass; gives the time it ended when the epoch is measured. */
@@ -202,7 +249,7 @@ async function trainEpochs(
     meter: createEpochMeter(startedAt),
     measuredOptions: { lr: NaN, stats: true },
     stats: () => step.stats(),
-    info: {
+    epochInfo: {
       epoch: 0,
       lr: NaN, // no rate matches it: the first epoch makes its options objects
       stepOptions: { lr: NaN, stats: false },

@@ -1,5 +1,5 @@
 import type { LayerStats } from "../math/layer_stats.ts";
-import { nextStride } from "./_stride.ts";
+import { nextStride } from "./_pauser.ts";
 
 /**
  * Epochs shorter than this are measured together: a clock read (~0.1 µs in

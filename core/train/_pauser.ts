@@ -1,5 +1,3 @@
-import { nextStride } from "./_stride.ts";
-
 /**
  * Gives the event loop a turn once `everyMs` of work has passed since the
  * last turn, so a server in the same process keeps answering while training.
@@ -75,4 +73,27 @@ export function createPauser(
       return at - last >= everyMs && !signal.aborted ? turn() : undefined;
     },
   };
+}
+
+/**
+ * How many calls to let pass before the next clock read, for code that reads
+ * the clock (~0.1 µs in Deno) about every `targetMs` while its calls may take
+ * under a microsecond each: the trainer's event-loop turns and its epoch
+ * measurements.
+ *
+ * `stride` calls took `spentMs`; the next stride fits `targetMs` at that pace,
+ * at most doubles (a sudden speed-up is not trusted at once) and stays within
+ * 1..`max` (a call that suddenly gets slower delays a read by at most `max`
+ * calls).
+ *
+ * @example
+ * ```ts
+ * import { nextStride } from "./_pauser.ts";
+ * nextStride(4, 0.01, 0.25, 64); // 8: 4 calls took 10 µs, but at most double
+ * nextStride(8, 1, 0.25, 64); // 2
+ * ```
+ */
+export function nextStride(stride: number, spentMs: number, targetMs: number, max: number): number {
+  const fit = spentMs > 0 ? Math.round(stride * targetMs / spentMs) : max;
+  return Math.max(1, Math.min(max, 2 * stride, fit));
 }

@@ -71,29 +71,29 @@ function runBatch(
   ctx: PassContext,
   pass: Pass,
   buffer: BatchBuffer,
-  info: EpochInfo,
+  epochInfo: EpochInfo,
   totals: PassTotals,
   rows: number,
 ): void {
   const batch = applyChain(ctx.chain, buffer);
   if (ctx.checkBinary && totals.binary) totals.binary = binaryTargets(batch.t);
-  const at = info.stepsBefore + totals.batches + 1; // this step, counted over the run
-  let lr = info.lr, options = pass.last ? info.lastStepOptions : info.stepOptions;
-  if (at <= info.warmupSteps) {
-    lr = info.lr * at / info.warmupSteps;
+  const at = epochInfo.stepsBefore + totals.batches + 1; // this step, counted over the run
+  let lr = epochInfo.lr, options = pass.last ? epochInfo.lastStepOptions : epochInfo.stepOptions;
+  if (at <= epochInfo.warmupSteps) {
+    lr = epochInfo.lr * at / epochInfo.warmupSteps;
     options = { lr, stats: options.stats };
   }
   const value = ctx.step.run(batch, options);
   totals.batches++;
   totals.lastLr = lr;
-  if (!Number.isFinite(value)) throw diverged(value, info.epoch, totals.batches, lr);
+  if (!Number.isFinite(value)) throw diverged(value, epochInfo.epoch, totals.batches, lr);
   totals.rows += rows;
   totals.loss += value * rows;
   totals.correct += ctx.step.lastCorrect;
-  if (info.emit) {
-    const epoch = info.epoch, n = totals.batches, seen = totals.rows;
-    const known = info.samplesPerEpoch;
-    info.emit(
+  if (epochInfo.emit) {
+    const epoch = epochInfo.epoch, n = totals.batches, seen = totals.rows;
+    const known = epochInfo.samplesPerEpoch;
+    epochInfo.emit(
       known === undefined
         ? { type: "batch", epoch, batch: n, step: at, loss: value, samples: seen, lr }
         : {
@@ -118,7 +118,7 @@ function advance(
   ctx: PassContext,
   pass: Pass,
   buffer: BatchBuffer,
-  info: EpochInfo,
+  epochInfo: EpochInfo,
   totals: PassTotals,
   rows: number | void,
 ): Outcome {
@@ -133,7 +133,7 @@ function advance(
     }
     if (ctx.halted.aborted) return "aborted";
     if (rows === 0) return "done";
-    runBatch(ctx, pass, buffer, info, totals, rows);
+    runBatch(ctx, pass, buffer, epochInfo, totals, rows);
     rows = undefined;
     if (ctx.halted.aborted) return "aborted";
     const turn = ctx.pauser.due();
@@ -162,19 +162,19 @@ export function trainPass(
   ctx: PassContext,
   pass: Pass,
   buffer: BatchBuffer,
-  info: EpochInfo,
+  epochInfo: EpochInfo,
 ): PassTotals | undefined | Promise<PassTotals | undefined> {
   const totals: PassTotals = {
     rows: 0,
     loss: 0,
     correct: 0,
     batches: 0,
-    lastLr: info.lr,
+    lastLr: epochInfo.lr,
     binary: true,
   };
   let outcome: Outcome;
   try {
-    outcome = advance(ctx, pass, buffer, info, totals, undefined);
+    outcome = advance(ctx, pass, buffer, epochInfo, totals, undefined);
   } catch (error) {
     return closeThen(pass, () => {
       throw error;
@@ -184,7 +184,7 @@ export function trainPass(
     const result = outcome === "done" ? totals : undefined, closing = pass.close();
     return closing ? closing.then(() => result) : result; // no closure when closing needs no wait
   }
-  return finishPass(ctx, pass, buffer, info, totals, outcome);
+  return finishPass(ctx, pass, buffer, epochInfo, totals, outcome);
 }
 
 /** The rest of a pass after its first wait. */
@@ -192,13 +192,13 @@ async function finishPass(
   ctx: PassContext,
   pass: Pass,
   buffer: BatchBuffer,
-  info: EpochInfo,
+  epochInfo: EpochInfo,
   totals: PassTotals,
   waiting: Promise<number | void>,
 ): Promise<PassTotals | undefined> {
   try {
     for (;;) {
-      const outcome = advance(ctx, pass, buffer, info, totals, await waiting);
+      const outcome = advance(ctx, pass, buffer, epochInfo, totals, await waiting);
       if (outcome === "done") return totals;
       if (outcome === "aborted") return undefined;
       waiting = outcome;

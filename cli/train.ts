@@ -95,6 +95,13 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
       plugins,
       pluginModules: cli.plugins.map((p) => pathToFileURL(resolve(p)).href),
       open: fileOpener(cli.dataLabel),
+      fileSize: (path) => {
+        try {
+          return Deno.statSync(path).size;
+        } catch {
+          return undefined; // the opener says what is wrong with the path
+        }
+      },
       batchEvents: progressOn,
       // no server shares this process: a turn of the event loop (~2 ms) every 100 ms is enough
       yieldEveryMs: 100,

@@ -48,6 +48,8 @@ export interface JobOptions {
   plugins?: readonly Plugin[];
   /** Opens csv and ndjson files; needed only for file data sets. */
   open?: OpenFile;
+  /** A file's size in bytes, when it can be known (sizes the CSV rows' cache up front). */
+  fileSize?: (path: string) => number | undefined;
   /**
    * Matrix kernels: `"auto"` (WebAssembly SIMD where it runs), `"ts"`,
    * `"wasm"`, or a backend; overrides the config's `backend` (default "auto").
@@ -146,6 +148,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
       table = await loadTableData(dataset, {
         open: options.open,
         split: { fraction: config.validationSplit, seed: config.seed },
+        ...(options.fileSize?.(dataset.csv) ? { fileBytes: options.fileSize(dataset.csv) } : {}),
         ...(config.layers ? { outputs: config.layers[config.layers.length - 1].units } : {}),
         ...(config.columns ? { columns: config.columns } : {}),
         ...(config.missing ? { missing: config.missing } : {}),

@@ -55,6 +55,8 @@ export async function loadTableData(
     outputs?: number;
     /** Most bytes of rows kept in memory (default 64 MiB); 0 streams the file every epoch. */
     cacheBytes?: number;
+    /** The file's size, when known (the rows' cache is then sized before it is built). */
+    fileBytes?: number;
   },
 ): Promise<TableData> {
   const open = () => options.open(dataset.csv);
@@ -66,6 +68,7 @@ export async function loadTableData(
     ...(options.outputs !== undefined && options.outputs > 1 ? { numericTarget: "classes" } : {}),
     split: options.split,
     cacheBytes: options.cacheBytes ?? CACHE_BYTES,
+    ...(options.fileBytes ? { fileBytes: options.fileBytes } : {}),
   });
   const outputs = targetWidth(table, options.outputs);
   if (options.outputs !== undefined && options.outputs !== outputs) {

@@ -138,9 +138,16 @@ export interface CsvTableFit {
  */
 export async function fitCsvTable(
   open: () => ReadableStream<Uint8Array>,
-  options: TableFitOptions & CsvTableOptions & { readonly cacheBytes?: number },
+  options: TableFitOptions & CsvTableOptions & {
+    readonly cacheBytes?: number;
+    /** The file's size, when known: a file too large for the cache is streamed from the start. */
+    readonly fileBytes?: number;
+  },
 ): Promise<CsvTableFit> {
   const typed = options.cacheBytes ? await sniffTypes(open(), options) : undefined;
+  // A file whose rows would outgrow the cache is streamed from the start: no cache built, then dropped.
+  const fits = !typed || !options.fileBytes ||
+    options.fileBytes / typed.fileRowBytes * typed.cachedRowBytes <= options.cacheBytes!;
   const fitOptions = typed
     ? { ...options, columns: { ...typed.types, ...options.columns }, reasons: typed.reasons }
     : options;
@@ -151,7 +158,7 @@ export async function fitCsvTable(
   await eachRecord(open(), options, (header) => {
     fit = createTableFit(header, fitOptions);
     width = header.length;
-    if (typed) {
+    if (typed && fits) {
       cache = createTableCache(header, {
         types: typed.types,
         target: options.target,
@@ -186,21 +193,51 @@ export async function fitCsvTable(
 async function sniffTypes(
   bytes: ReadableStream<Uint8Array>,
   options: TableFitOptions & CsvTableOptions,
-): Promise<{ types: Record<string, ColumnChoice>; reasons: Record<string, string> }> {
+): Promise<Sniffed> {
   const enough = options.sniffRows ?? 1_000;
-  let fit: ReturnType<typeof createTableFit> | undefined, rows = 0;
-  const reader = recordReader(options, (header) => {
-    fit = createTableFit(header, options);
+  let fit: ReturnType<typeof createTableFit> | undefined, rows = 0, read = 0;
+  let header: string[] = [], bytes1 = new Uint8Array(0);
+  const reader = recordReader(options, (names) => {
+    fit = createTableFit(names, options);
+    header = names, bytes1 = new Uint8Array(names.length).fill(1);
   }, (record) => {
-    if (rows++ < enough) fit!.add(record, record.line);
+    if (rows++ >= enough) return;
+    fit!.add(record, record.line);
+    for (let f = 0; f < bytes1.length; f++) {
+      const v = record.number(f);
+      if (!Number.isNaN(v) && (v & 255) !== v) bytes1[f] = 0; // not a byte: eight in the cache
+    }
   });
   for await (const chunk of readStream(bytes, options.signal)) {
+    read += chunk.length;
     reader.push(chunk);
     if (rows >= enough) break; // the rest is the full pass's
   }
   if (rows < enough) reader.end();
   if (!fit) throw new TypeError("Invalid CSV: the file is empty; it needs a header row");
-  return fit.types();
+  const { types, reasons } = fit.types();
+  // Bytes a cached row takes: categories 2, booleans and whole numbers 0..255 1, others 8.
+  const cached = header.reduce((sum, name, f) => {
+    const type = types[name.trim()];
+    return sum +
+      (type === "ignore"
+        ? 0
+        : type === "number"
+        ? (bytes1[f] ? 1 : 8)
+        : type === "boolean"
+        ? 1
+        : 2);
+  }, 1);
+  return { types, reasons, cachedRowBytes: cached, fileRowBytes: read / Math.max(1, rows) };
+}
+
+/** What the first rows show: the types, and how many bytes a row takes in the file and the cache. */
+interface Sniffed {
+  types: Record<string, ColumnChoice>;
+  reasons: Record<string, string>;
+  cachedRowBytes: number;
+  /** An upper bound: the bytes read to get the sniffed rows, over their count. */
+  fileRowBytes: number;
 }
 
 function widthError(record: CsvRecord, width: number, delimiter = ","): TypeError {

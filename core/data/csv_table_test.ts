@@ -183,3 +183,17 @@ Deno.test("rows kept in memory encode exactly as the streamed file does", async 
   const tiny = await fitCsvTable(bytes(text), { target: "kind", split, cacheBytes: 1000 });
   assert.equal(tiny.memory, undefined); // over the budget: streamed
 });
+
+Deno.test("a file whose rows would outgrow the cache is streamed from the start", async () => {
+  const text = "x,y\n" + Array.from({ length: 50 }, (_, i) => `${i / 7},${i % 2}`).join("\n") +
+    "\n";
+  const small = await fitCsvTable(bytes(text), {
+    target: "y",
+    cacheBytes: 1 << 20,
+    fileBytes: text.length,
+  });
+  assert.ok(small.memory);
+  // The same rows, said to come from a file of 1 GB: 8-byte numbers would not fit 1 MiB.
+  const big = await fitCsvTable(bytes(text), { target: "y", cacheBytes: 1 << 20, fileBytes: 1e9 });
+  assert.equal(big.memory, undefined);
+});

@@ -171,7 +171,7 @@ export function createCsvReader(
   const delimiter = delimiterByte(options.delimiter);
   const maxRecord = options.maxRecordBytes ?? 1 << 20;
   const decoder = new TextDecoder();
-  let buf: Uint8Array = new Uint8Array(0);
+  let buf: Uint8Array = new Uint8Array(0), work = new Uint8Array(0);
   let starts = new Int32Array(64), ends = new Int32Array(64);
   let quoted = new Uint8Array(64); // 1: quoted, 2: quoted with "" inside
   let count = 0, line = 1, recordLine = 1, first = true;
@@ -322,10 +322,14 @@ export function createCsvReader(
       if (chunk.length === 0) return;
       if (buf.length === 0) buf = chunk;
       else {
-        const joined = new Uint8Array(buf.length + chunk.length);
-        joined.set(buf);
-        joined.set(chunk, buf.length);
-        buf = joined;
+        // The unfinished record and the chunk, in one reused buffer: a new array per chunk
+        // would leave a chunk's worth of garbage behind every 64 KiB read.
+        const size = buf.length + chunk.length;
+        if (work.length < size) work = new Uint8Array(Math.max(size, 2 * work.length));
+        if (buf.buffer !== work.buffer) work.set(buf);
+        else work.copyWithin(0, buf.byteOffset, buf.byteOffset + buf.length);
+        work.set(chunk, buf.length);
+        buf = work.subarray(0, size);
       }
       const rest = parse(false);
       buf = rest >= buf.length ? new Uint8Array(0) : buf.subarray(rest);

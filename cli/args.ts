@@ -49,9 +49,11 @@ async function readConfig(
 function describe(issue: ConfigIssue, flags: ParsedFlags): string {
   const field = issue.path.split(".")[0];
   if (field in flags.fields) {
-    const flag = field === "dataset" && typeof flags.fields.dataset === "object"
-      ? "--data"
-      : FLAG_OF_FIELD[field];
+    const flag = field !== "dataset" || typeof flags.fields.dataset !== "object"
+      ? FLAG_OF_FIELD[field]
+      : issue.path === "dataset.delimiter"
+      ? "--delimiter"
+      : "--data";
     return `${flag}: ${issue.message}`;
   }
   if (!flags.configPath) return `${FLAG_OF_FIELD[field] ?? "config"}: ${issue.message}`;

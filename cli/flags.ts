@@ -209,8 +209,11 @@ function tableColumns(
           `--${flag}: "${list}" has an empty column name; write e.g. --${flag} city,zip`,
         );
       }
-      if (columns[name] !== undefined) {
+      if (columns[name] === type) {
         throw new UsageError(`--${flag}: column "${name}" is named twice`);
+      }
+      if (columns[name] !== undefined) {
+        throw new UsageError(`--categorical and --ignore both name column "${name}": pick one`);
       }
       columns[name] = type!;
     }

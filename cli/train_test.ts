@@ -170,7 +170,7 @@ Deno.test("bad files, bad data and divergence exit 2 with one error: line, even 
       ],
       [
         csv("cell.csv"),
-        /^error: Invalid data: line 1502, column "b": "x" is not a number, but the first 1000 rows were; fix the cell, or declare the column a category$/,
+        /^error: Invalid data: line 1502, column "b": "x" is not a number, but the first 1000 rows were; fix the cell, or declare the column a category \(--categorical b, or "columns": \{ "b": "category" \}\)$/,
       ],
       [
         [...csv("label.csv"), "--validation-split", "0", "--batch-size", "30"],

@@ -214,10 +214,12 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
         `Body is not valid JSON (${why}): send {"inputs": [[...], ...]}`,
       );
     }
-    const rows = parseRows && typeof body === "object" && body !== null && !Array.isArray(body) &&
-        "rows" in body && !("inputs" in body)
-      ? parseRows((body as { rows: unknown }).rows)
-      : undefined;
+    const named = parseRows && typeof body === "object" && body !== null &&
+      !Array.isArray(body) && "rows" in body;
+    if (named && "inputs" in (body as object)) {
+      throw new HttpError(400, "invalid_rows", 'Send "rows" or "inputs", not both');
+    }
+    const rows = named ? parseRows((body as { rows: unknown }).rows) : undefined;
     const y = predict(network, rows ?? parseInputs(body));
     if (table) unscaleOutputs(table, y.data); // a number target in its own units
     const outputs = toRows(y);

@@ -138,3 +138,10 @@ Deno.test("bad rows are a 400 naming the row and column, with short quotes", asy
     assert.match((await res.json()).error.message, message);
   }
 });
+
+Deno.test("a body with both rows and inputs is a 400 that says to send one", async () => {
+  const handler = createPredictHandler({ model: modelOf(regression, "identity", 1).file });
+  const res = await handler(post({ rows: [{ area: 1 }], inputs: [[0, 0, 0, 0, 0, 0]] }));
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error.message, 'Send "rows" or "inputs", not both');
+});

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LayerSpec } from "../core/math/types.ts";
 import { modelFingerprintHooks } from "../core/checks/fingerprint.ts";
 import {
   foldStandardize,
@@ -149,7 +150,7 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
         open: options.open,
         split: { fraction: config.validationSplit, seed: config.seed },
         ...(options.fileSize?.(dataset.csv) ? { fileBytes: options.fileSize(dataset.csv) } : {}),
-        ...(config.layers ? { outputs: config.layers[config.layers.length - 1].units } : {}),
+        ...(config.layers ? outputOf(config.layers, registry) : {}),
         ...(config.columns ? { columns: config.columns } : {}),
         ...(config.missing ? { missing: config.missing } : {}),
         ...(config.standardize === undefined ? {} : { standardize: config.standardize }),
@@ -193,6 +194,13 @@ function namedTable(set: Dataset): Table | undefined {
     ignored: [],
     missing: "impute",
   };
+}
+
+/** The output layer's width, and whether it gives class probabilities (softmax, sigmoid). */
+function outputOf(layers: readonly LayerSpec[], registry: Registry) {
+  const last = layers[layers.length - 1];
+  const activation = registry.get("activation", last.activation ?? "identity");
+  return { outputs: last.units, classifier: activation.probabilities === true || last.units > 1 };
 }
 
 function checkFit(config: ResolvedRunConfig, registry: Registry): void {

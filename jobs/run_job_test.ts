@@ -289,3 +289,26 @@ for (const { name, body, prints } of AHEAD_CASES) {
     assert.match(out, /^live workers 0$/m, `a worker was left waiting: ${out}`);
   });
 }
+
+Deno.test("a csv data set's delimiter reaches the reader; a 0/1 target under sigmoid is read as classes", async () => {
+  const rows = ["x;y"];
+  for (let i = 0; i < 120; i++) rows.push(`${(i % 10) / 10};${i % 10 < 5 ? 0 : 1}`);
+  const config = parseRunConfig({
+    dataset: { csv: "d.csv", target: "y", delimiter: ";" },
+    layers: [{ units: 4, activation: "tanh" }, { units: 1, activation: "sigmoid" }],
+    epochs: 40,
+  });
+  const job = await runJob(config, {
+    open: blobs({ "d.csv": rows.join("\n") }),
+    batchEvents: false,
+  });
+  assert.deepEqual(job.table?.table.target, { name: "y", type: "classes", classes: ["0", "1"] });
+  const epochs = (await lastValueFrom(job.events$.pipe(toArray()))).filter((e) =>
+    e.type === "epoch"
+  );
+  const last = epochs.at(-1)!;
+  assert.ok(
+    last.type === "epoch" && last.loss > 0 && (last.accuracy ?? 0) > 0.8,
+    JSON.stringify(last),
+  );
+});

@@ -48,11 +48,13 @@ export interface TableData {
  * ```
  */
 export async function loadTableData(
-  dataset: { readonly csv: string; readonly target: string },
+  dataset: { readonly csv: string; readonly target: string; readonly delimiter?: string },
   options: TableSettings & {
     open: OpenFile;
     split: RowSplit;
     outputs?: number;
+    /** The output layer gives class probabilities (softmax, sigmoid): a numeric target holds class labels. */
+    classifier?: boolean;
     /** Most bytes of rows kept in memory (default 64 MiB); 0 streams the file every epoch. */
     cacheBytes?: number;
     /** The file's size, when known (the rows' cache is then sized before it is built). */
@@ -65,11 +67,18 @@ export async function loadTableData(
     ...(options.columns ? { columns: options.columns } : {}),
     ...(options.missing ? { missing: options.missing } : {}),
     ...(options.standardize === undefined ? {} : { standardize: options.standardize }),
-    ...(options.outputs !== undefined && options.outputs > 1 ? { numericTarget: "classes" } : {}),
+    // Numbers read as class labels when the output layer is a classifier's.
+    ...(options.classifier ? { numericTarget: "classes" } : {}),
+    ...(dataset.delimiter === undefined ? {} : { delimiter: dataset.delimiter }),
     split: options.split,
     cacheBytes: options.cacheBytes ?? CACHE_BYTES,
     ...(options.fileBytes ? { fileBytes: options.fileBytes } : {}),
   });
+  if (tableInputs(table) === 0) {
+    throw new TypeError(
+      `Invalid columns: no input columns left in ${dataset.csv}: every column is the target or ignored; keep at least one`,
+    );
+  }
   const outputs = targetWidth(table, options.outputs);
   if (options.outputs !== undefined && options.outputs !== outputs) {
     const want = table.target.type === "classes"
@@ -78,13 +87,21 @@ export async function loadTableData(
       })`
       : "a number (regression)";
     throw new TypeError(
-      `Invalid layers: the last layer has ${options.outputs} units but the target "${table.target.name}" is ${want}; end the layers with ${outputs} units`,
+      `Invalid layers: the last layer has ${
+        units(options.outputs)
+      } but the target "${table.target.name}" is ${want}; end the layers with ${units(outputs)}`,
     );
   }
   // In memory when the rows fitted the cache; else every epoch streams the file again.
   const kept = memory?.(outputs);
   const part = (name: "train" | "validation") =>
-    csvTableSource(open, table, { part: name, split: options.split, outputs, rows: rows[name] });
+    csvTableSource(open, table, {
+      part: name,
+      split: options.split,
+      outputs,
+      rows: rows[name],
+      ...(dataset.delimiter === undefined ? {} : { delimiter: dataset.delimiter }),
+    });
   return {
     table,
     report,
@@ -101,6 +118,8 @@ export async function loadTableData(
  * Fashion-MNIST images take 47 MB); a larger file streams every epoch.
  */
 const CACHE_BYTES = 64 << 20;
+
+const units = (n: number) => `${n} unit${n === 1 ? "" : "s"}`;
 
 /** The model chosen for a table when the config names none. */
 export interface ChosenModel {
@@ -125,14 +144,16 @@ export function chooseModel(table: Table): ChosenModel {
   const hidden = Math.min(64, Math.max(16, 2 * inputs));
   const target = table.target;
   const classes = target.type === "classes";
-  const units = classes ? target.classes.length : 1;
+  const width = classes ? target.classes.length : 1;
   const output = classes ? "softmax" : "identity", loss = classes ? "crossEntropy" : "mse";
   const what = classes
-    ? `${units} classes: ${target.classes.slice(0, 5).join(", ")}${units > 5 ? ", ..." : ""}`
+    ? `${width} classes: ${target.classes.slice(0, 5).join(", ")}${width > 5 ? ", ..." : ""}`
     : `a number: regression, outputs in ${target.name}'s units`;
   return {
-    layers: [{ units: hidden, activation: "relu" }, { units, activation: output }],
+    layers: [{ units: hidden, activation: "relu" }, { units: width, activation: output }],
     loss,
-    summary: `${inputs} inputs -> ${hidden} relu -> ${units} ${output} (${what}), ${loss}`,
+    summary: `${inputs} input${
+      inputs === 1 ? "" : "s"
+    } -> ${hidden} relu -> ${width} ${output} (${what}), ${loss}`,
   };
 }

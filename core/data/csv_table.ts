@@ -76,8 +76,16 @@ function recordReader(
 ): { push(chunk: Uint8Array): void; end(): void } {
   let row = -1;
   const reader = createCsvReader((record) => {
-    if (row === -1) onHeader(Array.from({ length: record.length }, (_, i) => record.text(i)));
-    else onRow(record, row);
+    if (row === -1) {
+      const header = Array.from({ length: record.length }, (_, i) => record.text(i));
+      const blank = header.findIndex((name) => name.trim() === "");
+      if (blank !== -1) {
+        throw new TypeError(
+          `Invalid CSV header: column ${blank + 1} has no name; name it (or remove the column)`,
+        );
+      }
+      onHeader(header);
+    } else onRow(record, row);
     row++;
   }, options.delimiter === undefined ? {} : { delimiter: options.delimiter });
   return {
@@ -215,6 +223,9 @@ async function sniffTypes(
   }
   if (rows < enough) reader.end();
   if (!fit) throw new TypeError("Invalid CSV: the file is empty; it needs a header row");
+  if (rows === 0) {
+    throw new RangeError("Invalid data: the file has a header but no rows to train on");
+  }
   const { types, reasons } = fit.types();
   // Bytes a cached row takes: categories 2, booleans and whole numbers 0..255 1, others 8.
   const cached = header.reduce((sum, name, f) => {

@@ -110,14 +110,14 @@ Deno.test("a text in a numeric column after the sniffed rows names its line, col
   await assert.rejects(fitCsvTable(bytes(text), { target: "y", sniffRows: 10 }), {
     name: "TypeError",
     message:
-      /^Invalid data: line 32, column "x": "abc" is not a number, but the first 10 rows were; fix the cell, or declare the column a category$/,
+      /^Invalid data: line 32, column "x": "abc" is not a number, but the first 10 rows were; fix the cell, or declare the column a category \(--categorical x, or "columns": \{ "x": "category" \}\)$/,
   });
 });
 
 Deno.test("--missing error refuses a missing cell, naming line and column", async () => {
   await assert.rejects(fitCsvTable(bytes("x,y\n1,2\n,3\n"), { target: "y", missing: "error" }), {
     message:
-      'Invalid data: line 3, column "x": the cell is missing (--missing error); fill it or remove the row',
+      'Invalid data: line 3, column "x": the cell is missing, and missing cells are refused (--missing error, "missing": "error"); fill it or remove the row',
   });
 });
 
@@ -196,4 +196,13 @@ Deno.test("a file whose rows would outgrow the cache is streamed from the start"
   // The same rows, said to come from a file of 1 GB: 8-byte numbers would not fit 1 MiB.
   const big = await fitCsvTable(bytes(text), { target: "y", cacheBytes: 1 << 20, fileBytes: 1e9 });
   assert.equal(big.memory, undefined);
+});
+
+Deno.test("a header with a blank name, or a header with no rows, is a clear error", async () => {
+  await assert.rejects(fitCsvTable(bytes("a,,y\n1,2,3\n"), { target: "y" }), {
+    message: "Invalid CSV header: column 2 has no name; name it (or remove the column)",
+  });
+  await assert.rejects(fitCsvTable(bytes("a,y\n"), { target: "y", cacheBytes: 1 << 20 }), {
+    message: "Invalid data: the file has a header but no rows to train on",
+  });
 });

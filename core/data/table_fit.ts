@@ -44,11 +44,7 @@ export interface TableFitOptions {
 
 /** Feeds training rows to a fit; `result` builds the table. */
 export interface TableFit {
-  /**
-   * The last row's cells by header position once the types are known:
-   * numbers and booleans (NaN when missing), category and class ids in
-   * first-seen order (-1 when missing); see `vocabulary`.
-   */
+  /** The last typed row by header position: numbers, 0/1, ids (`vocabulary`); NaN or -1 if missing. */
   readonly raw: Float64Array;
   /** A column's texts in id order (category values, class names). */
   vocabulary(field: number): string[];
@@ -91,8 +87,11 @@ interface ColumnStats {
 }
 
 const quote = (text: string) => JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text);
+const asCategory = (name: string) =>
+  `declare the column a category (--categorical ${name}, or "columns": { "${name}": "category" })`;
 const MISSING_TARGET = "the target is missing; fill the cell or remove the row";
-const MISSING_CELL = "the cell is missing (--missing error); fill it or remove the row";
+const MISSING_CELL =
+  'the cell is missing, and missing cells are refused (--missing error, "missing": "error"); fill it or remove the row';
 
 function fitError(line: number, column: string, what: string): TypeError {
   return new TypeError(`Invalid data: line ${line}, column "${column}": ${what}`);
@@ -196,15 +195,13 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
 
   const choose = (s: ColumnStats): void => {
     if (s.type === undefined) {
-      if (s.nonMissing === 0) s.type = "ignore", s.why = "no values in the first rows";
+      if (s.nonMissing === 0) s.type = "ignore", s.why = `no values in the first ${sniffRows} rows`;
       else if (s.numeric === s.nonMissing) s.type = "number", s.why = "numbers";
       else if (s.boolean === s.nonMissing) {
         s.type = "boolean", s.why = "true/false or yes/no values";
       } else if (s !== target && s.texts!.size > Math.max(50, s.nonMissing / 2)) {
-        s.type = "ignore";
-        s.why = `${
-          s.texts!.size
-        } distinct texts in ${s.nonMissing} rows: an identifier or free text`;
+        const distinct = `${s.texts!.size} distinct texts in ${s.nonMissing} rows`;
+        s.type = "ignore", s.why = `${distinct}: an identifier or free text`;
       } else {
         s.type = "category";
         s.why = `text values such as ${quote(s.firstText?.text ?? "")}`;
@@ -214,7 +211,7 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     if (s === target && s.type === "number" && !s.declared && options.numericTarget === "classes") {
       s.type = "category", s.why = "numeric class labels";
     }
-    const fix = "fix the cell or declare the column a category";
+    const fix = `fix the cell or ${asCategory(s.name)}`;
     if (s.type === "number" && s.numeric !== s.nonMissing) {
       const { line, text } = s.firstText!;
       throw fitError(
@@ -259,10 +256,10 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     } else raw[f] = addText(s, cells.text(f).trim(), line); // held-out values join the vocabulary
   };
   const notNumber = (s: ColumnStats, cells: HeaderCells, line: number) => {
-    const why = `the first ${sniffRows} rows were; fix the cell, or declare the column a category`;
+    const why = `the first ${sniffRows} rows were; fix the cell, or ${asCategory(s.name)}`;
     return fitError(line, s.name, `${quote(cells.text(s.field))} is not a number, but ${why}`);
   };
-  /** The last row's cells by header position: numbers, 0/1, category ids; NaN or -1 when missing. */
+  // The last row's cells by header position: numbers, 0/1, category ids; NaN or -1 when missing.
   const raw = new Float64Array(stats.length);
   let numberStats: ColumnStats[] = [], numberFields = new Int32Array(0);
   let numberValues = new Float64Array(0);

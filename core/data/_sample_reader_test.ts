@@ -11,7 +11,10 @@ async function order(n: number, seed: number, size: number, pulled?: number[]): 
   }
   const reader = sampleReader(source(), { rng: createRng(seed), size });
   const out: number[] = [];
-  for (let s = await reader.next(); s; s = await reader.next()) out.push(s.y as number);
+  // The reader reuses the sample it gives: read its value at once.
+  for (let s = await reader.next(); s; s = await reader.next()) {
+    out.push(typeof s.y === "number" ? s.y : s.y[0]);
+  }
   return out;
 }
 

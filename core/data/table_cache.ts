@@ -174,11 +174,27 @@ function rowEncoder(
   );
   const inputs = tableInputs(table), t = slot(table.target.name), target = table.target;
   const classes = target.type === "classes" ? remap(t, target.classes) : new Int32Array(0);
+  // A byte column's 256 possible inputs, encoded once: one table load per cell.
+  const luts = columns.map(({ column, c }) => {
+    if (column.type === "category" || kinds[c] !== U8) return new Float32Array(0);
+    return Float32Array.from({ length: 256 }, (_, b) => {
+      const v = b === MISSING_BYTE && column.type === "boolean" ? column.fill : b;
+      return (v - column.center) / column.scale;
+    });
+  });
+  const byteColumn = Uint8Array.from(
+    columns,
+    ({ column, c }) => Number(column.type !== "category" && kinds[c] === U8),
+  );
   return (row, into, at) => {
     const chunk = row >>> SHIFT, i = row & (CHUNK - 1), x = into.x;
     let o = at * inputs;
     for (let k = 0; k < columns.length; k++) {
       const { column, c } = columns[k];
+      if (byteColumn[k] === 1) {
+        x[o++] = luts[k][u8[c][chunk][i]];
+        continue;
+      }
       if (column.type === "category") {
         const width = column.values.length + (column.missing ? 2 : 1), id = u16[c][chunk][i];
         x.fill(0, o, o + width);
@@ -188,11 +204,7 @@ function rowEncoder(
         o += width;
         continue;
       }
-      let v: number;
-      if (kinds[c] === U8) {
-        const b = u8[c][chunk][i];
-        v = b === MISSING_BYTE && column.type === "boolean" ? NaN : b;
-      } else v = f64[c][chunk][i];
+      const v = f64[c][chunk][i];
       x[o++] = ((Number.isNaN(v) ? column.fill : v) - column.center) / column.scale;
     }
     const tOut = into.t, tAt = at * outputs;

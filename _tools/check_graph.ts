@@ -19,25 +19,15 @@
  * @module
  */
 
+import { cycles, edgeProblems, isSource, pkg, type RelEdge } from "./graph_rules.ts";
+
 const ROOT = new URL("../", import.meta.url);
 const rootPath = decodeURIComponent(ROOT.pathname);
 
-/** core/'s folders, lowest first: a folder imports only folders of a lower rank (and its own). */
-const CORE_ORDER: Record<string, number> = {
-  math: 0,
-  checks: 1,
-  data: 1,
-  wasm: 1,
-  model: 2,
-  train: 3,
-  _testing: 4,
-};
 const FILE_BUDGET = 400;
 const MATH_BUDGET = 2_000;
 
 const SKIP_DIRS = new Set([".git", "node_modules", "dist", "docs", "wasm", ".ci", "_scratch"]);
-const isSource = (p: string) =>
-  p.endsWith(".ts") && !/_test\.ts$|_bench\.ts$/.test(p) && !p.includes("/_testing/");
 
 async function listFiles(dir: string, out: string[] = []): Promise<string[]> {
   for await (const e of Deno.readDir(dir)) {
@@ -84,10 +74,6 @@ async function graph(files: string[]): Promise<Edge[]> {
 }
 
 const rel = (p: string) => p.startsWith(rootPath) ? p.slice(rootPath.length) : p;
-const pkg = (spec: string) => spec.match(/^npm:\/?((?:@[^/]+\/)?[^@/]+)/)?.[1];
-const top = (p: string) => p.split("/")[0];
-const coreFolder = (p: string) => p.startsWith("core/") ? p.split("/")[1] : undefined;
-const isPrivate = (p: string) => /(^|\/)_[^/]+\.ts$/.test(p) || p.includes("/_testing/");
 
 /** Files reachable from `starts` through runtime imports. */
 function reach(starts: string[], edges: Edge[]): Set<string> {
@@ -102,87 +88,18 @@ function reach(starts: string[], edges: Edge[]): Set<string> {
   return seen;
 }
 
-/** One import cycle per strongly connected group of local files (Tarjan), as paths. */
-function cycles(edges: Edge[]): string[][] {
-  const next = new Map<string, string[]>();
-  for (const e of edges) {
-    if (!e.from.startsWith(rootPath) || !e.to.startsWith(rootPath)) continue;
-    next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
-  }
-  const index = new Map<string, number>(), low = new Map<string, number>();
-  const stack: string[] = [], on = new Set<string>(), found: string[][] = [];
-  let counter = 0;
-  const visit = (v: string): void => {
-    index.set(v, counter), low.set(v, counter++), stack.push(v), on.add(v);
-    for (const w of next.get(v) ?? []) {
-      if (!index.has(w)) visit(w), low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) !== index.get(v)) return;
-    const group: string[] = [];
-    for (let w = stack.pop()!;; w = stack.pop()!) {
-      on.delete(w), group.push(rel(w));
-      if (w === v) break;
-    }
-    const self = (next.get(v) ?? []).includes(v);
-    if (group.length > 1 || self) found.push(group.sort());
-  };
-  for (const v of next.keys()) if (!index.has(v)) visit(v);
-  return found;
-}
-
 const files = (await listFiles(rootPath)).filter((f) =>
   !f.startsWith(`${rootPath}_tools/`) || isSource(f)
 );
 const edges = await graph(files);
 const problems: string[] = [];
 
-for (const e of edges) {
-  const from = rel(e.from), to = rel(e.to);
-  if (!e.from.startsWith(rootPath)) continue;
-  const local = e.to.startsWith(rootPath);
-  // Private to its folder: its top-level folder, or inside core/, its own subfolder; a
-  // `_testing/` folder belongs to the folder holding it.
-  const owner = (p: string) => {
-    if (p.includes("/_testing/")) return p.slice(0, p.indexOf("/_testing/"));
-    return p.startsWith("core/") ? p.split("/").slice(0, 2).join("/") : top(p);
-  };
-  if (local && isPrivate(to) && !from.startsWith(`${owner(to)}/`)) {
-    problems.push(
-      `${from} imports ${to}: a _ file is private to ${
-        owner(to)
-      }/; export what is needed from a public file`,
-    );
-  }
-  if (!isSource(e.from)) continue;
-  if (from.startsWith("core/") && local && !to.startsWith("core/")) {
-    problems.push(`${from} imports ${to}: core/ must not import ${top(to)}/`);
-  }
-  const a = coreFolder(from), b = local ? coreFolder(to) : undefined;
-  if (a !== undefined && b !== undefined && a !== b && from.split("/").length > 2) {
-    if (!(b in CORE_ORDER) || !(a in CORE_ORDER) || CORE_ORDER[b] >= CORE_ORDER[a]) {
-      problems.push(
-        `${from} imports ${to}: core/${a}/ may import only folders below it (${
-          Object.keys(CORE_ORDER).filter((k) => CORE_ORDER[k] < (CORE_ORDER[a] ?? 0)).join(", ") ||
-          "none"
-        })`,
-      );
-    }
-  }
-  if (a !== undefined && pkg(to) === "rxjs" && a !== "train" && a !== "data") {
-    problems.push(`${from} imports rxjs: inside core/ only train/ and data/ may`);
-  }
-  if (
-    from.startsWith("plugins/") && to.startsWith("core/") &&
-    !/^core\/math\/(types|elementwise|adam_rule)\.ts$/.test(to)
-  ) {
-    problems.push(
-      `${from} imports ${to}: plugins/ may import only core/math/types.ts and small core/math helpers`,
-    );
-  }
-}
+const relEdges: RelEdge[] = edges
+  .filter((e) => e.from.startsWith(rootPath))
+  .map((e) => ({ from: rel(e.from), to: rel(e.to), local: e.to.startsWith(rootPath) }));
+for (const e of relEdges) problems.push(...edgeProblems(e));
 
-for (const group of cycles(edges)) {
+for (const group of cycles(relEdges)) {
   problems.push(`import cycle (type imports included): ${group.join(" -> ")}`);
 }
 

@@ -15,6 +15,8 @@ export interface Reporter {
   saved(path: string, wallMs: number): void;
   /** A line for people (stdout in text mode, stderr in JSON mode). */
   info(line: string): void;
+  /** What a csv data set's table holds and what was chosen: a JSON line in JSON mode, nothing in text mode. */
+  table(summary: Readonly<Record<string, unknown>>): void;
 }
 
 /** Options of {@linkcode createReporter}. */
@@ -62,8 +64,9 @@ export function formatEpoch(e: EpochEvent, sinceMs: number): string {
 /**
  * Builds the reporter the CLI writes through. Text mode prints the epoch
  * lines and a closing summary; JSON mode prints only JSON lines on `out`:
- * the trainer's start, epoch and end events, then `{ "type": "test", ... }`
- * and `{ "type": "saved", ... }`.
+ * a csv data set's `{ "type": "table", ... }` (rows, columns, missing
+ * cells, class names, the chosen model), the trainer's start, epoch and end
+ * events, then `{ "type": "test", ... }` and `{ "type": "saved", ... }`.
  *
  * @example
  * ```ts
@@ -85,6 +88,7 @@ export function createReporter(options: ReporterOptions): Reporter {
       test: (r) => out(JSON.stringify({ type: "test", ...r })),
       saved: (path, wallMs) => out(JSON.stringify({ type: "saved", path, wallMs })),
       info: err,
+      table: (summary) => out(JSON.stringify({ type: "table", ...summary })),
     };
   }
   return {
@@ -106,6 +110,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     },
     saved: (path, wallMs) => out(`wrote ${path} (${(wallMs / 1000).toFixed(1)}s in all)`),
     info: out,
+    table: () => {}, // formatTable's lines tell people the same
   };
 }
 

@@ -115,6 +115,16 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     disabled: !progressOn,
     epochs: job.config.epochs,
   });
+  if (job.table) {
+    const { report, rows, table } = job.table;
+    reporter.table({
+      rows,
+      columns: report.columns,
+      missing: report.missing,
+      ...(table.target.type === "classes" ? { classes: table.target.classes } : {}),
+      ...(job.chosen ? { chosen: job.chosen } : {}),
+    });
+  }
   if (!quiet) {
     const loadMs = performance.now() - began;
     const { config, samples, backend, workers } = job;

@@ -223,7 +223,9 @@ Deno.test("--data trains from a CSV file: numeric labels as classes, features st
   const r = await cli(args, dir);
   assert.equal(r.code, 0, r.stderr);
   const events = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
-  const start = events[0], last = events.findLast((e) => e.type === "epoch");
+  const start = events.find((e) => e.type === "start"),
+    last = events.findLast((e) => e.type === "epoch");
+  assert.deepEqual(events[0].classes, ["0", "1", "2"]); // the table comes first
   const file = JSON.parse(await Deno.readTextFile(`${dir}/model.json`));
   const held = 60 - start.samples; // a seeded hash of the row number holds about a tenth out
   assert.ok(held > 0 && held < 20, `${held} held out`);

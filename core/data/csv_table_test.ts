@@ -153,12 +153,14 @@ Deno.test("a column of distinct texts (an identifier) is left out, and said why"
 });
 
 Deno.test("rows kept in memory encode exactly as the streamed file does", async () => {
-  const lines = ["n,small,city,flag,kind"];
-  for (let i = 0; i < 300; i++) {
+  // More rows than one cache chunk (4,096), three byte columns side by side, a missing boolean.
+  const lines = ["n,small,px,city,flag,kind,dark"];
+  for (let i = 0; i < 5000; i++) {
     const small = i === 250 ? "300" : String(i % 7); // one value past a byte: the column widens
     const n = i % 11 === 0 ? "" : (i / 3).toFixed(2);
     const city = i % 13 === 0 ? "NA" : ["a", "b", "c"][i % 3];
-    lines.push(`${n},${small},${city},${i % 2 ? "yes" : "no"},${["x", "y"][i % 2]}`);
+    const flag = i % 17 === 0 ? "" : i % 2 ? "yes" : "no";
+    lines.push(`${n},${small},${(i * 7) % 256},${city},${flag},${["x", "y"][i % 2]},${i % 5}`);
   }
   const text = lines.join("\n") + "\n", split = { fraction: 0.2, seed: 3 };
   const fit = await fitCsvTable(bytes(text), {
@@ -167,18 +169,31 @@ Deno.test("rows kept in memory encode exactly as the streamed file does", async 
     cacheBytes: 1 << 20,
     sniffRows: 50,
   });
-  const memory = fit.memory!(2)!;
-  for (const part of ["train", "validation"] as const) {
-    const streamed = await samples(csvTableSource(bytes(text), fit.table, { part, split }));
-    const source = part === "train" ? memory.train : memory.validation!;
-    assert.equal(source.size, streamed.length);
-    const x = new Float32Array(source.size * source.inputs), t = new Float32Array(source.size * 2);
-    source.encodeRows!(Uint32Array.from({ length: source.size }, (_, i) => i), { x, t });
-    assert.deepEqual(x, Float32Array.from(streamed.flatMap((s) => Array.from(s.x))));
-    assert.deepEqual(
-      t,
-      Float32Array.from(streamed.flatMap((s) => Array.from(s.y as Float32Array))),
-    );
+  assert.deepEqual(fit.table.columns.map((c) => c.type), [
+    "number",
+    "number",
+    "number",
+    "category",
+    "boolean",
+    "number",
+  ]);
+  for (const memory of [fit.memory!(2)!, fit.memory!(2)!]) { // asked twice: the same rows
+    for (const part of ["train", "validation"] as const) {
+      const streamed = await samples(csvTableSource(bytes(text), fit.table, { part, split }));
+      const source = part === "train" ? memory.train : memory.validation!;
+      assert.equal(source.size, streamed.length);
+      // Read in a shuffled order: each row lands where the order puts it.
+      const order = Uint32Array.from({ length: source.size }, (_, i) => (i * 7919) % source.size);
+      const x = new Float32Array(source.size * source.inputs);
+      const t = new Float32Array(source.size * 2);
+      source.encodeRows!(order, { x, t });
+      const picked = Array.from(order, (r) => streamed[r]);
+      assert.deepEqual(x, Float32Array.from(picked.flatMap((s) => Array.from(s.x))));
+      assert.deepEqual(
+        t,
+        Float32Array.from(picked.flatMap((s) => Array.from(s.y as Float32Array))),
+      );
+    }
   }
   const tiny = await fitCsvTable(bytes(text), { target: "kind", split, cacheBytes: 1000 });
   assert.equal(tiny.memory, undefined); // over the budget: streamed

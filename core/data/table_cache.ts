@@ -4,6 +4,8 @@
  * 0 to 255 (pixels, counts) and booleans take one byte, other numbers eight (exactly as read, so
  * rows encode bit for bit as the streamed file does), categories two. When
  * the rows outgrow the budget, the cache gives up and the file is streamed.
+ * Once the pass is over, the byte columns are laid out row by row, so that a
+ * shuffled epoch reads each row's bytes side by side.
  *
  * @module
  */
@@ -66,6 +68,7 @@ export function createTableCache(
   const u8: Uint8Array[][] = fields.map(() => []), f64: Float64Array[][] = fields.map(() => []);
   const u16: Uint16Array[][] = fields.map(() => []), held: Uint8Array[] = [];
   let rows = 0, bytes = 0, dropped = false, lastChunk = -1;
+  let bytesByRow: RowBytes | undefined; // the byte columns row by row, once the pass is over
   const curU8: Uint8Array[] = [], curF64: Float64Array[] = [], curU16: Uint16Array[] = [];
 
   const widen = (c: number): void => {
@@ -118,7 +121,16 @@ export function createTableCache(
     },
     done(table, outputs, vocabulary) {
       if (dropped) return undefined;
-      const encode = rowEncoder(table, outputs, { fields, kinds, u8, f64, u16, names, vocabulary });
+      bytesByRow ??= toRows(kinds, u8, held.length);
+      const encode = rowEncoder(table, outputs, {
+        fields,
+        kinds,
+        bytesByRow,
+        f64,
+        u16,
+        names,
+        vocabulary,
+      });
       const inputs = tableInputs(table);
       const part = (want: number): MemorySource | undefined => {
         const picked: number[] = [];
@@ -145,6 +157,37 @@ export function createTableCache(
   };
 }
 
+/** The byte columns of each chunk row by row: `blocks[chunk][row * width + at[column]]`. */
+interface RowBytes {
+  readonly blocks: Uint8Array[];
+  readonly width: number;
+  /** A column's place in a row, -1 for a column not stored as bytes. */
+  readonly at: Int32Array;
+}
+
+/**
+ * Turns the byte columns into rows, chunk by chunk, freeing each column chunk
+ * as it goes (at most one chunk more in memory): epochs read rows in shuffled
+ * order, and a row's bytes side by side are one cache line, not one per column.
+ */
+function toRows(kinds: Int8Array, u8: Uint8Array[][], chunks: number): RowBytes {
+  const columns = Array.from(kinds.keys()).filter((c) => kinds[c] === U8);
+  const width = columns.length, at = new Int32Array(kinds.length).fill(-1);
+  columns.forEach((c, j) => at[c] = j);
+  const empty = new Uint8Array(0);
+  const blocks = Array.from({ length: chunks }, (_, chunk) => {
+    const block = new Uint8Array(width === 0 ? 0 : CHUNK * width);
+    for (let j = 0; j < width; j++) {
+      const from = u8[columns[j]][chunk];
+      for (let i = 0, o = j; i < CHUNK; i++, o += width) block[o] = from[i];
+      u8[columns[j]][chunk] = empty;
+    }
+    return block;
+  });
+  for (const c of columns) u8[c] = [];
+  return { blocks, width, at };
+}
+
 /**
  * Encodes a stored row as `encodeRow` and `encodeTarget` encode the file's
  * (core/data/table.ts, the one definition of the encoding): the same
@@ -156,14 +199,15 @@ function rowEncoder(
   store: {
     fields: readonly number[];
     kinds: Int8Array;
-    u8: Uint8Array[][];
+    bytesByRow: RowBytes;
     f64: Float64Array[][];
     u16: Uint16Array[][];
     names: readonly string[];
     vocabulary: (field: number) => readonly string[];
   },
 ): (row: number, into: { x: Float32Array; t: Float32Array }, at: number) => void {
-  const { fields, kinds, u8, f64, u16, names } = store;
+  const { fields, kinds, f64, u16, names } = store;
+  const { blocks, width, at: byteAt } = store.bytesByRow;
   const slot = (name: string) => fields.indexOf(names.indexOf(name));
   const columns = table.columns.map((column) => ({ column, c: slot(column.name) }));
   // First-seen ids to the table's sorted order; -1 for a value the table does not know.
@@ -182,19 +226,22 @@ function rowEncoder(
       return (v - column.center) / column.scale;
     });
   });
-  const byteColumn = Uint8Array.from(
+  // A column's place in a stored row of bytes, -1 when it is not a byte column.
+  const bytePlace = Int32Array.from(
     columns,
-    ({ column, c }) => Number(column.type !== "category" && kinds[c] === U8),
+    ({ column, c }) => column.type !== "category" && kinds[c] === U8 ? byteAt[c] : -1,
   );
   return (row, into, at) => {
     const chunk = row >>> SHIFT, i = row & (CHUNK - 1), x = into.x;
+    const bytes = blocks[chunk], base = i * width;
     let o = at * inputs;
     for (let k = 0; k < columns.length; k++) {
-      const { column, c } = columns[k];
-      if (byteColumn[k] === 1) {
-        x[o++] = luts[k][u8[c][chunk][i]];
+      const place = bytePlace[k];
+      if (place >= 0) {
+        x[o++] = luts[k][bytes[base + place]];
         continue;
       }
+      const { column, c } = columns[k];
       if (column.type === "category") {
         const width = column.values.length + (column.missing ? 2 : 1), id = u16[c][chunk][i];
         x.fill(0, o, o + width);

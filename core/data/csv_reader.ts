@@ -148,6 +148,21 @@ function isMissing(bytes: Uint8Array, from: number, to: number): boolean {
 }
 
 /**
+ * A short ASCII cell as a string without the decoder (most cells of a table
+ * are short words and numbers); undefined for a long cell or any other byte.
+ */
+function shortAscii(bytes: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start > 24) return undefined;
+  let text = "";
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) return undefined;
+    text += String.fromCharCode(b);
+  }
+  return text;
+}
+
+/**
  * A push parser: give it the bytes of a CSV file in chunks of any size, and
  * it calls `onRecord` once per record (empty lines hold no record). A bad
  * record (a quote inside an unquoted field, text after a closing quote, a
@@ -183,7 +198,8 @@ export function createCsvReader(
       return count;
     },
     text(f) {
-      const text = decoder.decode(buf.subarray(starts[f], ends[f]));
+      const text = shortAscii(buf, starts[f], ends[f]) ??
+        decoder.decode(buf.subarray(starts[f], ends[f]));
       return quoted[f] === 2 ? text.replaceAll('""', '"') : text;
     },
     number: (f) => (quoted[f] === 2 ? NaN : parseNumber(buf, starts[f], ends[f])),
@@ -265,13 +281,7 @@ export function createCsvReader(
             q = 2, i += 2;
           }
           starts[count] = start, ends[count] = i++, quoted[count++] = q;
-          if (i < n && special[bytes[i]] === 0) {
-            throw csvError(
-              line,
-              'has text after a closing quote; quote the whole field and write a quote inside it as ""',
-            );
-          }
-          if (i < n && bytes[i] === QUOTE) {
+          if (i < n && (special[bytes[i]] === 0 || bytes[i] === QUOTE)) {
             throw csvError(
               line,
               'has text after a closing quote; quote the whole field and write a quote inside it as ""',

@@ -30,6 +30,13 @@ Deno.test("csv reader: RFC 4180 quotes, BOM, CRLF and empty lines, in any chunki
   for (const chunk of [1, 2, 3, 5, 8, 1 << 20]) assert.deepEqual(read(text, chunk), want);
 });
 
+Deno.test("csv reader: text cells come back exactly, short or long, ASCII or not", () => {
+  const long = "a".repeat(24), longer = "b".repeat(25), mixed = "x".repeat(20) + "é";
+  const text = `café,日本,${long},${longer},${mixed},"q""uote",\t tab ,~\n`;
+  const want = [["1", "café", "日本", long, longer, mixed, 'q"uote', "\t tab ", "~"]];
+  for (const chunk of [1, 3, 1 << 20]) assert.deepEqual(read(text, chunk), want);
+});
+
 Deno.test("csv reader: a final line break or none, and a trailing delimiter, end the same", () => {
   assert.deepEqual(read("a,b\n1,2\n"), read("a,b\n1,2"));
   assert.deepEqual(read("a,b,\n"), [["1", "a", "b", ""]]);

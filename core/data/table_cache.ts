@@ -4,8 +4,8 @@
  * 0 to 255 (pixels, counts) and booleans take one byte, other numbers eight (exactly as read, so
  * rows encode bit for bit as the streamed file does), categories two. When
  * the rows outgrow the budget, the cache gives up and the file is streamed.
- * Once the pass is over, the byte columns are laid out row by row, so that a
- * shuffled epoch reads each row's bytes side by side.
+ * The byte columns are kept row by row, so that the pass and a shuffled
+ * epoch read and write each row's bytes side by side.
  *
  * @module
  */
@@ -64,18 +64,27 @@ export function createTableCache(
   });
   // A missing boolean is 255 (booleans are 0 or 1); a number column that misses a cell widens.
   const booleans = Uint8Array.from(fields, (f) => Number(options.types[names[f]] === "boolean"));
-  // Chunks per column, one list per storage kind, so that every read site sees one array type.
-  const u8: Uint8Array[][] = fields.map(() => []), f64: Float64Array[][] = fields.map(() => []);
+  // Byte columns side by side in one block per chunk (a row's bytes are one cache line, in
+  // the pass and in shuffled epochs); other columns in chunks per column, one list per
+  // storage kind, so that every read site sees one array type.
+  const byteAt = new Int32Array(fields.length).fill(-1);
+  let width = 0;
+  for (let c = 0; c < fields.length; c++) if (kinds[c] === U8) byteAt[c] = width++;
+  const blocks: Uint8Array[] = [], f64: Float64Array[][] = fields.map(() => []);
   const u16: Uint16Array[][] = fields.map(() => []), held: Uint8Array[] = [];
-  let rows = 0, bytes = 0, dropped = false, lastChunk = -1;
-  let bytesByRow: RowBytes | undefined; // the byte columns row by row, once the pass is over
-  const curU8: Uint8Array[] = [], curF64: Float64Array[] = [], curU16: Uint16Array[] = [];
+  let rows = 0, bytes = 0, dropped = false;
+  let block = new Uint8Array(0);
+  const curF64: Float64Array[] = [], curU16: Uint16Array[] = [];
 
+  /** A byte column that met another number: its bytes so far become eight-byte numbers. */
   const widen = (c: number): void => {
-    f64[c] = u8[c].map((chunk) => Float64Array.from(chunk));
-    u8[c] = [];
-    bytes += f64[c].length * CHUNK * 7;
+    const j = byteAt[c];
+    f64[c] = blocks.map((rowsOfBytes) =>
+      Float64Array.from({ length: CHUNK }, (_, i) => rowsOfBytes[i * width + j])
+    );
+    bytes += f64[c].length * CHUNK * 8;
     kinds[c] = F64;
+    curF64[c] = f64[c].at(-1)!;
   };
 
   return {
@@ -83,27 +92,25 @@ export function createTableCache(
       if (dropped) return false;
       const at = rows & (CHUNK - 1), chunk = rows >>> SHIFT;
       if (at === 0) {
+        blocks.push(block = new Uint8Array(CHUNK * width)), bytes += CHUNK * width;
         for (let c = 0; c < fields.length; c++) {
-          if (kinds[c] === U8) u8[c].push(new Uint8Array(CHUNK)), bytes += CHUNK;
-          else if (kinds[c] === F64) f64[c].push(new Float64Array(CHUNK)), bytes += 8 * CHUNK;
-          else u16[c].push(new Uint16Array(CHUNK)), bytes += 2 * CHUNK;
+          if (kinds[c] === F64) {
+            f64[c].push(curF64[c] = new Float64Array(CHUNK)), bytes += 8 * CHUNK;
+          } else if (kinds[c] === U16) {
+            u16[c].push(curU16[c] = new Uint16Array(CHUNK)), bytes += 2 * CHUNK;
+          }
         }
         held.push(new Uint8Array(CHUNK)), bytes += CHUNK;
       }
-      // The current chunk of each column, looked up once per chunk, not per cell.
-      if (at === 0 || chunk !== lastChunk) {
-        for (let c = 0; c < fields.length; c++) {
-          curU8[c] = u8[c][chunk], curF64[c] = f64[c][chunk], curU16[c] = u16[c][chunk];
-        }
-        lastChunk = chunk;
-      }
+      const base = at * width;
       for (let c = 0; c < fields.length; c++) {
         const v = raw[fields[c]], kind = kinds[c];
-        if (kind === U8 && (v & 255) === v) curU8[c][at] = v; // a whole number 0..255
+        if (kind === U8 && (v & 255) === v) block[base + byteAt[c]] = v; // a whole number 0..255
         else if (kind === U16) curU16[c][at] = v < 0 ? MISSING_CODE : v;
-        else if (kind === U8 && booleans[c] === 1 && Number.isNaN(v)) curU8[c][at] = MISSING_BYTE;
-        else {
-          if (kind === U8) widen(c), curF64[c] = f64[c][chunk];
+        else if (kind === U8 && booleans[c] === 1 && Number.isNaN(v)) {
+          block[base + byteAt[c]] = MISSING_BYTE;
+        } else {
+          if (kind === U8) widen(c);
           curF64[c][at] = v;
         }
       }
@@ -111,7 +118,7 @@ export function createTableCache(
       rows++;
       if (bytes > options.maxBytes) {
         dropped = true;
-        u8.length =
+        blocks.length =
           f64.length =
           u16.length =
           held.length =
@@ -121,11 +128,10 @@ export function createTableCache(
     },
     done(table, outputs, vocabulary) {
       if (dropped) return undefined;
-      bytesByRow ??= toRows(kinds, u8, held.length);
       const encode = rowEncoder(table, outputs, {
         fields,
         kinds,
-        bytesByRow,
+        bytesByRow: { blocks, width, at: byteAt },
         f64,
         u16,
         names,
@@ -163,29 +169,6 @@ interface RowBytes {
   readonly width: number;
   /** A column's place in a row, -1 for a column not stored as bytes. */
   readonly at: Int32Array;
-}
-
-/**
- * Turns the byte columns into rows, chunk by chunk, freeing each column chunk
- * as it goes (at most one chunk more in memory): epochs read rows in shuffled
- * order, and a row's bytes side by side are one cache line, not one per column.
- */
-function toRows(kinds: Int8Array, u8: Uint8Array[][], chunks: number): RowBytes {
-  const columns = Array.from(kinds.keys()).filter((c) => kinds[c] === U8);
-  const width = columns.length, at = new Int32Array(kinds.length).fill(-1);
-  columns.forEach((c, j) => at[c] = j);
-  const empty = new Uint8Array(0);
-  const blocks = Array.from({ length: chunks }, (_, chunk) => {
-    const block = new Uint8Array(width === 0 ? 0 : CHUNK * width);
-    for (let j = 0; j < width; j++) {
-      const from = u8[columns[j]][chunk];
-      for (let i = 0, o = j; i < CHUNK; i++, o += width) block[o] = from[i];
-      u8[columns[j]][chunk] = empty;
-    }
-    return block;
-  });
-  for (const c of columns) u8[c] = [];
-  return { blocks, width, at };
 }
 
 /**

@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { saveModel } from "../io/model_io.ts";
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { type Job, runJob } from "../jobs/run_job.ts";
+import { fileStream } from "../jobs/file_data.ts";
 import { HELP, parseCli } from "./args.ts";
 import { printError, UsageError } from "./print_error.ts";
 import { createProgress } from "./progress.ts";
@@ -47,7 +48,7 @@ function fileOpener(label: string): (path: string) => ReadableStream<Uint8Array>
         `${label} ${path}: is a folder; give the path of a .csv or .ndjson file`,
       );
     }
-    return file.readable;
+    return fileStream(file);
   };
 }
 

@@ -2,8 +2,44 @@ import type { Sample, StreamSource } from "../core/data/data_source.ts";
 import { heldOut, type RowSplit } from "../core/data/csv_table.ts";
 import { fromNdjson } from "../core/data/from_ndjson.ts";
 
-/** Opens a file as a byte stream (the CLI passes `(p) => Deno.openSync(p).readable`). */
+/** Opens a file as a byte stream (the CLI passes `(p) => fileStream(Deno.openSync(p))`). */
 export type OpenFile = (path: string) => ReadableStream<Uint8Array>;
+
+/**
+ * A file as a byte stream of `chunkBytes` reads (64 KiB), the next read under
+ * way while the last chunk is parsed: a file's own `readable` waits for each
+ * read, and a 133 MB CSV's fit pass spent about a tenth of its time idle.
+ * (Larger reads are no faster here, and their buffers, freed only by a full
+ * collection, raised a 400 MB CSV job's peak memory from 129 MB to 419 MB.)
+ * The file is closed at its end, on a read error, and when the stream is
+ * cancelled.
+ *
+ * @example
+ * ```ts ignore
+ * const data = await loadTableData(dataset, { open: (p) => fileStream(Deno.openSync(p)), split });
+ * ```
+ */
+export function fileStream(file: Deno.FsFile, chunkBytes = 1 << 16): ReadableStream<Uint8Array> {
+  let open = true;
+  const close = (): void => {
+    if (open) open = false, file.close();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const buffer = new Uint8Array(chunkBytes);
+      let read: number | null;
+      try {
+        read = await file.read(buffer);
+      } catch (e) {
+        close();
+        throw e;
+      }
+      if (read === null) close(), controller.close();
+      else controller.enqueue(buffer.subarray(0, read));
+    },
+    cancel: close,
+  }, { highWaterMark: 2 });
+}
 
 /** An NDJSON data set as the trainer reads it. */
 export interface FileData {
@@ -71,7 +107,7 @@ export function splitSource(
  * @example
  * ```ts ignore
  * const data = await loadFileData({ ndjson: "points.ndjson" }, {
- *   open: (p) => Deno.openSync(p).readable,
+ *   open: (p) => fileStream(Deno.openSync(p)),
  *   split: { fraction: 0.1, seed: 42 },
  * });
  * ```

@@ -42,7 +42,7 @@ export interface TableData {
  * @example
  * ```ts ignore
  * const data = await loadTableData({ csv: "iris.csv", target: "species" }, {
- *   open: (p) => Deno.openSync(p).readable, split: { fraction: 0.2, seed: 42 },
+ *   open: (p) => fileStream(Deno.openSync(p)), split: { fraction: 0.2, seed: 42 },
  * });
  * data.table.target; // { type: "classes", classes: ["setosa", "versicolor", "virginica"], ... }
  * ```

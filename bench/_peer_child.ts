@@ -13,6 +13,7 @@ import { backendRunner, measure, type Runner, SHAPES, tfjsRunner } from "./gflop
 import { nagareMnist, tfjsMnist } from "./_mnist.ts";
 import { loadTfjs } from "./_tfjs.ts";
 import { handXor, tfjsXor, trainXor } from "./_xor.ts";
+import { peakKb } from "./_peak.ts";
 
 /** What a child measures. */
 export type PeerSpec =
@@ -23,11 +24,7 @@ export type PeerSpec =
 
 /** Peak resident memory of this process in MB (Linux), else the current one. */
 function peakMB(): number {
-  try {
-    const kb = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)?.[1];
-    if (kb) return Number(kb) / 1024;
-  } catch { /* not Linux */ }
-  return Deno.memoryUsage().rss / 2 ** 20;
+  return peakKb() / 1024 || Deno.memoryUsage().rss / 2 ** 20;
 }
 
 /**

@@ -25,6 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { heldOut } from "../core/data/csv_table.ts";
+import { peakKb } from "./_peak.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const DIR = new URL(".tmp-bench/", ROOT);
@@ -58,12 +59,9 @@ async function measure(args: string[], until?: (out: string) => boolean): Promis
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).spawn();
-  let peakKb = 0, out = "", stopped = false;
-  const poll = setInterval(async () => {
-    try {
-      const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-      peakKb = Math.max(peakKb, Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? 0));
-    } catch { /* ended */ }
+  let peak = 0, out = "", stopped = false;
+  const poll = setInterval(() => {
+    peak = Math.max(peak, peakKb(child.pid));
   }, 20);
   const decoder = new TextDecoder();
   const reading = (async () => {
@@ -71,8 +69,7 @@ async function measure(args: string[], until?: (out: string) => boolean): Promis
       out += decoder.decode(chunk, { stream: true });
       if (!stopped && until?.(out)) {
         stopped = true;
-        const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-        peakKb = Math.max(peakKb, Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? 0));
+        peak = Math.max(peak, peakKb(child.pid));
         child.kill("SIGKILL");
       }
     }
@@ -83,7 +80,7 @@ async function measure(args: string[], until?: (out: string) => boolean): Promis
   clearInterval(poll);
   const ms = performance.now() - started;
   if (!status.success && !stopped) throw new Error(`${args.join(" ")} failed:\n${await errors}`);
-  return { ms: Math.round(ms), peakMb: Math.round(peakKb / 1024) };
+  return { ms: Math.round(ms), peakMb: Math.round(peak / 1024) };
 }
 
 async function exists(url: URL): Promise<boolean> {

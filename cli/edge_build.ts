@@ -15,6 +15,7 @@ import * as v from "valibot";
 import { buildEdge, type EdgeBuildOptions } from "../edge/build/build_edge.ts";
 import { MAX_ROWS } from "../edge/build/cpu_budget.ts";
 import { TARGETS } from "../edge/build/targets.ts";
+import { isOrigin } from "../edge/origin.ts";
 import { printError } from "./print_error.ts";
 
 /** Usage text printed by `--help` and after a flag error. */
@@ -39,17 +40,6 @@ const FIX = {
   model: "pass --model path/to/model.json",
   target: `pass one of ${TARGETS.join(", ")}`,
 };
-
-/** `*`, or an http(s) origin exactly as browsers send it: no path, no final slash. */
-function isOrigin(value: string): boolean {
-  if (value === "*") return true;
-  try {
-    const url = new URL(value);
-    return /^https?:$/.test(url.protocol) && url.origin === value;
-  } catch {
-    return false;
-  }
-}
 
 const FlagsSchema = v.strictObject({
   model: v.pipe(v.string(), v.nonEmpty(`--model: must not be empty: ${FIX.model}`)),
@@ -85,7 +75,7 @@ const FlagsSchema = v.strictObject({
   "cors-origin": v.optional(v.pipe(
     v.string(),
     v.check(
-      isOrigin,
+      (origin) => origin === "*" || isOrigin(origin),
       (i) =>
         `--cors-origin: ${
           JSON.stringify(i.input)

@@ -10,6 +10,7 @@ import { createInputsParser } from "./_inputs.ts";
 import { createRowsParser } from "./_rows.ts";
 import { type Table, unscaleOutputs } from "../core/data/table.ts";
 import { clip, quote } from "./_quote.ts";
+import { isOrigin } from "./origin.ts";
 
 /** Options of `createPredictHandler` and {@linkcode createModelHandler}. */
 export interface PredictHandlerOptions {
@@ -54,16 +55,7 @@ function positiveInteger(value: number, field: string): number {
 /** The headers every reply carries for `origin`, after checking it is `*` or a bare origin. */
 function corsHeaders(origin: string | undefined): Record<string, string> | undefined {
   if (origin === undefined) return undefined;
-  let bare = origin === "*";
-  if (!bare) {
-    try {
-      const url = new URL(origin);
-      bare = /^https?:$/.test(url.protocol) && url.origin === origin;
-    } catch {
-      // not a URL: refused below
-    }
-  }
-  if (!bare) {
+  if (origin !== "*" && !isOrigin(origin)) {
     throw new TypeError(
       `Invalid corsOrigin: ${
         quote(origin)

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import * as v from "valibot";
+import { isOrigin } from "../edge/origin.ts";
 
 /**
  * Help text of `deno task serve`.
@@ -39,15 +40,6 @@ export interface ServeArgs {
   corsOrigins: string[];
   plugins: string[];
   help: boolean;
-}
-
-function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return /^https?:$/.test(url.protocol) && url.origin === value;
-  } catch {
-    return false;
-  }
 }
 
 const whole = (min: number, max: number) =>

@@ -14,7 +14,6 @@ export interface PairingOptions {
  */
 export const rowwiseLoss = (l: LossPlugin): boolean =>
   l.fused?.activation === "softmax" || l.name === "crossEntropy";
-const rowwise = rowwiseLoss;
 const alone = (l: LossPlugin) =>
   l.fused?.activation === "sigmoid" || l.name === "binaryCrossEntropy";
 
@@ -42,11 +41,13 @@ export function lossPairingProblem(
   const one = loss.input === "logits"
     ? `binaryCrossEntropy with fromLogits for one identity output, or 2+ identity units (one per class) for ${l} with fromLogits`
     : `binaryCrossEntropy for one sigmoid output, or 2+ softmax units (one per class) for ${l}`;
-  if (units === 1 && rowwise(loss)) return `${row} the output layer has 1 unit (${a}): use ${one}`;
+  if (units === 1 && rowwiseLoss(loss)) {
+    return `${row} the output layer has 1 unit (${a}): use ${one}`;
+  }
   if (units === 1 && output.rowwise && output.probabilities) {
     return `${l} cannot learn through the output activation ${a} on 1 unit: ${a} over one output is always 1; use sigmoid or identity for one output, or 2+ ${a} units (one per class)`;
   }
-  if (probs && rowwise(loss) && output.probabilities && !output.rowwise) {
+  if (probs && rowwiseLoss(loss) && output.probabilities && !output.rowwise) {
     return `${row} the output activation ${a}${on} gives each output on its own, so a row need not sum to 1: use softmax on the output layer for one class per row, or binaryCrossEntropy for independent yes/no outputs`;
   }
   if (probs && alone(loss) && output.rowwise) {

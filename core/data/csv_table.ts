@@ -251,7 +251,8 @@ interface Sniffed {
   fileRowBytes: number;
 }
 
-function widthError(record: CsvRecord, width: number, delimiter = ","): TypeError {
+/** A record whose field count is not the header's, in words that say what to check. */
+export function widthError(record: CsvRecord, width: number, delimiter = ","): TypeError {
   return new TypeError(
     `Invalid CSV: line ${record.line} has ${record.length} fields but the header has ${width}; check for a missing or extra "${delimiter}"`,
   );

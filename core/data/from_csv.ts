@@ -1,6 +1,7 @@
 import { createCsvReader, type CsvRecord, delimiterByte, drainCsv } from "./csv_reader.ts";
 import type { Sample, StreamSource } from "./data_source.ts";
 import { readStream } from "./_read_stream.ts";
+import { widthError } from "./csv_table.ts";
 
 /** Options of {@linkcode fromCsv}. */
 export interface CsvOptions {
@@ -64,13 +65,7 @@ function rowReader(options: CsvOptions): (record: CsvRecord) => Sample | undefin
       }
       return undefined;
     }
-    if (r.length !== header.length) {
-      throw new TypeError(
-        `Invalid CSV: line ${r.line} has ${r.length} fields but the header has ${header.length}; check for a missing or extra "${
-          options.delimiter ?? ","
-        }"`,
-      );
-    }
+    if (r.length !== header.length) throw widthError(r, header.length, options.delimiter);
     return { x: read(r, xi), y: read(r, yi) };
   };
 }

@@ -88,13 +88,14 @@ export function functionName(name: string | undefined): string {
 interface LoadedPlugins {
   urls: string[];
   plugins: Plugin[];
-  sources: Map<Plugin, string>;
+  /** The module each plugin came from, by `${kind} ${name}` (a configured copy keeps its name). */
+  sources: Map<string, string>;
 }
 
 async function loadPlugins(paths: readonly string[]): Promise<LoadedPlugins> {
   const urls = paths.map((p) => pathToFileURL(resolve(p)).href);
   const plugins: Plugin[] = [];
-  const sources = new Map<Plugin, string>();
+  const sources = new Map<string, string>();
   for (let i = 0; i < urls.length; i++) {
     let module: Record<string, unknown>;
     try {
@@ -106,7 +107,7 @@ async function loadPlugins(paths: readonly string[]): Promise<LoadedPlugins> {
     }
     for (const plugin of collectPlugins(module, paths[i])) {
       plugins.push(plugin);
-      sources.set(plugin, paths[i]);
+      sources.set(`${plugin.kind} ${plugin.name}`, paths[i]);
     }
   }
   return { urls, plugins, sources };
@@ -133,7 +134,7 @@ function verifyAgainst(
 ): (entry: StoredPlugin, plugin: ActivationPlugin) => void {
   const { verify } = modelFingerprintHooks();
   return (entry, plugin) => {
-    const source = [...loaded.sources].find(([p]) => p.name === plugin.name)?.[1];
+    const source = loaded.sources.get(`activation ${plugin.name}`);
     if (entry.fingerprint === undefined) {
       if (source !== undefined) unchecked.add(`activation "${entry.name}" (--plugin ${source})`);
       return;

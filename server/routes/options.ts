@@ -20,20 +20,21 @@ import { lossFitIssue } from "../../jobs/run_config.ts";
  * ```
  */
 export function optionsRoute(registry: Registry): Hono {
-  return new Hono().get("/", (c) =>
-    c.json({
-      datasets: BUILTIN_DATASETS.map((name) => ({
-        name,
-        preset: PRESETS[name],
-        // the run form keeps the preset's output layer: it offers only these losses
-        losses: registry.list("loss")
-          .filter((loss) =>
-            !lossFitIssue({ layers: PRESETS[name].layers, loss: loss.name }, registry)
-          )
-          .map((loss) => loss.name),
-      })),
-      activations: registry.list("activation").map((p) => p.name),
-      losses: registry.list("loss").map((p) => p.name),
-      optimizers: registry.list("optimizer").map((p) => p.name),
-    }));
+  // A registry is fixed once built, and so are the presets: the answer is worked out once.
+  const body = {
+    datasets: BUILTIN_DATASETS.map((name) => ({
+      name,
+      preset: PRESETS[name],
+      // the run form keeps the preset's output layer: it offers only these losses
+      losses: registry.list("loss")
+        .filter((loss) =>
+          !lossFitIssue({ layers: PRESETS[name].layers, loss: loss.name }, registry)
+        )
+        .map((loss) => loss.name),
+    })),
+    activations: registry.list("activation").map((p) => p.name),
+    losses: registry.list("loss").map((p) => p.name),
+    optimizers: registry.list("optimizer").map((p) => p.name),
+  };
+  return new Hono().get("/", (c) => c.json(body));
 }

@@ -4,6 +4,7 @@ import type { Job } from "../jobs/run_job.ts";
 import { jobResult } from "../server/launch_job.ts";
 import { type LiveTraining, serveTraining } from "../server/serve_training.ts";
 import type { ServeFlags } from "./flags.ts";
+import type { Recording } from "./_record.ts";
 
 /**
  * Starts the server with the job attached as a live run. Subscribe to the
@@ -15,9 +16,13 @@ export function startDashboard(
   serve: ServeFlags,
   options: {
     plugins: readonly Plugin[];
+    /** Module URLs of `plugins`, so that runs started from the page train in Workers too. */
+    pluginModules: readonly string[];
     io: { err(line: string): void };
     /** The run's test scores, evaluated once for the dashboard and the CLI's own report. */
     test: () => ReturnType<Job["evaluateTest"]>;
+    /** The run as recorded in the state folder, shown live under its own id. */
+    recording?: Recording;
   },
 ): Promise<LiveTraining> {
   const token = serve.token ?? Deno.env.get("NAGARE_TOKEN");
@@ -29,17 +34,10 @@ export function startDashboard(
     port: serve.port ?? 8000,
     ...(token ? { token } : {}),
     plugins: options.plugins,
+    pluginModules: options.pluginModules,
     onListen: (url) => options.io.err(`dashboard: ${url} (this run is live there)`),
-  });
-}
-
-/** Resolves at the next Ctrl-C. */
-export function nextSigint(): Promise<void> {
-  return new Promise((resolve) => {
-    const on = (): void => {
-      Deno.removeSignalListener("SIGINT", on);
-      resolve();
-    };
-    Deno.addSignalListener("SIGINT", on);
+    ...(options.recording
+      ? { attach: { run: options.recording.run, gate: options.recording.gate } }
+      : {}),
   });
 }

@@ -50,13 +50,21 @@ Model and training (for a CSV file, all optional: chosen from the target and pri
 Speed
   --backend <name>          auto | wasm | ts: matrix kernels (default auto: wasm SIMD where available)
   --workers <n>             threads per step (default: one per core when the job is big enough)
+  --max-run-mib <n>         refuse, before loading data, a run estimated to need more memory
+                            (default 2048: the default job needs about 40, and two runs at
+                            that limit fit a machine with 8 GB)
 Files
   --config <file.json>      a run config (the same JSON the server takes); flags override it
   --out <model.json>        where to write the trained model (default model.json)
   --plugin <module>         a module exporting plugins to register (repeatable)
+Runs (recorded with their curves and a checkpoint every epoch; deno task serve lists them)
+  --state-dir <dir>         where runs are recorded (default .nagare)
+  --resume [run]            continue an interrupted run (Ctrl-C, kill, crash) from its last
+                            checkpoint, to the same weights; default: the newest one
+  --no-record               do not record this run (it cannot be resumed)
 Dashboard
   --serve                   serve the live dashboard for this run (http://127.0.0.1:8000/);
-                            it stays up after training until Ctrl-C
+                            it stays up after training until Ctrl-C or SIGTERM
   --host <address>          with --serve: address to bind (default 127.0.0.1)
   --port <n>                with --serve: port (default 8000; 0 picks a free one)
   --token <secret>          with --serve: bearer token, required off loopback (or NAGARE_TOKEN)
@@ -72,4 +80,4 @@ Config file only (no flag; every field and its default: README.md, "Run config f
   loss, optimizer params    e.g. "optimizer": {"name": "adam", "params": {"beta1": 0.8}}
 
 Exit codes: 0 done, 2 bad flags, config or data (training that diverged too: lower --lr),
-1 an internal failure, 130 interrupted.`;
+1 an internal failure, 130 interrupted (Ctrl-C), 143 interrupted by SIGTERM.`;

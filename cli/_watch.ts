@@ -1,18 +1,19 @@
-// Subscribes to a run, feeding the progress bar and the reporter, and stops it on Ctrl-C.
+// Subscribes to a run, feeding the progress bar and the reporter, and stops it on Ctrl-C or SIGTERM.
 import type { Observable } from "rxjs";
 import type { TrainEvent } from "../core/train/train_events.ts";
 import type { Progress } from "./progress.ts";
 import type { Reporter } from "./report.ts";
+import { onStopSignal, type StopSignal } from "./_signals.ts";
 
 /** How a run ended. */
 export type WatchResult =
   | { status: "completed" }
-  | { status: "interrupted"; epoch: number }
+  | { status: "interrupted"; epoch: number; signal: StopSignal }
   | { status: "failed"; error: Error };
 
 /**
- * Runs `events$` to its end. Ctrl-C (SIGINT) unsubscribes, which stops the
- * trainer before its next step; nothing is written after that.
+ * Runs `events$` to its end. Ctrl-C (SIGINT) or SIGTERM unsubscribes, which
+ * stops the trainer before its next step; nothing is written after that.
  */
 export function watch(
   events$: Observable<TrainEvent>,
@@ -22,15 +23,14 @@ export function watch(
   let epoch = 1;
   return new Promise<WatchResult>((resolve) => {
     const finish = (result: WatchResult): void => {
-      Deno.removeSignalListener("SIGINT", onSigint);
+      offSignals();
       progress.clear();
       resolve(result);
     };
-    const onSigint = (): void => {
+    const offSignals = onStopSignal((signal) => {
       subscription.unsubscribe();
-      finish({ status: "interrupted", epoch });
-    };
-    Deno.addSignalListener("SIGINT", onSigint);
+      finish({ status: "interrupted", epoch, signal });
+    });
     const subscription = events$.subscribe({
       next(e) {
         if (e.type === "batch") return progress.batch(e), void (epoch = e.epoch);

@@ -1,4 +1,10 @@
+import { createRegistry } from "../core/checks/registry.ts";
+import type { Plugin } from "../core/math/types.ts";
+import type { OpenFile } from "../jobs/file_data.ts";
+import { DEFAULT_MAX_RUN_MIB } from "../jobs/memory_estimate.ts";
 import { type ConfigIssue, resolveRunConfig, type RunConfig } from "../jobs/run_config.ts";
+import { preflightRun } from "../jobs/run_preflight.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
 import { FLAG_OF_FIELD, HELP } from "./_help.ts";
 import { type ParsedFlags, parseFlags, parseLayers, type ServeFlags } from "./flags.ts";
 import { UsageError } from "./print_error.ts";
@@ -21,6 +27,16 @@ export interface CliOptions {
   serve?: ServeFlags;
   /** How messages name the data file's path: `--data`, or `--config run.json: dataset`. */
   dataLabel: string;
+  /** `--max-run-mib`: the most MiB the run may need (default `DEFAULT_MAX_RUN_MIB`). */
+  maxRunMiB: number;
+  /** Where the run is recorded (`--state-dir`, default `.nagare`). */
+  stateDir: string;
+  /** False with `--no-record`. */
+  record: boolean;
+  /** `--resume [RUN]`: continue that run (`true`: the newest interrupted one). */
+  resume?: string | true;
+  /** An issue as one line, naming the flag that set its field, else the config file. */
+  describe(issue: ConfigIssue): string;
 }
 
 /** Reads a `--config` file as JSON. */
@@ -53,6 +69,8 @@ function describe(issue: ConfigIssue, flags: ParsedFlags): string {
       ? FLAG_OF_FIELD[field]
       : issue.path === "dataset.delimiter"
       ? "--delimiter"
+      : issue.path === "dataset.target"
+      ? "--target"
       : "--data";
     return `${flag}: ${issue.message}`;
   }
@@ -107,5 +125,54 @@ export async function parseCli(
     help,
     ...(serve ? { serve } : {}),
     dataLabel,
+    maxRunMiB: flags.maxRunMiB ?? DEFAULT_MAX_RUN_MIB,
+    stateDir: flags.stateDir,
+    record: flags.record,
+    ...(flags.resume !== undefined ? { resume: flags.resume } : {}),
+    describe: (issue) => describe(issue, flags),
   };
+}
+
+/**
+ * A data file's size in bytes, or undefined when it cannot be known (the
+ * file opener then says what is wrong with the path).
+ *
+ * @example
+ * ```ts ignore
+ * fileSizeOf("houses.csv"); // 52417
+ * ```
+ */
+export function fileSizeOf(path: string): number | undefined {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses, before any data is loaded, what the run's config and data files
+ * show cannot train: a csv target or column the header lacks, an ndjson
+ * sample that does not fit the last layer, a run needing more than
+ * `--max-run-mib` (see `preflightRun`). Throws a {@linkcode UsageError}
+ * naming each issue's flag.
+ *
+ * @example
+ * ```ts ignore
+ * const cli = await parseCli(["--dataset", "mnist", "--batch-size", "60000"]);
+ * await checkBeforeData(cli, [], open); // throws: --batch-size: needs about 2,512 MiB ...
+ * ```
+ */
+export async function checkBeforeData(
+  cli: CliOptions,
+  plugins: readonly Plugin[],
+  open: OpenFile,
+): Promise<void> {
+  const issues = await preflightRun(cli.config, {
+    registry: createRegistry([...builtinPlugins(), ...plugins]),
+    open,
+    fileSize: fileSizeOf,
+    limit: { mib: cli.maxRunMiB, by: "cli" },
+  });
+  if (issues.length > 0) throw new UsageError(issues.map(cli.describe).join("; "));
 }

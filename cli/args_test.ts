@@ -153,6 +153,23 @@ Deno.test("bad flags are errors naming the flag and the fix", async () => {
   assert.match(await usageError(["--data", "d.csv", "--dataset", "xor"]), /give one of them/);
 });
 
+Deno.test("--max-run-mib sets the memory limit, a whole number of MiB (default 2048)", async () => {
+  assert.equal((await parseCli([])).maxRunMiB, 2048);
+  assert.equal((await parseCli(["--max-run-mib", "512"])).maxRunMiB, 512);
+  assert.match(
+    await usageError(["--max-run-mib", "0"]),
+    /^--max-run-mib: "0" is not a whole number of MiB from 1 to 9999999; pass e\.g\. --max-run-mib 4096$/,
+  );
+  assert.match(await usageError(["--max-run-mib", "2GB"]), /^--max-run-mib: "2GB" is not/);
+});
+
+Deno.test("a batch size past 65,536 names --batch-size and the maximum", async () => {
+  assert.equal(
+    await usageError(["--batch-size", "1000000000"]),
+    "--batch-size: must be at most 65536: a larger batch trains no better; use e.g. 32 to 1024",
+  );
+});
+
 Deno.test("config file problems name the file and the field", async () => {
   const read = files({
     "bad.json": { epochs: -1 },

@@ -16,6 +16,14 @@ export interface ParsedFlags {
   help: boolean;
   /** `--serve`: also serve the dashboard for this run (with `--host`, `--port`, `--token`). */
   serve?: ServeFlags;
+  /** `--max-run-mib`: the most MiB the run may need, as estimated before the data loads. */
+  maxRunMiB?: number;
+  /** `--state-dir`: where runs are recorded (default `.nagare`). */
+  stateDir: string;
+  /** False with `--no-record`: the run is not recorded and cannot be resumed. */
+  record: boolean;
+  /** `--resume [RUN]`: the run to continue, `true` for the newest interrupted one. */
+  resume?: string | true;
 }
 
 /** Where `--serve` listens. */
@@ -53,6 +61,8 @@ const STRING_FLAGS = [
   "host",
   "port",
   "token",
+  "max-run-mib",
+  "state-dir",
 ];
 
 function toNumber(flag: string, value: string): number {
@@ -100,10 +110,11 @@ export function parseLayers(text: string): LayerSpec[] {
  * ```
  */
 export function parseFlags(argv: readonly string[]): ParsedFlags {
+  const { rest, resume } = takeResume(argv);
   let values;
   try {
     ({ values } = parseArgs({
-      args: joinNegativeValues(argv), // `--lr -1` is the value -1, checked like any other
+      args: joinNegativeValues(rest), // `--lr -1` is the value -1, checked like any other
       strict: true,
       allowPositionals: false,
       options: {
@@ -115,6 +126,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
         json: { type: "boolean" },
         "no-standardize": { type: "boolean" },
         serve: { type: "boolean" },
+        "no-record": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -155,9 +167,33 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   if (str("backend") !== undefined) fields.backend = str("backend");
   if (str("out") !== undefined) fields.out = str("out");
   const serve = serveFlags(values.serve === true, str);
+  const maxRunMiB = str("max-run-mib");
+  if (maxRunMiB !== undefined && !/^[1-9]\d{0,6}$/.test(maxRunMiB)) {
+    throw new UsageError(
+      `--max-run-mib: "${maxRunMiB}" is not a whole number of MiB from 1 to 9999999; pass e.g. --max-run-mib 4096`,
+    );
+  }
+  if (resume !== undefined && values["no-record"] === true) {
+    throw new UsageError("--resume and --no-record: a resumed run is recorded; drop --no-record");
+  }
+  if (resume !== undefined) {
+    const changed = Object.keys(fields).concat(str("config") === undefined ? [] : ["config"]);
+    if (changed.length > 0 || target !== undefined) {
+      throw new UsageError(
+        "--resume: the run goes on with its recorded settings; drop the flags that change them (" +
+          (changed.length ? changed : ["target"]).join(", ") + ")",
+      );
+    }
+  }
+  const stateDir = str("state-dir") ?? ".nagare";
+  if (stateDir === "") throw new UsageError("--state-dir: must not be empty; give a folder");
   return {
     fields,
+    stateDir,
+    record: values["no-record"] !== true,
+    ...(resume !== undefined ? { resume } : {}),
     ...(serve ? { serve } : {}),
+    ...(maxRunMiB !== undefined ? { maxRunMiB: Number(maxRunMiB) } : {}),
     ...(str("config") !== undefined ? { configPath: str("config") } : {}),
     ...(target !== undefined && data === undefined ? { target } : {}),
     plugins: (values.plugin as string[] | undefined) ?? [],
@@ -237,4 +273,25 @@ function serveFlags(on: boolean, str: (k: string) => string | undefined): ServeF
     ...(port !== undefined ? { port: Number(port) } : {}),
     ...(str("token") !== undefined ? { token: str("token") } : {}),
   };
+}
+
+/** Takes `--resume`, `--resume RUN` or `--resume=RUN` out of the arguments (its value is optional). */
+function takeResume(argv: readonly string[]): { rest: string[]; resume?: string | true } {
+  const rest: string[] = [];
+  let resume: string | true | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--resume" || arg.startsWith("--resume=")) {
+      if (resume !== undefined) throw new UsageError("--resume: give it once");
+      const inline = arg.startsWith("--resume=") ? arg.slice("--resume=".length) : undefined;
+      const next = argv[i + 1];
+      if (inline !== undefined) resume = inline;
+      else if (next !== undefined && !next.startsWith("-")) resume = next, i++;
+      else resume = true;
+      if (resume === "") {
+        throw new UsageError("--resume: give a run id, or no value for the newest");
+      }
+    } else rest.push(arg);
+  }
+  return { rest, ...(resume === undefined ? {} : { resume }) };
 }

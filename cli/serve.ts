@@ -4,13 +4,16 @@
  *
  * @module
  */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { parseServeArgs, SERVE_HELP } from "../server/serve_args.ts";
 import { type RunningServer, startServer } from "../server/serve.ts";
 import { joinNegativeValues } from "./_negative_values.ts";
 import { printError, UsageError } from "./print_error.ts";
+import { nextStopSignal } from "./_signals.ts";
 
-/** Where {@linkcode main} writes, and what stops it (Ctrl-C by default). */
+/** Where {@linkcode main} writes, and what stops it (Ctrl-C or SIGTERM by default). */
 export interface ServeIo {
   out(line: string): void;
   err(line: string): void;
@@ -18,14 +21,6 @@ export interface ServeIo {
   stopped?: Promise<unknown>;
   /** Called once listening, e.g. for tests. */
   started?: (server: RunningServer) => void;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    Deno.addSignalListener("SIGINT", stop);
-    if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
-  });
 }
 
 /**
@@ -65,8 +60,12 @@ export async function main(args: string[], io: ServeIo = {
       token: flags.token,
       dataDir: flags.dataDir,
       maxRuns: flags.maxRuns,
+      limits: { maxRunMiB: flags.maxRunMiB },
+      ...(flags.stateDir === undefined ? {} : { stateDir: flags.stateDir }),
+      store: { keepFinished: flags.keepRuns, keepDays: flags.keepDays },
       corsOrigins: flags.corsOrigins,
       plugins,
+      pluginModules: flags.plugins.map((p) => pathToFileURL(resolve(p)).href),
       onListen: (url) => io.err(`nagare dashboard on ${url} (Ctrl-C stops)`),
     });
   } catch (error) {
@@ -77,7 +76,7 @@ export async function main(args: string[], io: ServeIo = {
     return printError(error, io.err);
   }
   io.started?.(server);
-  await (io.stopped ?? untilSignal());
+  await (io.stopped ?? nextStopSignal());
   await server.close();
   return 0;
 }

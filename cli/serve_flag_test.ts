@@ -14,27 +14,12 @@ Deno.test("--host, --port and --token need --serve, and --port must be a port", 
   assert.equal(parseFlags([]).serve, undefined);
 });
 
-Deno.test("train --serve shows the run on the API and serves its model until Ctrl-C", async () => {
+/** Runs `train --serve --port 0 --quiet` in a temp folder, reading its stderr as it comes. */
+async function trainServe(args: string[]) {
   const dir = await Deno.makeTempDir();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "-A",
-      "--config",
-      CONFIG,
-      SCRIPT,
-      "--dataset",
-      "iris",
-      "--epochs",
-      "30",
-      "--quiet",
-      "--serve",
-      "--port",
-      "0",
-      "--out",
-      "iris.json",
-    ],
+    args: ["run", "--quiet", "-A", "--config", CONFIG, SCRIPT, "--quiet", "--serve", "--port", "0"]
+      .concat(args),
     cwd: dir,
     stdin: "null",
     stdout: "null",
@@ -42,17 +27,39 @@ Deno.test("train --serve shows the run on the API and serves its model until Ctr
   }).spawn();
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  const waitFor = async (pattern: RegExp): Promise<RegExpMatchArray> => {
-    while (!pattern.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the CLI ended before ${pattern}: ${text}`);
-      text += value;
-    }
-    return text.match(pattern)!;
+  return {
+    dir,
+    child,
+    /** Reads stderr until `pattern` shows, and returns its match. */
+    async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the CLI ended before ${pattern}: ${text}`);
+        text += value;
+      }
+      return text.match(pattern)!;
+    },
+    /** Everything it wrote to stderr, once it has ended. */
+    async rest(): Promise<string> {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += r.value;
+      return text;
+    },
+    async close(): Promise<void> {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already ended */ }
+      await child.status;
+      await reader.cancel().catch(() => {});
+      await Deno.remove(dir, { recursive: true });
+    },
   };
+}
+
+Deno.test("train --serve shows the run on the API and serves its model until Ctrl-C", async () => {
+  const cli = await trainServe(["--dataset", "iris", "--epochs", "30", "--out", "iris.json"]);
   try {
-    const [, url] = await waitFor(/dashboard: (http:\/\/\S+\/)/);
-    await waitFor(/training done; the dashboard stays at/);
+    const [, url] = await cli.waitFor(/dashboard: (http:\/\/\S+\/)/);
+    await cli.waitFor(/training done; the dashboard stays at/);
     const { runs } = await (await fetch(`${url}api/runs`)).json();
     assert.equal(runs.length, 1);
     assert.equal(runs[0].status, "done");
@@ -63,16 +70,40 @@ Deno.test("train --serve shows the run on the API and serves its model until Ctr
     const page = await fetch(url);
     assert.equal(page.status, 200);
     await page.body?.cancel();
-    child.kill("SIGINT");
-    assert.equal((await child.status).code, 0);
-    const saved = JSON.parse(await Deno.readTextFile(`${dir}/iris.json`));
+    cli.child.kill("SIGINT");
+    assert.equal((await cli.child.status).code, 0);
+    const saved = JSON.parse(await Deno.readTextFile(`${cli.dir}/iris.json`));
     assert.equal(saved.format, "nagare-model");
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already ended */ }
-    await child.status;
-    await reader.cancel().catch(() => {});
-    await Deno.remove(dir, { recursive: true });
+    await cli.close();
+  }
+});
+
+Deno.test("train --serve --token prints the URL with it; SIGTERM while training stops like Ctrl-C, exit 143", async () => {
+  const token = "serve-flag-secret";
+  const cli = await trainServe(["--dataset", "xor", "--epochs", "1000000", "--token", token]);
+  try {
+    const [, open, base] = await cli.waitFor(/dashboard: ((http:\/\/\S+\/)\?token=\S+) /);
+    assert.equal(open, `${base}?token=${token}`);
+    assert.equal(await fetch(base).then((r) => (r.body?.cancel(), r.status)), 401);
+    const page = await fetch(open);
+    assert.equal(page.status, 200);
+    await page.body?.cancel();
+    const headers = { authorization: `Bearer ${token}` };
+    let epoch = 0;
+    while (epoch < 1) {
+      const { runs } = await (await fetch(`${base}api/runs`, { headers })).json();
+      epoch = runs[0]?.metrics?.epoch ?? 0;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    cli.child.kill("SIGTERM");
+    assert.equal((await cli.child.status).code, 143);
+    assert.match(
+      await cli.rest(),
+      /interrupted by SIGTERM in epoch \d+ of 1000000: model\.json not written/,
+    );
+    await assert.rejects(fetch(`${base}api/runs`, { headers }), "the server stopped too");
+  } finally {
+    await cli.close();
   }
 });

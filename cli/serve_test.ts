@@ -33,7 +33,7 @@ Deno.test("deno task serve: a port in use exits 2 and suggests another", async (
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
     const { port } = listener.addr as Deno.NetAddr;
-    const r = await serve("--port", String(port));
+    const r = await serve("--port", String(port), "--in-memory");
     assert.equal(r.code, 2);
     assert.match(r.lines.at(-1)!, /^error: The port is in use: .*; pass --port 0 or another port$/);
   } finally {

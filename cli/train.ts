@@ -3,7 +3,8 @@
  * progress, writes the model atomically and ends with the test accuracy.
  * With no flags it trains the default job (MNIST, 784-128-64-10, Adam).
  * Exit codes: 0 done, 2 bad flags, config or data (see {@linkcode printError}), 1 an
- * internal failure, 130 interrupted.
+ * internal failure, 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM; both
+ * stop training the same way and write nothing.
  *
  * @module
  */
@@ -14,12 +15,15 @@ import { saveModel } from "../io/model_io.ts";
 import { loadPluginModules } from "../io/load_plugins.ts";
 import { type Job, runJob } from "../jobs/run_job.ts";
 import { fileStream } from "../jobs/file_data.ts";
-import { HELP, parseCli } from "./args.ts";
+import { checkBeforeData, fileSizeOf, HELP, parseCli } from "./args.ts";
 import { printError, UsageError } from "./print_error.ts";
 import { createProgress } from "./progress.ts";
 import { createReporter, formatSummary, formatTable } from "./report.ts";
 import { watch } from "./_watch.ts";
-import { nextSigint, startDashboard } from "./_dashboard.ts";
+import { type Recording, recordRun, resumeRun } from "./_record.ts";
+import { jobResult } from "../server/launch_job.ts";
+import { startDashboard } from "./_dashboard.ts";
+import { interruptedExitCode, nextStopSignal } from "./_signals.ts";
 import type { LiveTraining } from "../server/serve_training.ts";
 import type { ServeFlags } from "./flags.ts";
 import type { Plugin } from "../core/math/types.ts";
@@ -84,32 +88,70 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   const began = performance.now();
   let job: Job, json = false, progressOn = false, quiet = false;
   let plugins: Plugin[] = [], serve: ServeFlags | undefined;
+  let recording: Recording | undefined, pluginModules: string[] = [];
   try {
     const cli = await parseCli(argv);
     if (cli.help) return io.out(HELP), 0;
+    if (cli.resume !== undefined) {
+      recording = resumeRun(cli.stateDir, cli.resume === true ? undefined : cli.resume);
+      cli.config = recording.run.config;
+    }
     ({ json, quiet, serve } = cli);
     checkOut(cli.config.out);
     plugins = await loadPluginModules(cli.plugins);
+    pluginModules = cli.plugins.map((p) => pathToFileURL(resolve(p)).href);
+    const open = fileOpener(cli.dataLabel);
+    await checkBeforeData(cli, plugins, open); // data headers and --max-run-mib, before loading
     // A bar only where a person watches: on the terminal the output goes to.
     progressOn = !quiet && (json ? process.stderr.isTTY : process.stdout.isTTY) === true;
     job = await runJob(cli.config, {
       plugins,
-      pluginModules: cli.plugins.map((p) => pathToFileURL(resolve(p)).href),
-      open: fileOpener(cli.dataLabel),
-      fileSize: (path) => {
-        try {
-          return Deno.statSync(path).size;
-        } catch {
-          return undefined; // the opener says what is wrong with the path
-        }
-      },
+      pluginModules,
+      open,
+      fileSize: fileSizeOf,
       batchEvents: progressOn,
       // no server shares this process: a turn of the event loop (~2 ms) every 100 ms is enough
       yieldEveryMs: 100,
+      ...(cli.record
+        ? { checkpoint: { every: 1, save: (c) => recording!.gate.checkpoint.save(c) } }
+        : {}),
+      ...(recording?.resume ? { resume: recording.resume } : {}),
     });
+    if (cli.record) recording ??= recordRun(cli.stateDir, cli.config);
   } catch (e) {
+    recording?.close();
     return printError(e, io.err);
   }
+  try {
+    return await trainAndSave(job, {
+      io,
+      json,
+      quiet,
+      progressOn,
+      serve,
+      plugins,
+      pluginModules,
+      recording,
+      began,
+    });
+  } finally {
+    recording?.close();
+  }
+}
+
+/** Trains, reports and writes the model: the part of {@linkcode main} after the job is built. */
+async function trainAndSave(job: Job, options: {
+  io: TrainIo;
+  json: boolean;
+  quiet: boolean;
+  progressOn: boolean;
+  serve?: ServeFlags;
+  plugins: Plugin[];
+  pluginModules: string[];
+  recording?: Recording;
+  began: number;
+}): Promise<number> {
+  const { io, json, quiet, progressOn, serve, plugins, pluginModules, recording, began } = options;
   const reporter = createReporter({ json, quiet, out: io.out, err: io.err });
   const progress = createProgress({
     stream: json ? process.stderr : process.stdout,
@@ -144,18 +186,30 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   let live: LiveTraining | undefined;
   if (serve) {
     try {
-      live = await startDashboard(job, serve, { plugins, io, test: testOnce });
+      live = await startDashboard(job, serve, {
+        plugins,
+        pluginModules,
+        io,
+        test: testOnce,
+        recording,
+      });
     } catch (e) {
       return printError(e, io.err, { context: "--serve" });
     }
   }
-  const result = await watch(live?.events$ ?? job.events$, { progress, reporter });
+  const training = { events$: job.events$, result: () => jobResult(job, testOnce()) };
+  const events$ = live
+    ? (recording ? recording.resumableOnCancel(live.events$) : live.events$)
+    : (recording ? recording.track(training) : job.events$);
+  const result = await watch(events$, { progress, reporter });
   if (live && result.status !== "completed") await live.close();
   if (result.status === "interrupted") {
+    const by = result.signal === "SIGTERM" ? " by SIGTERM" : "";
     io.err(
-      `interrupted in epoch ${result.epoch} of ${job.config.epochs}: ${job.config.out} not written`,
+      `interrupted${by} in epoch ${result.epoch} of ${job.config.epochs}: ${job.config.out} not written` +
+        (recording ? `; continue it with deno task train --resume ${recording.run.id}` : ""),
     );
-    return 130;
+    return interruptedExitCode(result.signal);
   }
   // Bad data (a non-numeric cell, an unknown class label) and divergence (lower --lr) are
   // bad input even when found mid-run: exit 2; anything else is a bug: exit 1.
@@ -170,7 +224,7 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   reporter.saved(job.config.out, performance.now() - began);
   if (live) {
     io.err(`training done; the dashboard stays at ${live.server.url} until Ctrl-C`);
-    await nextSigint();
+    await nextStopSignal(); // Ctrl-C or SIGTERM: a clean stop, exit 0
     await live.close();
   }
   return 0;

@@ -45,7 +45,8 @@ Deno.test("--json prints only JSON events on stdout and writes the model", async
   assert.deepEqual(Object.keys(events.at(-2)).sort(), ["accuracy", "loss", "samples", "type"]);
   assert.equal(events.at(-1).path, "xor.json");
   assert.match(r.stderr, /^xor: 4 train, 4 test samples/); // people's lines go to stderr
-  assert.deepEqual(listDir(dir), ["xor.json"]); // no temporary file left behind
+  // No temporary file left behind; the run is recorded in .nagare.
+  assert.deepEqual(listDir(dir), [".nagare", "xor.json"]);
   const text = await Deno.readTextFile(`${dir}/xor.json`);
   const file = JSON.parse(text);
   assert.equal(file.training.seed, 42);
@@ -237,7 +238,8 @@ Deno.test("--data trains from a CSV file: numeric labels as classes, features st
   );
 });
 
-Deno.test("Ctrl-C stops training, exits 130 and leaves the old model untouched", async () => {
+/** Trains xor for very long in a folder holding an old model.json, and sends `signal` after the first epoch. */
+async function interruptTraining(signal: Deno.Signal) {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/model.json`, "old");
   const child = command(["--dataset", "xor", "--epochs", "1000000", "--json"], dir).spawn();
@@ -248,13 +250,29 @@ Deno.test("Ctrl-C stops training, exits 130 and leaves the old model untouched",
     if (done) break;
     seen += value;
   }
-  child.kill("SIGINT");
+  child.kill(signal);
   while (!(await reader.read()).done);
   const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
-  assert.equal(status.code, 130);
-  assert.match(stderr, /interrupted in epoch \d+ of 1000000: model\.json not written/);
+  return { code: status.code, stderr, dir };
+}
+
+Deno.test("Ctrl-C stops training, exits 130 and leaves the old model untouched", async () => {
+  const { code, stderr, dir } = await interruptTraining("SIGINT");
+  assert.equal(code, 130);
+  assert.match(
+    stderr,
+    /interrupted in epoch \d+ of 1000000: model\.json not written; continue it with deno task train --resume [0-9a-f-]{36}/,
+  );
   assert.equal(await Deno.readTextFile(`${dir}/model.json`), "old");
-  assert.deepEqual(listDir(dir), ["model.json"]);
+  assert.deepEqual(listDir(dir), [".nagare", "model.json"]);
+});
+
+Deno.test("SIGTERM stops training like Ctrl-C, with its own message and exit 143", async () => {
+  const { code, stderr, dir } = await interruptTraining("SIGTERM");
+  assert.equal(code, 143, stderr);
+  assert.match(stderr, /interrupted by SIGTERM in epoch \d+ of 1000000: model\.json not written/);
+  assert.equal(await Deno.readTextFile(`${dir}/model.json`), "old");
+  assert.deepEqual(listDir(dir).filter((name) => name.startsWith("model")), ["model.json"]);
 });
 
 Deno.test("--plugin registers the plugins a module exports", async () => {
@@ -291,6 +309,48 @@ Deno.test("an --out that cannot be written is refused before training", async ()
     const folder = await cli(["--dataset", "xor", "--out", "models"], dir);
     assert.equal(folder.code, 2);
     assert.match(folder.stderr, /--out models: is a folder/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a run over --max-run-mib or naming a column the csv lacks exits 2 before loading data", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/points.csv`, "x,city,y\n1,a,0\n2,b,1\n");
+    const cases: [string[], RegExp][] = [
+      [
+        ["--dataset", "mnist", "--layers", "4096:relu,4096:relu,10:softmax", "--max-run-mib", "64"],
+        /^error: --layers: needs about [\d,]+ MiB \(weights 153, gradients 153, optimizer 153, .*model [\d,]+\) but --max-run-mib allows 64 MiB: use fewer or smaller layers or a smaller batch, or raise --max-run-mib$/,
+      ],
+      [
+        ["--dataset", "sine", "--batch-size", "65536", "--max-run-mib", "16"],
+        /^error: --batch-size: needs about [\d,]+ MiB .* but --max-run-mib allows 16 MiB/,
+      ],
+      [
+        ["--data", "points.csv", "--target", "price"],
+        /^error: --target: Unknown target column "price": the header has x, city, y$/,
+      ],
+      [
+        ["--data", "points.csv", "--target", "y", "--ignore", "town"],
+        /^error: --categorical or --ignore: Unknown column "town" in the column types: the header has x, city, y$/,
+      ],
+      [
+        ["--dataset", "xor", "--config", "opt.json"],
+        /^error: Invalid momentum momentum: 1 is not in \[0, 1\)$/,
+      ],
+    ];
+    await Deno.writeTextFile(
+      `${dir}/opt.json`,
+      JSON.stringify({ optimizer: { name: "momentum", params: { momentum: 1 } } }),
+    );
+    for (const [args, message] of cases) {
+      const r = await cli([...args, "--epochs", "1", "--quiet"], dir);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr.trimEnd(), message, args.join(" "));
+      assert.equal(r.stdout, "");
+    }
+    assert.ok(!listDir(dir).includes("model.json"));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -24,6 +24,20 @@ import { count, isObject, nonNegative, positive, strict, text } from "./_schema_
 
 export { ColumnsSchema, DatasetSchema, EarlyStoppingSchema, PluginChoiceSchema, ScheduleSchema };
 
+/**
+ * The largest batch a run config takes (2^16). A batch past it trains no
+ * better (each step averages away more of what it learns) and is larger
+ * than any built-in data set (MNIST has 8,004 training rows); its buffers
+ * alone would take gigabytes: 65,536 rows of a 4,096-unit layer take 4 GiB.
+ *
+ * @example
+ * ```ts
+ * import { MAX_BATCH_SIZE } from "./run_config.ts";
+ * MAX_BATCH_SIZE; // 65536
+ * ```
+ */
+export const MAX_BATCH_SIZE = 65_536;
+
 /** The valibot schema of a run config; every field is optional (see {@linkcode resolveRunConfig}). */
 export const RunConfigSchema = strict({
   dataset: v.optional(DatasetSchema),
@@ -37,7 +51,15 @@ export const RunConfigSchema = strict({
   optimizer: v.optional(PluginChoiceSchema),
   lr: v.optional(positive),
   epochs: v.optional(count),
-  batchSize: v.optional(count),
+  batchSize: v.optional(
+    v.pipe(
+      count,
+      v.maxValue(
+        MAX_BATCH_SIZE,
+        "must be at most 65536: a larger batch trains no better; use e.g. 32 to 1024",
+      ),
+    ),
+  ),
   validationSplit: v.optional(
     v.pipe(nonNegative, v.ltValue(1, "must be below 1: it is the fraction of samples held out")),
   ),

@@ -42,6 +42,8 @@ import { scheduleOf } from "./_schedule.ts";
 import { lossFitIssue, type ResolvedRunConfig, type RunConfig } from "./run_config.ts";
 import { chooseModel, loadTableData, type TableData } from "./table_data.ts";
 import type { Table } from "../core/data/table.ts";
+import type { Checkpoint } from "../core/model/checkpoint.ts";
+import type { CheckpointOptions } from "../core/train/train_options.ts";
 
 /** Options of {@linkcode runJob}. */
 export interface JobOptions {
@@ -68,6 +70,10 @@ export interface JobOptions {
   batchEvents?: boolean;
   /** Give the event loop a turn after this much work (default 25 ms, for servers). */
   yieldEveryMs?: number;
+  /** Saves a checkpoint every `every` epochs (the trainer's `checkpoint` option). */
+  checkpoint?: CheckpointOptions;
+  /** Continues from this checkpoint: the same weights as a run never interrupted. */
+  resume?: Checkpoint;
 }
 
 /** A prepared run: everything built, nothing trained until `events$` is subscribed. */
@@ -296,6 +302,8 @@ async function buildJob(
       : {}),
     batchEvents: options.batchEvents ?? true,
     ...(options.yieldEveryMs === undefined ? {} : { yieldEveryMs: options.yieldEveryMs }),
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(options.resume ? { resume: options.resume } : {}),
   }).pipe(
     tap((e) => {
       if (e.type === "start") prepared = e.prepared;

@@ -71,7 +71,7 @@ export async function loadTableData(
     ...(options.classifier ? { numericTarget: "classes" } : {}),
     ...(dataset.delimiter === undefined ? {} : { delimiter: dataset.delimiter }),
     split: options.split,
-    cacheBytes: options.cacheBytes ?? CACHE_BYTES,
+    cacheBytes: options.cacheBytes ?? TABLE_CACHE_BYTES,
     ...(options.fileBytes ? { fileBytes: options.fileBytes } : {}),
   });
   if (tableInputs(table) === 0) {
@@ -116,8 +116,14 @@ export async function loadTableData(
 /**
  * Rows kept in memory by default: 64 MiB of compact columns (60,000
  * Fashion-MNIST images take 47 MB); a larger file streams every epoch.
+ *
+ * @example
+ * ```ts
+ * import { TABLE_CACHE_BYTES } from "./table_data.ts";
+ * TABLE_CACHE_BYTES / 2 ** 20; // 64
+ * ```
  */
-const CACHE_BYTES = 64 << 20;
+export const TABLE_CACHE_BYTES = 64 << 20;
 
 const units = (n: number) => `${n} unit${n === 1 ? "" : "s"}`;
 

@@ -13,7 +13,7 @@ import type { Registry } from "../core/checks/registry.ts";
 import type { Asset } from "./assets.ts";
 import { ApiError, errorJson, onApiError, onNotFound } from "./errors.ts";
 import { localOnly } from "./middleware/local_only.ts";
-import { requireToken } from "./middleware/require_token.ts";
+import { requirePageToken, requireToken } from "./middleware/require_token.ts";
 import { activationsRoute } from "./routes/activations.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { eventsRoute, type EventsRouteOptions } from "./routes/events.ts";
@@ -28,7 +28,11 @@ export interface AppOptions {
   store: RunStore;
   /** Plugins runs may use and the gallery shows (built-in and `--plugin` ones). */
   registry: Registry;
-  /** When set, every `/api` request needs `Authorization: Bearer <token>`. */
+  /**
+   * When set, every request needs it: `/api` as `Authorization: Bearer <token>`
+   * (`?token=` on the events stream), the dashboard's pages and assets also
+   * as `?token=` or the cookie that sets (see `requirePageToken`).
+   */
   token?: string;
   /** Folder that csv/ndjson data sets must live in; none allows built-in data sets only. */
   dataDir?: string;
@@ -48,8 +52,8 @@ export interface AppOptions {
 
 /**
  * Builds the app. Safe by default: without a token, `/api` answers only
- * loopback host names and same-origin writes; CORS is off unless origins
- * are given.
+ * loopback host names and same-origin writes; with one, every route needs
+ * it; CORS is off unless origins are given.
  *
  * @example
  * ```ts ignore
@@ -87,6 +91,8 @@ export function createApp(options: AppOptions): Hono {
   }
   if (token !== undefined) {
     app.use("/api/*", requireToken({ token, queryTokenPaths: /^\/api\/runs\/[^/]+\/events$/ }));
+    const pageGuard = requirePageToken({ token });
+    app.use("*", (c, next) => c.req.path.startsWith("/api/") ? next() : pageGuard(c, next));
   } else app.use("/api/*", localOnly({ allowOrigins: corsOrigins }));
   app.use(
     "/api/*",

@@ -54,6 +54,15 @@ async function startRun(
   return await handle.jsonValue() as string;
 }
 
+/** Waits until the page holds at least `count` epochs of run `id`. */
+async function waitForEpochs(page: Page, id: string, count: number): Promise<void> {
+  await page.waitForFunction(
+    (wanted) =>
+      (globalThis as unknown as Dashboard).nagareDashboard.epochs(wanted.id).length >= wanted.count,
+    { id, count },
+  );
+}
+
 Deno.test({
   name: hasChromium
     ? "the dashboard trains, stops, reconnects and overlays runs in headless Chromium"
@@ -123,10 +132,7 @@ Deno.test({
         epochs: 2000,
       });
       await page.waitForSelector(".head button.danger");
-      await page.waitForFunction(
-        (id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id).length >= 2,
-        id,
-      );
+      await waitForEpochs(page, id, 2);
       await page.click(".head button.danger");
       await waitFor(() => store.get(id)?.status === "stopped", "the run to stop");
       await page.waitForSelector(".head .badge.stopped");
@@ -167,16 +173,10 @@ Deno.test({
           activation: "relu",
           epochs: 40,
         });
-        await page.waitForFunction(
-          (id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id).length >= 8,
-          id,
-        );
+        await waitForEpochs(page, id, 8);
         assert.ok(net.cutAll() >= 1, "an open stream was cut");
         await waitFor(() => store.get(id)?.status === "done", "the run to finish", 20_000);
-        await page.waitForFunction(
-          (id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id).length >= 40,
-          id,
-        );
+        await waitForEpochs(page, id, 40);
         assert.deepEqual(await epochsOf(id), Array.from({ length: 40 }, (_, i) => i + 1));
         assert.ok(
           net.lastEventIds.some((h) => Number(h) > 0),
@@ -218,5 +218,64 @@ Deno.test({
     if (!Deno.env.get("NAGARE_UPDATE_SCREENSHOT")) {
       await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
     }
+  }
+});
+
+Deno.test({
+  name: hasChromium
+    ? "with a token, the dashboard opens from the printed URL and keeps the token out of sight"
+    : `the dashboard with a token in headless Chromium: SKIPPED, ${CHROMIUM} is missing`,
+  ignore: !hasChromium,
+}, async () => {
+  const token = "e2e-secret-token-1234";
+  const store = createRunStore({ launch: pacedLaunch(launchJob({ backend: "ts" }), 20) });
+  const registry = createRegistry(builtinPlugins());
+  const assets = await loadAssets();
+  const app = createApp({ store, registry, token, assets: () => Promise.resolve(assets) });
+  const seen: { path: string; status: number; referer: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const res = await app.fetch(req);
+    const path = new URL(req.url).pathname;
+    seen.push({ path, status: res.status, referer: req.headers.get("referer") ?? "" });
+    return res;
+  });
+  const url = `http://127.0.0.1:${server.addr.port}/`;
+  const profile = await Deno.makeTempDir({ prefix: "nagare-chromium-" });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+  });
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${url}?token=${token}`);
+    await page.waitForSelector("select[name=dataset] option[value=xor]", { state: "attached" });
+    assert.equal(page.url(), url, "the token left the address bar");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("nagare.token")), token);
+    const id = await startRun(page, {
+      dataset: "xor",
+      hidden: "4",
+      activation: "tanh",
+      epochs: 20,
+    });
+    await waitForEpochs(page, id, 20);
+    assert.ok(seen.some((s) => s.path.endsWith("/events") && s.status === 200), "events streamed");
+    await page.click('nav a[href="/activations"]');
+    await page.waitForSelector("figure[data-name=sigmoid] canvas");
+    assert.deepEqual(seen.filter((s) => s.status === 401), [], "every request carried the token");
+    assert.deepEqual(seen.filter((s) => s.referer.includes(token)), [], "no Referer leaks it");
+    assert.deepEqual(problems, []);
+
+    await context.clearCookies();
+    const fresh = await context.newPage(); // a new tab: no cookie, no session storage
+    const refused = await fresh.goto(url);
+    assert.equal(refused?.status(), 401);
+    assert.match(await fresh.textContent("body") ?? "", /\/\?token=<token>/);
+  } finally {
+    await context.close();
+    await store.close();
+    await server.shutdown();
+    await Deno.remove(profile, { recursive: true });
   }
 });

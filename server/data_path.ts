@@ -7,7 +7,26 @@
 import { isAbsolute, join, normalize, sep } from "node:path";
 
 /**
- * The real path of `path` inside `dataDir`. Throws a TypeError naming the
+ * A data file the run policy admitted: the client's name for it (what
+ * responses show), and where and which file it was then (for the server
+ * only), so that the run can refuse a file swapped in meanwhile.
+ */
+export interface AdmittedFile {
+  /** The path as the client gave it, relative to the data folder. */
+  readonly name: string;
+  /** Its real, absolute path; never sent to clients. */
+  readonly realPath: string;
+  /** The data folder's real path. */
+  readonly root: string;
+  /** Device and inode of the file at admission (`ino` is null where Deno has none: Windows). */
+  readonly dev: number;
+  readonly ino: number | null;
+}
+
+const ADMITTED = Symbol("nagare.admittedFile");
+
+/**
+ * The admitted file of `path` inside `dataDir`. Throws a TypeError naming the
  * problem for: no data folder configured, absolute paths, `..` escapes,
  * symlinks leading outside the folder, missing or non-regular files (the
  * folder itself included), and any other file-system error on the path
@@ -16,11 +35,14 @@ import { isAbsolute, join, normalize, sep } from "node:path";
  * @example
  * ```ts ignore
  * import { resolveDataPath } from "./data_path.ts";
- * await resolveDataPath("./data", "flowers.csv"); // "/srv/data/flowers.csv"
+ * (await resolveDataPath("./data", "flowers.csv")).realPath; // "/srv/data/flowers.csv"
  * await resolveDataPath("./data", "../etc/passwd"); // throws TypeError
  * ```
  */
-export async function resolveDataPath(dataDir: string | undefined, path: string): Promise<string> {
+export async function resolveDataPath(
+  dataDir: string | undefined,
+  path: string,
+): Promise<AdmittedFile> {
   if (dataDir === undefined) {
     throw new TypeError(
       "file data sets are off on this server: start it with --data-dir DIR and put the file there, or use a built-in data set",
@@ -41,17 +63,103 @@ export async function resolveDataPath(dataDir: string | undefined, path: string)
   try {
     const real = await Deno.realPath(join(root, clean));
     if (real === root) throw new TypeError(`${name} is the data folder itself, not a regular file`);
-    if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    if (!isInside(real, root)) {
       throw new TypeError(
         "leads outside the server's data folder (through a symlink): copy the file into the folder",
       );
     }
     const info = await Deno.stat(real);
     if (!info.isFile) throw new TypeError(`${name} is not a regular file`);
-    return real;
+    return { name: path, realPath: real, root, dev: info.dev, ino: info.ino };
   } catch (error) {
     throw isDenoError(error) ? fileProblem(error, name) : error;
   }
+}
+
+const isInside = (real: string, root: string) =>
+  real.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/**
+ * A copy of a config's `dataset` that carries its admitted file out of
+ * sight: under a symbol, not enumerable, so JSON (responses, the model
+ * file) keeps showing the client's path alone.
+ *
+ * @example
+ * ```ts ignore
+ * const file = await resolveDataPath(dataDir, "flowers.csv");
+ * config.dataset = withAdmittedFile({ csv: "flowers.csv", target: "species" }, file);
+ * JSON.stringify(config.dataset); // '{"csv":"flowers.csv","target":"species"}'
+ * ```
+ */
+export function withAdmittedFile<T extends object>(dataset: T, file: AdmittedFile): T {
+  return Object.defineProperty({ ...dataset }, ADMITTED, { value: file });
+}
+
+/**
+ * The admitted file a config's `dataset` carries (see
+ * {@linkcode withAdmittedFile}). Throws a TypeError when it carries none:
+ * the server trains only on files its run policy checked.
+ *
+ * @example
+ * ```ts ignore
+ * admittedFileOf(config.dataset).name; // "flowers.csv"
+ * ```
+ */
+export function admittedFileOf(dataset: unknown): AdmittedFile {
+  const file = typeof dataset === "object" && dataset !== null
+    ? (dataset as { [ADMITTED]?: AdmittedFile })[ADMITTED]
+    : undefined;
+  if (file === undefined) {
+    throw new TypeError(
+      "The data file was not admitted by the server's run policy: post the run to /api/runs",
+    );
+  }
+  return file;
+}
+
+/**
+ * Opens an admitted file for reading, refusing a file swapped in since
+ * admission: another file (a symlink to one outside the folder included),
+ * not a regular file, or a path now leading out of the data folder. The
+ * refusal is a TypeError that names the client's path only, never the
+ * real path nor a byte of any file.
+ *
+ * @example
+ * ```ts ignore
+ * const file = openAdmittedFile(admittedFileOf(config.dataset));
+ * ```
+ */
+export function openAdmittedFile(admitted: AdmittedFile): Deno.FsFile {
+  const changed = (why: string) =>
+    new TypeError(
+      `The data file changed since the run was admitted: ${
+        JSON.stringify(admitted.name)
+      } ${why}; put the file back or start the run again`,
+    );
+  const same = (info: Deno.FileInfo) =>
+    info.isFile && info.dev === admitted.dev && info.ino === admitted.ino;
+  const problem = (error: unknown) =>
+    error instanceof Deno.errors.NotFound
+      ? changed("is gone")
+      : changed(`cannot be opened (${(error as Error).name})`);
+  let file: Deno.FsFile;
+  try {
+    // Checked before opening as well: opening a FIFO put in its place would block the server.
+    if (!same(Deno.statSync(admitted.realPath))) throw changed("is another file now");
+    file = Deno.openSync(admitted.realPath);
+  } catch (error) {
+    throw error instanceof TypeError ? error : problem(error);
+  }
+  try {
+    // The file opened, not whatever the path names by now: a swap after the check is caught here.
+    if (!same(file.statSync()) || !isInside(Deno.realPathSync(admitted.realPath), admitted.root)) {
+      throw changed("is another file now");
+    }
+  } catch (error) {
+    file.close();
+    throw error instanceof TypeError ? error : problem(error);
+  }
+  return file;
 }
 
 function isDenoError(error: unknown): error is Error {

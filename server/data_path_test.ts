@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { resolveDataPath } from "./data_path.ts";
+import { openAdmittedFile, resolveDataPath } from "./data_path.ts";
 
 async function withDataDir(fn: (dir: string, outside: string) => Promise<void>): Promise<void> {
   const base = await Deno.makeTempDir({ prefix: "nagare-data-" });
@@ -16,16 +16,64 @@ async function withDataDir(fn: (dir: string, outside: string) => Promise<void>):
   }
 }
 
-Deno.test("a data file inside the folder resolves to its real path", async () => {
+Deno.test("a data file inside the folder resolves to its real path, keeping the client's name", async () => {
   await withDataDir(async (dir) => {
     const real = await Deno.realPath(dir);
-    assert.equal(await resolveDataPath(dir, "ok.csv"), join(real, "ok.csv"));
+    const admitted = await resolveDataPath(dir, "ok.csv");
+    const info = await Deno.stat(join(real, "ok.csv"));
+    assert.deepEqual(admitted, {
+      name: "ok.csv",
+      realPath: join(real, "ok.csv"),
+      root: real,
+      dev: info.dev,
+      ino: info.ino,
+    });
     assert.equal(
-      await resolveDataPath(dir, "sub/../ok.csv"),
+      (await resolveDataPath(dir, "sub/../ok.csv")).realPath,
       join(real, "ok.csv"),
       "'..' that stays inside is fine",
     );
-    assert.equal(await resolveDataPath(dir, "./sub/deep.csv"), join(real, "sub", "deep.csv"));
+    const deep = await resolveDataPath(dir, "./sub/deep.csv");
+    assert.equal(deep.realPath, join(real, "sub", "deep.csv"));
+    assert.equal(deep.name, "./sub/deep.csv");
+  });
+});
+
+Deno.test("an admitted file opens while it is the file that was checked", async () => {
+  await withDataDir(async (dir) => {
+    const admitted = await resolveDataPath(dir, "ok.csv");
+    await Deno.writeTextFile(join(dir, "ok.csv"), "x,y\n3,4\n"); // new content, same file
+    using file = openAdmittedFile(admitted);
+    assert.equal(await new Response(file.readable).text(), "x,y\n3,4\n");
+  });
+});
+
+Deno.test("an admitted file swapped for a symlink to an outside file is refused without its content", async () => {
+  await withDataDir(async (dir, outside) => {
+    const admitted = await resolveDataPath(dir, "ok.csv");
+    await Deno.remove(join(dir, "ok.csv"));
+    await Deno.symlink(outside, join(dir, "ok.csv"));
+    assert.throws(() => openAdmittedFile(admitted), {
+      name: "TypeError",
+      message:
+        'The data file changed since the run was admitted: "ok.csv" is another file now; put the file back or start the run again',
+    });
+  });
+});
+
+Deno.test("an admitted file replaced, or removed, is refused naming the client's path only", async () => {
+  await withDataDir(async (dir) => {
+    const admitted = await resolveDataPath(dir, "ok.csv");
+    await Deno.rename(join(dir, "sub", "deep.csv"), join(dir, "ok.csv")); // another inode, inside
+    assert.throws(() => openAdmittedFile(admitted), { message: /"ok.csv" is another file now/ });
+    await Deno.remove(join(dir, "ok.csv"));
+    await Deno.mkdir(join(dir, "ok.csv"));
+    assert.throws(() => openAdmittedFile(admitted), { message: /"ok.csv" is another file now/ });
+    await Deno.remove(join(dir, "ok.csv"));
+    assert.throws(() => openAdmittedFile(admitted), {
+      message:
+        'The data file changed since the run was admitted: "ok.csv" is gone; put the file back or start the run again',
+    });
   });
 });
 

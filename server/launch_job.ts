@@ -9,6 +9,7 @@ import { toModelFile } from "../core/model/model_file.ts";
 import type { Plugin } from "../core/math/types.ts";
 import { type Job, type JobOptions, runJob } from "../jobs/run_job.ts";
 import { fileStream } from "../jobs/file_data.ts";
+import { admittedFileOf, openAdmittedFile } from "./data_path.ts";
 import type { Launch } from "./run_store.ts";
 import type { TrainingResult } from "./run_tracker.ts";
 
@@ -21,8 +22,8 @@ export interface LaunchJobOptions {
 }
 
 /**
- * A launch that trains for real. File data set paths must already be
- * checked (the server's run policy makes them real paths in its data folder).
+ * A launch that trains for real. A file data set must carry the file the
+ * server's run policy admitted; it is opened only if it is still that file.
  *
  * @example
  * ```ts ignore
@@ -32,11 +33,13 @@ export interface LaunchJobOptions {
  * ```
  */
 export function launchJob(options: LaunchJobOptions = {}): Launch {
-  return async function launch(config) {
+  return async function launch(config, { checkpoint, resume }) {
     const job = await runJob(config, {
       plugins: options.plugins,
       backend: options.backend,
-      open: (path) => fileStream(Deno.openSync(path)),
+      open: () => fileStream(openAdmittedFile(admittedFileOf(config.dataset))),
+      checkpoint,
+      resume,
     });
     return { events$: job.events$, result: () => jobResult(job, job.evaluateTest()) };
   };

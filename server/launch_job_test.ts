@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createRegistry } from "../core/checks/registry.ts";
 import { parseRunConfig } from "../jobs/run_config.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
 import { launchJob } from "./launch_job.ts";
+import { admitRunConfig } from "./run_policy.ts";
 import { createRunStore } from "./run_store.ts";
+import { postJson, withApp } from "./_testing/test_app.ts";
 import { waitFor } from "./_testing/wait_for.ts";
 
 Deno.test("a real XOR run trains to done with a model file and test metrics", async () => {
@@ -37,4 +42,85 @@ Deno.test("a run whose layers do not fit the data set fails with the fix", async
   } finally {
     await store.close();
   }
+});
+
+/** A data folder with a small csv, a secret file beside it, and an app whose runs train for real. */
+async function withDataFolder(
+  fn: (paths: { dir: string; outside: string }) => Promise<void>,
+): Promise<void> {
+  const base = await Deno.makeTempDir({ prefix: "nagare-launch-" });
+  try {
+    const dir = join(base, "data"), outside = join(base, "secret.txt");
+    await Deno.mkdir(dir);
+    const rows = Array.from({ length: 40 }, (_, i) => `${i / 40},${(i % 2) * 2 - 1},${i % 2}`);
+    await Deno.writeTextFile(join(dir, "points.csv"), `a,b,label\n${rows.join("\n")}\n`);
+    await Deno.writeTextFile(outside, "root:x:0:0:top secret line\n");
+    await fn({ dir, outside });
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+}
+
+const POINTS = { dataset: { csv: "points.csv", target: "label" }, epochs: 3 };
+
+Deno.test("a csv run's detail, events and model show the client's path, never the server's", async () => {
+  await withDataFolder(async ({ dir }) => {
+    const real = await Deno.realPath(dir);
+    await withApp(async ({ app, store }) => {
+      const res = await app.request("/api/runs", postJson(POINTS));
+      assert.equal(res.status, 201);
+      const { id } = await res.json();
+      await waitFor(() => store.get(id)?.status !== "running", "the run to end", 20_000);
+      const detail = await (await app.request(`/api/runs/${id}`)).text();
+      assert.equal(JSON.parse(detail).status, "done", detail);
+      assert.deepEqual(JSON.parse(detail).config.dataset, POINTS.dataset);
+      const list = await (await app.request("/api/runs")).text();
+      const events = await (await app.request(`/api/runs/${id}/events`)).text();
+      const model = await (await app.request(`/api/runs/${id}/model`)).text();
+      assert.equal(JSON.parse(model).training.config.dataset.csv, "points.csv");
+      for (const [what, text] of Object.entries({ detail, list, events, model })) {
+        assert.ok(!text.includes(real) && !text.includes(dir), `${what} names the data folder`);
+      }
+    }, { dataDir: dir, store: { launch: launchJob({ backend: "ts" }) } });
+  });
+});
+
+Deno.test("a data file swapped for a symlink after admission fails the run without reading it", async () => {
+  await withDataFolder(async ({ dir, outside }) => {
+    const registry = createRegistry(builtinPlugins());
+    const admitted = await admitRunConfig(POINTS, { registry, dataDir: dir });
+    assert.ok(admitted.ok);
+    await Deno.remove(join(dir, "points.csv"));
+    await Deno.symlink(outside, join(dir, "points.csv"));
+    const store = createRunStore({ launch: launchJob({ backend: "ts" }) });
+    try {
+      const run = store.create(admitted.config);
+      await waitFor(() => run.status !== "running" && run.status !== "queued", "the run to end");
+      assert.equal(run.status, "failed");
+      assert.equal(
+        run.error,
+        'The data file changed since the run was admitted: "points.csv" is another file now; put the file back or start the run again',
+      );
+      const said = JSON.stringify(run.log.since(0));
+      assert.ok(!said.includes("root:x") && !said.includes(dir), said);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+Deno.test("a file data set the run policy did not admit is not opened", async () => {
+  await withDataFolder(async ({ dir }) => {
+    const store = createRunStore({ launch: launchJob({ backend: "ts" }) });
+    try {
+      const run = store.create(
+        parseRunConfig({ ...POINTS, dataset: { ...POINTS.dataset, csv: join(dir, "points.csv") } }),
+      );
+      await waitFor(() => run.status !== "running" && run.status !== "queued", "the run to end");
+      assert.equal(run.status, "failed");
+      assert.match(run.error ?? "", /^The data file was not admitted by the server's run policy/);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -29,6 +29,7 @@ export { type LiveTraining, serveTraining } from "./serve_training.ts";
 export { createRunStore, type Launch, type RunStore, type RunStoreOptions } from "./run_store.ts";
 export { trackRun, type Training, type TrainingResult } from "./run_tracker.ts";
 export { launchJob, type LaunchJobOptions } from "./launch_job.ts";
+export { launchInWorker, type WorkerLaunch, type WorkerLaunchOptions } from "./worker_launch.ts";
 export { type Run, type RunStatus } from "./run.ts";
 export { createRunLog, type LoggedEvent, type RunLog } from "./run_log.ts";
 export { runEventStream, type SseStreamOptions } from "./sse_stream.ts";

@@ -34,12 +34,23 @@ export interface RunLogOptions {
    * forgetting the start. Other events are always kept.
    */
   maxBatchEvents?: number;
+  /** Events stored before (a run restored after a restart): kept for replay, ids continue after them. */
+  history?: readonly { id: number; event: RunEventType; data: unknown }[];
+  /**
+   * Called with each new event before anyone sees it, with what the caller
+   * passed to `append` as `extras`; when it throws, `append` throws and the
+   * event is not published (a run store writes it to disk here).
+   */
+  onAppend?: (event: LoggedEvent, extras?: unknown) => void;
 }
 
 /** The log of one run. */
 export interface RunLog {
-  /** Assigns the next id, keeps the event for replay and sends it to subscribers. */
-  append(event: RunEventType, data: unknown): LoggedEvent;
+  /**
+   * Assigns the next id, keeps the event for replay and sends it to
+   * subscribers; `extras` go to the `onAppend` option only.
+   */
+  append(event: RunEventType, data: unknown, extras?: unknown): LoggedEvent;
   /** Kept events with an id above `id`, in order. */
   since(id: number): LoggedEvent[];
   /** Adds a live subscriber; returns the function that removes it. */
@@ -78,20 +89,32 @@ export function createRunLog(options: RunLogOptions = {}): RunLog {
   let lastId = 0;
   let closed = false;
   const subscribers = new Set<RunLogSubscriber>();
+  const keep = (logged: LoggedEvent) => {
+    history.push(logged);
+    if (logged.event === "batch" && ++batchCount > maxBatch) thinBatches();
+  };
 
   function thinBatches(): void {
     let drop = true;
     history = history.filter((e) => e.event !== "batch" || !(drop = !drop));
     batchCount = history.filter((e) => e.event === "batch").length;
   }
+  for (const { id, event, data } of options.history ?? []) {
+    if (!(id > lastId)) {
+      throw new RangeError(`Invalid history: event id ${id} is not above ${lastId}`);
+    }
+    lastId = id;
+    keep({ id, event, data, frame: formatSse({ event, id, data }) });
+  }
 
   return {
-    append(event, data) {
+    append(event, data, extras) {
       if (closed) throw new TypeError(`Cannot append "${event}": the run log is closed`);
-      const id = ++lastId;
+      const id = lastId + 1;
       const logged: LoggedEvent = { id, event, data, frame: formatSse({ event, id, data }) };
-      history.push(logged);
-      if (event === "batch" && ++batchCount > maxBatch) thinBatches();
+      options.onAppend?.(logged, extras);
+      lastId = id;
+      keep(logged);
       for (const s of [...subscribers]) s.next(logged);
       return logged;
     },

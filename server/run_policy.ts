@@ -1,8 +1,9 @@
 /**
  * What the server accepts as a run: the run-config schema the CLI uses,
  * plus the server's own rules (plugins it knows, with valid parameters, and
- * a loss that fits the output layer; sizes it can afford, data files only
- * from its data folder, no writing files).
+ * a loss that fits the output layer; sizes and memory it can afford, data
+ * files only from its data folder, with the columns the run names; no
+ * writing files).
  *
  * @module
  */
@@ -15,8 +16,16 @@ import {
   resolveRunConfig,
   type RunConfig,
 } from "../jobs/run_config.ts";
+import { fileStream } from "../jobs/file_data.ts";
+import { DEFAULT_MAX_RUN_MIB } from "../jobs/memory_estimate.ts";
 import { PRESETS } from "../jobs/presets.ts";
-import { resolveDataPath } from "./data_path.ts";
+import { preflightRun } from "../jobs/run_preflight.ts";
+import {
+  admittedFileOf,
+  openAdmittedFile,
+  resolveDataPath,
+  withAdmittedFile,
+} from "./data_path.ts";
 
 /** Sizes the server refuses to go past, so one request cannot exhaust it. */
 export interface RunLimits {
@@ -26,6 +35,8 @@ export interface RunLimits {
   maxUnits: number;
   /** Most layers (default 32). */
   maxLayers: number;
+  /** Most MiB one run may need, as `estimateRunMemory` counts (default 2048, `--max-run-mib`). */
+  maxRunMiB: number;
 }
 
 /**
@@ -37,7 +48,12 @@ export interface RunLimits {
  * DEFAULT_LIMITS.maxUnits; // 4096
  * ```
  */
-export const DEFAULT_LIMITS: RunLimits = { maxEpochs: 10_000, maxUnits: 4096, maxLayers: 32 };
+export const DEFAULT_LIMITS: RunLimits = {
+  maxEpochs: 10_000,
+  maxUnits: 4096,
+  maxLayers: 32,
+  maxRunMiB: DEFAULT_MAX_RUN_MIB,
+};
 
 /** Options of {@linkcode admitRunConfig}. */
 export interface AdmitOptions {
@@ -70,9 +86,10 @@ function pluginIssue(
 }
 
 /**
- * Checks a `POST /api/runs` body. Returns the resolved config (file data
- * set paths made real and absolute) or every issue, each with the dotted
- * path of its field.
+ * Checks a `POST /api/runs` body. Returns the resolved config or every
+ * issue, each with the dotted path of its field. A file data set keeps the
+ * client's path (relative to the data folder); the file checked is carried
+ * with it unseen (see `withAdmittedFile`) for the run to open.
  *
  * @example
  * ```ts ignore
@@ -139,8 +156,8 @@ export async function admitRunConfig(
     const key = "csv" in dataset ? "csv" : "ndjson";
     const path = "csv" in dataset ? dataset.csv : dataset.ndjson;
     try {
-      const real = await resolveDataPath(options.dataDir, path);
-      config.dataset = { ...dataset, [key]: real } as RunConfig["dataset"];
+      // The client's path stays what every response shows; the file it names rides along unseen.
+      config.dataset = withAdmittedFile(dataset, await resolveDataPath(options.dataDir, path));
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
       issues.push({ path: `dataset.${key}`, message: error.message });
@@ -153,6 +170,18 @@ export async function admitRunConfig(
     // else the run would fail after reading the data
     const misfit = lossFitIssue({ layers, loss: config.loss }, registry);
     if (misfit) issues.push(misfit);
+  }
+  if (issues.length === 0) {
+    // A file's header or first sample, and the run's memory: else the run would fail later.
+    issues.push(
+      ...await preflightRun(config, {
+        registry,
+        // The file admitted above: the config names it as the client did, relative to the data folder.
+        open: () => fileStream(openAdmittedFile(admittedFileOf(config.dataset))),
+        fileSize: () => Deno.statSync(admittedFileOf(config.dataset).realPath).size,
+        limit: { mib: limits.maxRunMiB, by: "server" },
+      }),
+    );
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }

@@ -1,20 +1,34 @@
 /**
- * The server's runs, in memory: a queue with a limit on concurrent
- * training, stop, lookup, and room for runs started elsewhere (the CLI).
+ * The server's runs: a queue with a limit on concurrent training, stop,
+ * lookup, and room for runs started elsewhere (the CLI). In memory only, or
+ * recorded in the state database (`records`): then runs outlive the
+ * process, a run that was training resumes from its last checkpoint, and
+ * retention removes old finished runs with their events and models.
  *
  * @module
  */
 import type { Observable, Subscription } from "rxjs";
 import type { TrainEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
-import { createRun, isFinal, type Run, setStatus } from "./run.ts";
+import type { JobOptions } from "../jobs/run_job.ts";
+import type { ModelFile } from "../core/model/model_file.ts";
+import { parseCheckpoint } from "../core/model/checkpoint.ts";
+import { createRun, FINAL_STATUSES, isFinal, type Run, type RunStatus, setStatus } from "./run.ts";
 import type { RunLogOptions } from "./run_log.ts";
-import { failRun, type TrackOptions, trackRun, type Training } from "./run_tracker.ts";
+import type { RunRecords } from "./run_records.ts";
+import {
+  type EpochGate,
+  epochGate,
+  failRun,
+  type TrackOptions,
+  trackRun,
+  type Training,
+} from "./run_tracker.ts";
 
 /** Turns a checked config into a training (loads data, builds the network). */
 export type Launch = (
   config: RunConfig,
-  options: { signal: AbortSignal },
+  options: { signal: AbortSignal } & Pick<JobOptions, "checkpoint" | "resume">,
 ) => Training | Promise<Training>;
 
 /** Options of {@linkcode createRunStore}. */
@@ -25,14 +39,24 @@ export interface RunStoreOptions {
   maxRunning?: number;
   /** Runs that may wait (default 50); past it `create` refuses. */
   maxQueued?: number;
-  /** Finished runs kept in memory (default 100); the oldest go first. */
+  /** Finished runs kept (default 100); the oldest go first, with their events and models. */
   keepFinished?: number;
+  /** Finished runs older than this many days are removed (default: kept by count only). */
+  keepDays?: number;
   /** History bounds of each run's event log. */
   log?: RunLogOptions;
   /** Batch sampling of each run. */
   track?: TrackOptions;
   /** Makes run ids (default `crypto.randomUUID`). */
   newId?: () => string;
+  /** Records runs in the state database (see `openRunRecords`); none keeps them in memory. */
+  records?: RunRecords;
+  /** A recorded run checkpoints every this many epochs (default 1). */
+  checkpointEvery?: number;
+  /** How often the database is read for runs of other processes (default 2000 ms). */
+  syncMs?: number;
+  /** Clock for retention and syncing (default `Date.now`). */
+  now?: () => number;
 }
 
 /** The runs of one server. */
@@ -42,23 +66,40 @@ export interface RunStore {
   /**
    * Records a training started elsewhere (e.g. `train --serve`): subscribing
    * the returned `events$` trains and records; the dashboard's stop button
-   * completes it. Attached runs do not count against `maxRunning`.
+   * completes it. Attached runs do not count against `maxRunning`. Pass
+   * `run` to attach a run made already (a CLI run recorded by the caller).
    */
-  attach(config: RunConfig, training: Training): { run: Run; events$: Observable<TrainEvent> };
+  attach(
+    config: RunConfig,
+    training: Training,
+    options?: { run?: Run; gate?: EpochGate },
+  ): { run: Run; events$: Observable<TrainEvent> };
   /** Every run, newest first. */
   list(): Run[];
   /** The run with this id, if any. */
   get(id: string): Run | undefined;
+  /** A done run's model file. */
+  model(id: string): ModelFile | undefined;
   /** Asks a run to stop: a queued run stops at once, a running one within a batch. */
   stop(id: string): Run | undefined;
   /** True when `create` would refuse. */
   readonly full: boolean;
-  /** Stops every run and waits for the ones being launched. */
+  /**
+   * Stops listening to every run. In memory, runs stop; recorded, they are
+   * left as they are in the database, to be resumed by the next server.
+   */
   close(): Promise<void>;
 }
 
+/** Shown for a CLI run whose process died before it ended. */
+export function interruptedMessage(id: string): string {
+  return `interrupted: continue it with deno task train --resume ${id}`;
+}
+
 /**
- * Creates an empty store.
+ * Creates a store; with `records`, it starts with the runs recorded there
+ * and queues again those of a server that died while they were queued or
+ * training.
  *
  * @example
  * ```ts ignore
@@ -69,7 +110,8 @@ export interface RunStore {
  * ```
  */
 export function createRunStore(options: RunStoreOptions): RunStore {
-  const { launch, maxRunning = 2, maxQueued = 50, keepFinished = 100 } = options;
+  const { launch, maxRunning = 2, maxQueued = 50, keepFinished = 100, records } = options;
+  const { checkpointEvery = 1, syncMs = 2000, now = Date.now } = options;
   if (!(Number.isInteger(maxRunning) && maxRunning >= 1)) {
     throw new RangeError(`Invalid maxRunning: ${maxRunning} must be a whole number of at least 1`);
   }
@@ -78,38 +120,94 @@ export function createRunStore(options: RunStoreOptions): RunStore {
   const queue: Run[] = [];
   const subscriptions = new Map<Run, Subscription>();
   const starting = new Set<Promise<void>>();
-  let busy = 0;
+  /** Runs this store trains or was handed; the others are other processes' (read from the database). */
+  const own = new Set<string>();
+  /** What each other process's run looked like when last read: status and metrics. */
+  const seen = new Map<string, string>();
+  let busy = 0, closed = false, lastSync = -Infinity;
+
+  function retain(): void {
+    const finished = [...runs.values()].filter(isFinal);
+    const cutoff = options.keepDays === undefined ? -Infinity : now() - options.keepDays * 864e5;
+    const old = finished.filter((run, i) =>
+      i < finished.length - keepFinished || Date.parse(run.endedAt ?? run.createdAt) < cutoff
+    );
+    for (const run of old) runs.delete(run.id), own.delete(run.id), seen.delete(run.id);
+    if (records && old.length > 0) records.db.remove(old.map((run) => run.id));
+  }
 
   const add = (run: Run) => {
     if (runs.has(run.id)) {
       throw new TypeError(`Duplicate run id ${run.id}: newId must return unique ids`);
     }
     runs.set(run.id, run);
-    const finished = [...runs.values()].filter(isFinal);
-    for (const old of finished.slice(0, Math.max(0, finished.length - keepFinished))) {
-      runs.delete(old.id);
-    }
+    retain();
   };
+
+  /** Reads runs of the database this store does not follow live: new ones, and other processes' changes. */
+  function sync(force = false): void {
+    if (!records || closed || (!force && now() - lastSync < syncMs)) return;
+    lastSync = now();
+    for (const row of records.db.runs()) {
+      if (own.has(row.id)) continue;
+      const final = FINAL_STATUSES.includes(row.status as RunStatus);
+      const adopt = row.source === "server" && !final && !records.isLive(row.id);
+      const signature = `${row.status} ${row.metrics ?? ""}`;
+      if (!adopt && seen.get(row.id) === signature) continue;
+      seen.set(row.id, signature);
+      let restored;
+      try {
+        restored = records.restore(row.id, options.log, adopt);
+      } catch (error) {
+        console.error(
+          `nagare: skipping run ${row.id} of ${records.db.path}: ${(error as Error).message}`,
+        );
+        continue;
+      }
+      if (!restored) continue;
+      const { run, held } = restored;
+      if (held) {
+        own.add(run.id);
+        // It was queued or training in a process that is gone: train it again from its checkpoint.
+        run.status = "queued";
+        run.log.append("status", { status: "queued", reason: "resumed after a restart" });
+        queue.push(run);
+      } else if (!final && !records.isLive(run.id)) {
+        run.status = "stopped"; // a CLI run whose process died: only that CLI resumes it
+        run.error = interruptedMessage(run.id);
+      }
+      runs.set(run.id, run);
+    }
+    retain();
+    pump();
+  }
 
   async function start(run: Run): Promise<void> {
     setStatus(run, "running");
+    const gate = records ? epochGate(run, checkpointEvery) : undefined;
     let training: Training;
     try {
-      training = await launch(run.config, { signal: run.stopper.signal });
+      const stored = records?.db.checkpoint(run.id);
+      training = await launch(run.config, {
+        signal: run.stopper.signal,
+        ...(gate ? { checkpoint: gate.checkpoint } : {}),
+        ...(stored ? { resume: parseCheckpoint(stored.text) } : {}),
+      });
     } catch (error) {
       return failRun(run, error);
     }
     if (run.stopper.signal.aborted) return setStatus(run, "stopped");
     await new Promise<void>((resolve) => {
-      const subscription = trackRun(run, training, options.track)
+      const subscription = trackRun(run, training, { ...options.track, gate })
         .subscribe({ error: () => resolve(), complete: () => resolve() });
       if (!subscription.closed) subscriptions.set(run, subscription);
     });
     subscriptions.delete(run);
+    retain();
   }
 
   function pump(): void {
-    while (busy < maxRunning && queue.length > 0) {
+    while (!closed && busy < maxRunning && queue.length > 0) {
       const run = queue.shift()!;
       if (isFinal(run)) continue;
       busy++;
@@ -124,7 +222,7 @@ export function createRunStore(options: RunStoreOptions): RunStore {
 
   function stop(id: string): Run | undefined {
     const run = runs.get(id);
-    if (!run || isFinal(run)) return run;
+    if (!run || isFinal(run) || !own.has(id)) return run;
     run.stopper.abort();
     if (run.status === "queued") {
       queue.splice(queue.indexOf(run), 1);
@@ -133,6 +231,10 @@ export function createRunStore(options: RunStoreOptions): RunStore {
     return run;
   }
 
+  sync(true);
+  const timer = records ? setInterval(() => sync(), syncMs) : undefined;
+  if (timer !== undefined) Deno.unrefTimer(timer);
+
   return {
     create(config) {
       if (queue.length >= maxQueued) {
@@ -140,25 +242,46 @@ export function createRunStore(options: RunStoreOptions): RunStore {
           `Too many queued runs: ${queue.length} wait already; retry when one finishes`,
         );
       }
-      const run = createRun(newId(), config, options.log);
+      const id = newId();
+      const run = records
+        ? records.create(id, config, "server", options.log)
+        : createRun(id, config, options.log);
+      own.add(id);
       add(run);
       queue.push(run);
       pump();
       return run;
     },
-    attach(config, training) {
-      const run = createRun(newId(), config, options.log);
+    attach(config, training, attachOptions = {}) {
+      const run = attachOptions.run ?? createRun(newId(), config, options.log);
+      own.add(run.id);
       add(run);
-      return { run, events$: trackRun(run, training, options.track) };
+      return {
+        run,
+        events$: trackRun(run, training, { ...options.track, gate: attachOptions.gate }),
+      };
     },
-    list: () => [...runs.values()].reverse(),
-    get: (id) => runs.get(id),
+    list() {
+      sync();
+      return [...runs.values()].reverse();
+    },
+    get(id) {
+      if (!runs.has(id)) sync(true);
+      return runs.get(id);
+    },
+    model: (id) => runs.get(id)?.model ?? records?.model(id),
     stop,
     get full() {
       return queue.length >= maxQueued;
     },
     async close() {
-      for (const run of runs.values()) stop(run.id);
+      closed = true;
+      if (timer !== undefined) clearInterval(timer);
+      if (records) {
+        // Let go of every run first: what follows is not recorded, and the next server resumes them.
+        for (const id of own) records.release(id);
+      }
+      for (const run of runs.values()) if (own.has(run.id)) stop(run.id);
       for (const s of subscriptions.values()) s.unsubscribe();
       while (starting.size > 0) await Promise.allSettled([...starting]);
     },

@@ -7,7 +7,10 @@
 import { fromEvent, Observable, takeUntil } from "rxjs";
 import type { ModelFile } from "../core/model/model_file.ts";
 import type { EndEvent, TrainEvent } from "../core/train/train_events.ts";
-import { isFinal, type Run, setStatus } from "./run.ts";
+import type { Checkpoint } from "../core/model/checkpoint.ts";
+import type { CheckpointOptions } from "../core/train/train_options.ts";
+import { type EpochSummary, isFinal, type Run, setStatus } from "./run.ts";
+import type { RecordExtras } from "./run_records.ts";
 
 /** What a finished training hands over. */
 export interface TrainingResult {
@@ -31,6 +34,61 @@ export interface TrackOptions {
   batchSampleMs?: number;
   /** Clock for that sampling (default `Date.now`). */
   now?: () => number;
+}
+
+/**
+ * Ties each checkpoint to its epoch event: the event of a checkpointed epoch
+ * is held until the trainer saves that checkpoint, then both are appended
+ * together (a recorded run writes them in one transaction). A run that is
+ * killed in between has neither, and its resumed run logs that epoch once.
+ */
+export interface EpochGate {
+  /** The trainer's `checkpoint` option: save every `every` epochs. */
+  readonly checkpoint: CheckpointOptions;
+  /** Appends an epoch event now, or holds it for its checkpoint. */
+  epoch(data: EpochSummary): void;
+  /** Appends a held event without its checkpoint (the run ended before the save). */
+  flush(): void;
+}
+
+/**
+ * Creates the gate of a run that checkpoints every `every` epochs.
+ *
+ * @example
+ * ```ts ignore
+ * const gate = epochGate(run, 1);
+ * const training = await launch(run.config, { signal, checkpoint: gate.checkpoint });
+ * trackRun(run, training, { gate }).subscribe();
+ * ```
+ */
+export function epochGate(run: Run, every = 1): EpochGate {
+  let held: EpochSummary | undefined;
+  const publish = (data: EpochSummary, extras?: RecordExtras) => {
+    run.metrics = data;
+    run.log.append("epoch", data, extras);
+  };
+  return {
+    checkpoint: {
+      every,
+      save(checkpoint: Checkpoint) {
+        if (!held) return; // the trainer saves only after an epoch event
+        const data = held;
+        held = undefined;
+        publish(data, {
+          checkpoint: { epoch: checkpoint.epoch, text: JSON.stringify(checkpoint) },
+        });
+      },
+    },
+    epoch(data) {
+      this.flush();
+      if (data.epoch % every === 0) held = data;
+      else publish(data);
+    },
+    flush() {
+      if (held) publish(held);
+      held = undefined;
+    },
+  };
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -70,9 +128,9 @@ export function failRun(run: Run, error: unknown): void {
 export function trackRun(
   run: Run,
   training: Training,
-  options: TrackOptions = {},
+  options: TrackOptions & { gate?: EpochGate } = {},
 ): Observable<TrainEvent> {
-  const { batchSampleMs = 50, now = Date.now } = options;
+  const { batchSampleMs = 50, now = Date.now, gate } = options;
   return new Observable<TrainEvent>((subscriber) => {
     if (run.stopper.signal.aborted) setStatus(run, "stopped");
     if (isFinal(run)) return subscriber.complete();
@@ -83,6 +141,7 @@ export function trackRun(
 
     const finish = async () => {
       finishing = true;
+      gate?.flush();
       const result = await training.result?.() ?? {};
       if (result.model) run.model = result.model;
       if (result.test) run.test = result.test;
@@ -108,8 +167,8 @@ export function trackRun(
               ...(samples ? { samples } : {}),
             });
           } else if (type === "epoch") {
-            run.metrics = data as Run["metrics"];
-            run.log.append("epoch", data);
+            if (gate) gate.epoch(data as EpochSummary);
+            else run.metrics = data as EpochSummary, run.log.append("epoch", data);
           } else if (type === "batch") {
             const t = now();
             if (t - lastBatch >= batchSampleMs) {
@@ -120,11 +179,13 @@ export function trackRun(
           subscriber.next(event);
         },
         error(error) {
+          gate?.flush();
           failRun(run, error);
           subscriber.error(error);
         },
         complete() {
           if (run.stopper.signal.aborted) {
+            gate?.flush();
             setStatus(run, "stopped");
             return subscriber.complete();
           }
@@ -140,7 +201,7 @@ export function trackRun(
 
     return () => {
       subscription.unsubscribe();
-      if (!finishing) setStatus(run, "stopped");
+      if (!finishing && !isFinal(run)) gate?.flush(), setStatus(run, "stopped");
     };
   });
 }

@@ -10,6 +10,8 @@ import { builtinPlugins } from "../plugins/mod.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";
 import { launchJob } from "./launch_job.ts";
+import { launchInWorker } from "./worker_launch.ts";
+import { openRunRecords } from "./run_records.ts";
 import { createRunStore, type Launch, type RunStore, type RunStoreOptions } from "./run_store.ts";
 
 /** Options of {@linkcode startServer}. */
@@ -22,11 +24,26 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "registry" | "a
   maxRuns?: number;
   /** Plugins beside the built-ins, already loaded (see `loadPluginModules`). */
   plugins?: readonly Plugin[];
-  /** Starts trainings (default {@linkcode launchJob}). */
+  /** Module URLs (`file:///...`) of those plugins, for the training Workers to import. */
+  pluginModules?: readonly string[];
+  /**
+   * Starts trainings (default {@linkcode launchInWorker}: each run in a Worker, so
+   * requests never wait for training; {@linkcode launchJob} when `plugins` come without
+   * `pluginModules`, since a Worker cannot rebuild them).
+   */
   launch?: Launch;
-  /** More store settings (queue, history bounds). */
-  store?: Omit<RunStoreOptions, "launch" | "maxRunning">;
-  /** Called once listening, with the dashboard's URL (default: prints it). */
+  /** More store settings (queue, history bounds, retention). */
+  store?: Omit<RunStoreOptions, "launch" | "maxRunning" | "records">;
+  /**
+   * Folder of the state database (`runs.db`): runs survive restarts and
+   * resume from their last checkpoint. None keeps runs in memory.
+   */
+  stateDir?: string;
+  /**
+   * Called once listening, with the URL to open the dashboard at (default:
+   * prints it): with a token, it carries it as `?token=`, which the page
+   * moves into the tab's storage and out of the address bar.
+   */
   onListen?: (url: string) => void;
 }
 
@@ -75,23 +92,36 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   }
   const registry = createRegistry([...builtinPlugins(), ...plugins]);
+  const records = options.stateDir === undefined ? undefined : openRunRecords(options.stateDir);
   const store = createRunStore({
     ...options.store,
-    launch: options.launch ?? launchJob({ plugins }),
+    launch: options.launch ??
+      (plugins.length > 0 && !options.pluginModules
+        ? launchJob({ plugins })
+        : launchInWorker({ plugins, pluginModules: options.pluginModules })),
     maxRunning: options.maxRuns ?? 2,
+    ...(records ? { records } : {}),
   });
-  const assets = await loadAssets();
-  const app = createApp({ ...options, store, registry, assets: () => Promise.resolve(assets) });
+  let server: Deno.HttpServer<Deno.NetAddr>;
   const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: host,
-    port,
-    onListen: (addr) => listening.resolve(addr),
-  }, app.fetch);
+  try {
+    const assets = await loadAssets();
+    const app = createApp({ ...options, store, registry, assets: () => Promise.resolve(assets) });
+    server = Deno.serve({
+      hostname: host,
+      port,
+      onListen: (addr) => listening.resolve(addr),
+    }, app.fetch);
+  } catch (error) {
+    await store.close(); // lets go of runs it may have resumed: the next server takes them
+    records?.close();
+    throw error;
+  }
   const addr = await listening.promise;
   const shown = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const url = `http://${shown}:${addr.port}/`;
-  (options.onListen ?? ((u) => console.error(`nagare dashboard on ${u}`)))(url);
+  const open = token === undefined ? url : `${url}?token=${encodeURIComponent(token)}`;
+  (options.onListen ?? ((u) => console.error(`nagare dashboard on ${u}`)))(open);
   return {
     url,
     store,
@@ -99,6 +129,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     async close() {
       await store.close(); // finishes every run, which ends every event stream
       await server.shutdown();
+      records?.close();
     },
   };
 }

@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import { isOrigin } from "../edge/origin.ts";
+import { DEFAULT_MAX_RUN_MIB } from "../jobs/memory_estimate.ts";
 
 /**
  * Help text of `deno task serve`.
@@ -23,9 +24,16 @@ Usage: deno task serve [options]
 
   --host ADDR         address to bind (default 127.0.0.1); any other address needs a token
   --port N            port (default 8000; 0 picks a free one)
-  --token SECRET      require "Authorization: Bearer SECRET" on /api (or set NAGARE_TOKEN)
+  --token SECRET      require it on every request (or set NAGARE_TOKEN): the API as
+                      "Authorization: Bearer SECRET", the dashboard from the printed URL
   --data-dir DIR      folder runs may read csv/ndjson data sets from (default: built-in data sets only)
   --max-runs N        runs that train at once (default 2); more wait in a queue
+  --max-run-mib N     refuse (400) a run estimated to need more than N MiB of memory (default 2048:
+                      the default job needs about 40, and two runs at the limit stay within 4 GiB)
+  --state-dir DIR     where runs, their events, checkpoints and models are kept (default .nagare)
+  --in-memory         keep runs in memory only: they are lost when the server stops
+  --keep-runs N       finished runs kept, the oldest removed first (default 100)
+  --keep-days N       remove finished runs older than N days (default: kept by count only)
   --cors-origin URL   allow this origin to call the API from a browser (repeatable; default: CORS off)
   --plugin FILE       load plugins from this module at startup (repeatable)
   -h, --help          show this help`;
@@ -37,6 +45,12 @@ export interface ServeArgs {
   token?: string;
   dataDir?: string;
   maxRuns: number;
+  /** Most MiB one run may need (`--max-run-mib`, default 2048). */
+  maxRunMiB: number;
+  /** Folder of the state database; undefined with --in-memory. */
+  stateDir?: string;
+  keepRuns: number;
+  keepDays?: number;
   corsOrigins: string[];
   plugins: string[];
   help: boolean;
@@ -59,6 +73,14 @@ const ArgsSchema = v.object({
   ),
   "data-dir": v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
   "max-runs": whole(1, 64),
+  "max-run-mib": whole(16, 1_048_576),
+  "state-dir": v.pipe(
+    v.string(),
+    v.nonEmpty("must not be empty: give a folder, or pass --in-memory"),
+  ),
+  "in-memory": v.boolean(),
+  "keep-runs": whole(1, 1_000_000),
+  "keep-days": v.optional(whole(1, 36_500)),
   "cors-origin": v.array(
     v.pipe(
       v.string(),
@@ -95,6 +117,11 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
         token: { type: "string" },
         "data-dir": { type: "string" },
         "max-runs": { type: "string", default: "2" },
+        "max-run-mib": { type: "string", default: String(DEFAULT_MAX_RUN_MIB) },
+        "state-dir": { type: "string", default: ".nagare" },
+        "in-memory": { type: "boolean", default: false },
+        "keep-runs": { type: "string", default: "100" },
+        "keep-days": { type: "string" },
         "cors-origin": { type: "string", multiple: true, default: [] },
         plugin: { type: "string", multiple: true, default: [] },
         help: { type: "boolean", short: "h", default: false },
@@ -122,6 +149,10 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
     ...(o.token ? { token: o.token } : {}),
     ...(o["data-dir"] ? { dataDir: o["data-dir"] } : {}),
     maxRuns: o["max-runs"],
+    maxRunMiB: o["max-run-mib"],
+    ...(o["in-memory"] ? {} : { stateDir: o["state-dir"] }),
+    keepRuns: o["keep-runs"],
+    ...(o["keep-days"] === undefined ? {} : { keepDays: o["keep-days"] }),
     corsOrigins: o["cors-origin"],
     plugins: o.plugin,
     help: o.help,

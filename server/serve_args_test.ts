@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { parseServeArgs } from "./serve_args.ts";
 
-Deno.test("serve defaults: loopback, port 8000, two runs at once, no token, no CORS", () => {
+Deno.test("serve defaults: loopback, port 8000, two runs at once, runs kept in .nagare, no token, no CORS", () => {
   assert.deepEqual(parseServeArgs([], {}), {
     host: "127.0.0.1",
     port: 8000,
     maxRuns: 2,
+    maxRunMiB: 2048,
+    stateDir: ".nagare",
+    keepRuns: 100,
     corsOrigins: [],
     plugins: [],
     help: false,
@@ -24,6 +27,8 @@ Deno.test("serve flags are parsed, repeatable ones collected", () => {
     "data",
     "--max-runs",
     "4",
+    "--max-run-mib",
+    "4096",
     "--cors-origin",
     "https://lab.example",
     "--cors-origin",
@@ -32,6 +37,11 @@ Deno.test("serve flags are parsed, repeatable ones collected", () => {
     "a.ts",
     "--plugin",
     "b.ts",
+    "--in-memory",
+    "--keep-runs",
+    "5",
+    "--keep-days",
+    "30",
   ], {});
   assert.deepEqual(args, {
     host: "0.0.0.0",
@@ -39,6 +49,9 @@ Deno.test("serve flags are parsed, repeatable ones collected", () => {
     token: "long-secret",
     dataDir: "data",
     maxRuns: 4,
+    maxRunMiB: 4096,
+    keepRuns: 5,
+    keepDays: 30,
     corsOrigins: ["https://lab.example", "http://localhost:5173"],
     plugins: ["a.ts", "b.ts"],
     help: false,
@@ -74,6 +87,10 @@ Deno.test("bad serve flags are TypeErrors naming the flag and the fix", () => {
   assert.equal(
     message(["--max-runs", "0"]),
     "--max-runs: must be a whole number from 1 to 64, got 0",
+  );
+  assert.equal(
+    message(["--max-run-mib", "8"]),
+    "--max-run-mib: must be a whole number from 16 to 1048576, got 8",
   );
   assert.match(message(["--token", "short"]), /^--token: must be at least 8 characters/);
   assert.match(message([], { NAGARE_TOKEN: "short" }), /^NAGARE_TOKEN: must be at least 8/);

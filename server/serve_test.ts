@@ -90,7 +90,8 @@ Deno.test("deno task serve: --help, bad flags and a clean stop", async () => {
   assert.match(lines.pop()!, /^error: Plugin module not found/);
   const stop = Promise.withResolvers<void>();
   let url = "";
-  const code = main(["--port", "0"], {
+  const stateDir = await Deno.makeTempDir();
+  const code = main(["--port", "0", "--state-dir", stateDir], {
     ...io,
     stopped: stop.promise,
     started: (s) => (url = s.url),
@@ -100,4 +101,6 @@ Deno.test("deno task serve: --help, bad flags and a clean stop", async () => {
   stop.resolve();
   assert.equal(await code, 0);
   assert.match(lines.pop()!, /^nagare dashboard on http:\/\/127\.0\.0\.1:\d+\/ \(Ctrl-C stops\)$/);
+  assert.ok(Deno.statSync(`${stateDir}/runs.db`).isFile, "runs are kept in the state folder");
+  await Deno.remove(stateDir, { recursive: true });
 });

@@ -8,7 +8,7 @@ import type { Observable } from "rxjs";
 import type { TrainEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 import type { Run } from "./run.ts";
-import type { Training } from "./run_tracker.ts";
+import type { EpochGate, Training } from "./run_tracker.ts";
 import { type RunningServer, type ServeOptions, startServer } from "./serve.ts";
 
 /** What {@linkcode serveTraining} hands back. */
@@ -46,9 +46,10 @@ export interface LiveTraining {
 export async function serveTraining(
   config: RunConfig,
   training: Training,
-  options: ServeOptions = {},
+  options: ServeOptions & { attach?: { run: Run; gate?: EpochGate } } = {},
 ): Promise<LiveTraining> {
-  const server = await startServer(options);
-  const { run, events$ } = server.store.attach(config, training);
+  const { attach, ...serveOptions } = options;
+  const server = await startServer(serveOptions);
+  const { run, events$ } = server.store.attach(config, training, attach);
   return { server, run, events$, close: () => server.close() };
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import { createCsvReader, type CsvRecord, drainCsv } from "./csv_reader.ts";
+import { headerNames } from "./csv_header.ts";
 import type { MemorySource, Sample, StreamSource } from "./data_source.ts";
 import { createTableCache, type TableCacheBuilder } from "./table_cache.ts";
 import { readStream } from "./_read_stream.ts";
@@ -77,14 +78,7 @@ function recordReader(
   let row = -1;
   const reader = createCsvReader((record) => {
     if (row === -1) {
-      const header = Array.from({ length: record.length }, (_, i) => record.text(i));
-      const blank = header.findIndex((name) => name.trim() === "");
-      if (blank !== -1) {
-        throw new TypeError(
-          `Invalid CSV header: column ${blank + 1} has no name; name it (or remove the column)`,
-        );
-      }
-      onHeader(header);
+      onHeader(headerNames(record));
     } else onRow(record, row);
     row++;
   }, options.delimiter === undefined ? {} : { delimiter: options.delimiter });

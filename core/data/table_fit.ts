@@ -16,6 +16,7 @@ import {
   type Table,
   type TableReport,
 } from "./table.ts";
+import { tableHeaderProblem } from "./csv_header.ts";
 
 export type { ColumnChoice, HeaderCells, TableReport };
 
@@ -113,29 +114,11 @@ function fitError(line: number, column: string, what: string): TypeError {
  * ```
  */
 export function createTableFit(header: readonly string[], options: TableFitOptions): TableFit {
+  const problem = tableHeaderProblem(header, options);
+  if (problem) throw new TypeError(problem.message);
   const names = header.map((h) => h.trim());
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name)) throw new TypeError(`Invalid header: column "${name}" appears twice`);
-    seen.add(name);
-  }
   const declared = options.columns ?? {};
-  for (const name of Object.keys(declared)) {
-    if (!seen.has(name)) {
-      throw new TypeError(
-        `Unknown column "${name}" in the column types: the header has ${names.join(", ")}`,
-      );
-    }
-  }
   const targetField = names.indexOf(options.target);
-  if (targetField === -1) {
-    throw new TypeError(
-      `Unknown target column "${options.target}": the header has ${names.join(", ")}`,
-    );
-  }
-  if (declared[options.target] === "ignore") {
-    throw new TypeError(`Invalid column types: the target "${options.target}" cannot be ignored`);
-  }
   const sniffRows = options.sniffRows ?? 1_000, maxCategories = options.maxCategories ?? 1_000;
   const refuseMissing = options.missing === "error";
   const counts = { nonMissing: 0, numeric: 0, boolean: 0, missing: 0 };

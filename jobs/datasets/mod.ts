@@ -31,6 +31,24 @@ export const BUILTIN_INPUTS: Readonly<Record<BuiltinDataset, number>> = {
 };
 
 /**
+ * The samples of each built-in data set, training and test rows together,
+ * known before it is loaded (its memory is these rows of inputs and outputs
+ * as float32).
+ *
+ * @example
+ * ```ts
+ * import { BUILTIN_ROWS } from "./mod.ts";
+ * BUILTIN_ROWS.iris; // 150
+ * ```
+ */
+export const BUILTIN_ROWS: Readonly<Record<BuiltinDataset, number>> = {
+  mnist: 10_000,
+  iris: 150,
+  xor: 8,
+  sine: 640,
+};
+
+/**
  * Loads a built-in data set by name; `seed` drives the generated and split ones.
  *
  * @example

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   BUILTIN_DATASETS,
   BUILTIN_INPUTS,
+  BUILTIN_ROWS,
   loadBuiltin,
   loadIris,
   loadSine,
@@ -45,5 +46,12 @@ Deno.test("xor has the four truth-table rows", async () => {
 Deno.test("BUILTIN_INPUTS, known before loading, is each data set's width as loaded", async () => {
   for (const name of BUILTIN_DATASETS) {
     assert.equal((await loadBuiltin(name)).train.inputs, BUILTIN_INPUTS[name], name);
+  }
+});
+
+Deno.test("BUILTIN_ROWS, known before loading, is each data set's training and test rows", async () => {
+  for (const name of BUILTIN_DATASETS) {
+    const set = await loadBuiltin(name);
+    assert.equal(set.train.rows + (set.test?.rows ?? 0), BUILTIN_ROWS[name], name);
   }
 });

@@ -1,6 +1,6 @@
 // The activation gallery: one small chart per activation, h(x) and h'(x),
 // from GET /api/activations (sampled on the server by the plugins themselves).
-import { api, setToken } from "./api.js";
+import { adoptUrlToken, api, setToken } from "./api.js";
 import { lineChart, RUN_COLORS } from "./charts.js";
 
 function card(x, activation) {
@@ -31,6 +31,7 @@ function card(x, activation) {
 }
 
 async function main() {
+  adoptUrlToken();
   document.querySelector("#token-bar").addEventListener("submit", (event) => {
     event.preventDefault();
     setToken(event.target.elements.token.value.trim());

@@ -16,6 +16,20 @@ export function setToken(value) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/**
+ * Moves a `?token=` of the address (the URL the server prints) into this
+ * tab's storage and out of the address bar, so that it stays out of the
+ * history; pages send no Referer (Referrer-Policy: no-referrer).
+ */
+export function adoptUrlToken() {
+  const url = new URL(location.href);
+  const given = url.searchParams.get("token");
+  if (given === null) return;
+  setToken(given);
+  url.searchParams.delete("token");
+  history.replaceState(history.state, "", `${url.pathname}${url.search}${url.hash}`);
+}
+
 /** An error from the API, with its JSON error object. */
 export class ApiError extends Error {
   constructor(status, error) {
@@ -58,7 +72,7 @@ export function followRun(id, handlers) {
   const url = () => {
     const params = new URLSearchParams();
     if (lastId > 0) params.set("lastEventId", String(lastId));
-    if (token()) params.set("access_token", token());
+    if (token()) params.set("token", token()); // EventSource cannot send Authorization
     const query = params.toString();
     return `/api/runs/${encodeURIComponent(id)}/events${query ? `?${query}` : ""}`;
   };

@@ -1,6 +1,6 @@
 // The training dashboard: runs list, live charts from each plotted run's
 // event stream, overlay of two runs, stop and model download.
-import { api, followRun, setToken } from "./api.js";
+import { adoptUrlToken, api, followRun, setToken } from "./api.js";
 import { DASH, LAYER_COLORS, lineChart, RUN_COLORS } from "./charts.js";
 import { runHead, runItem } from "./run_cards.js";
 import { setupRunForm } from "./run_form.js";
@@ -152,6 +152,7 @@ async function refreshRuns() {
 }
 
 async function main() {
+  adoptUrlToken();
   $("#token-bar").addEventListener("submit", (event) => {
     event.preventDefault();
     setToken(event.target.elements.token.value.trim());

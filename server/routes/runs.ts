@@ -108,7 +108,8 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
     })
     .get("/:id/model", (c) => {
       const run = findRun(store, c.req.param("id"));
-      if (run.status !== "done" || !run.model) {
+      const model = run.status === "done" ? store.model(run.id) : undefined;
+      if (!model) {
         throw new ApiError(
           409,
           "model_not_ready",
@@ -119,6 +120,6 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
         );
       }
       c.header("Content-Disposition", `attachment; filename="nagare-${run.id}.json"`);
-      return c.json(run.model);
+      return c.json(model);
     });
 }

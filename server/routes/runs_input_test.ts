@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { admittedFileOf } from "../data_path.ts";
 import { errorOf, postJson, withApp } from "../_testing/test_app.ts";
 
 const issuesOf = async (res: Response) => {
@@ -162,10 +163,12 @@ Deno.test("file data sets are refused without a data folder and must stay inside
       const res = await app.request("/api/runs", csv("points.csv"));
       assert.equal(res.status, 201);
       const run = store.get((await res.json()).id)!;
-      assert.deepEqual(run.config.dataset, {
-        csv: join(await Deno.realPath(dir), "points.csv"),
-        target: "y",
-      });
+      assert.deepEqual(run.config.dataset, { csv: "points.csv", target: "y" }, "the client's path");
+      assert.equal(
+        admittedFileOf(run.config.dataset).realPath,
+        join(await Deno.realPath(dir), "points.csv"),
+        "the real path, for the server alone",
+      );
     }, { dataDir: dir });
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -42,6 +42,7 @@ export async function main(args: string[], io: ServeIo = {
   try {
     const flags = parseServeArgs(joinNegativeValues(args), {
       NAGARE_TOKEN: Deno.env.get("NAGARE_TOKEN"),
+      NAGARE_REDIS_URL: Deno.env.get("NAGARE_REDIS_URL"),
     });
     if (flags.help) {
       io.out(SERVE_HELP);
@@ -62,6 +63,7 @@ export async function main(args: string[], io: ServeIo = {
       maxRuns: flags.maxRuns,
       limits: { maxRunMiB: flags.maxRunMiB },
       ...(flags.stateDir === undefined ? {} : { stateDir: flags.stateDir }),
+      ...(flags.redis === undefined ? {} : { redis: flags.redis, train: flags.train }),
       store: { keepFinished: flags.keepRuns, keepDays: flags.keepDays },
       corsOrigins: flags.corsOrigins,
       plugins,

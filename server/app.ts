@@ -20,12 +20,12 @@ import { eventsRoute, type EventsRouteOptions } from "./routes/events.ts";
 import { optionsRoute } from "./routes/options.ts";
 import { runsRoutes } from "./routes/runs.ts";
 import { admitRunConfig, type RunLimits } from "./run_policy.ts";
-import type { RunStore } from "./run_store.ts";
+import type { RunService } from "./run_store.ts";
 
 /** Options of {@linkcode createApp}. */
 export interface AppOptions {
   /** Where runs live; see `createRunStore`. */
-  store: RunStore;
+  store: RunService;
   /** Plugins runs may use and the gallery shows (built-in and `--plugin` ones). */
   registry: Registry;
   /**

@@ -51,6 +51,11 @@ export interface RunLog {
    * subscribers; `extras` go to the `onAppend` option only.
    */
   append(event: RunEventType, data: unknown, extras?: unknown): LoggedEvent;
+  /**
+   * Adds an event another process logged, under its own id (above
+   * `lastId`): a node following a run trained elsewhere. Not passed to `onAppend`.
+   */
+  mirror(id: number, event: RunEventType, data: unknown): LoggedEvent;
   /** Kept events with an id above `id`, in order. */
   since(id: number): LoggedEvent[];
   /** Adds a live subscriber; returns the function that removes it. */
@@ -94,6 +99,13 @@ export function createRunLog(options: RunLogOptions = {}): RunLog {
     if (logged.event === "batch" && ++batchCount > maxBatch) thinBatches();
   };
 
+  function publish(logged: LoggedEvent): LoggedEvent {
+    lastId = logged.id;
+    keep(logged);
+    for (const s of [...subscribers]) s.next(logged);
+    return logged;
+  }
+
   function thinBatches(): void {
     let drop = true;
     history = history.filter((e) => e.event !== "batch" || !(drop = !drop));
@@ -113,10 +125,14 @@ export function createRunLog(options: RunLogOptions = {}): RunLog {
       const id = lastId + 1;
       const logged: LoggedEvent = { id, event, data, frame: formatSse({ event, id, data }) };
       options.onAppend?.(logged, extras);
-      lastId = id;
-      keep(logged);
-      for (const s of [...subscribers]) s.next(logged);
-      return logged;
+      return publish(logged);
+    },
+    mirror(id, event, data) {
+      if (closed) throw new TypeError(`Cannot mirror "${event}": the run log is closed`);
+      if (!(Number.isInteger(id) && id > lastId)) {
+        throw new RangeError(`Invalid event id ${id}: must be above ${lastId}`);
+      }
+      return publish({ id, event, data, frame: formatSse({ event, id, data }) });
     },
     since(id) {
       let lo = 0, hi = history.length;

@@ -14,7 +14,7 @@ import { parseRunConfig, type RunConfig } from "../jobs/run_config.ts";
 import { createRun, FINAL_STATUSES, type Run, type RunStatus } from "./run.ts";
 import type { LoggedEvent, RunEventType, RunLogOptions } from "./run_log.ts";
 import { createRunLog } from "./run_log.ts";
-import { openStateDb, type RunRow, type StateDb } from "./state_db.ts";
+import { type EventRow, openStateDb, type RunRow, type StateDb } from "./state_db.ts";
 import { type AdmittedFile, admittedFileOf, withAdmittedFile } from "./data_path.ts";
 
 /** Where a run came from. */
@@ -59,8 +59,15 @@ export interface RunRecords {
 const json = (value: unknown) => (value === undefined ? undefined : JSON.stringify(value));
 const parse = (text: string | undefined) => (text === undefined ? undefined : JSON.parse(text));
 
-/** The row of a run as it is now. */
-function rowOf(run: Run, source: RunSource): RunRow {
+/**
+ * The row of a run as it is now.
+ *
+ * @example
+ * ```ts ignore
+ * db.insert(rowOf(run, "server"));
+ * ```
+ */
+export function rowOf(run: Run, source: RunSource): RunRow {
   return {
     id: run.id,
     source,
@@ -73,6 +80,40 @@ function rowOf(run: Run, source: RunSource): RunRow {
     ...(run.metrics ? { metrics: json(run.metrics) } : {}),
     ...(run.test ? { test: json(run.test) } : {}),
     ...(run.error ? { error: run.error } : {}),
+  };
+}
+
+/**
+ * Rebuilds a run from its stored row and events (JSON text), with an open
+ * log that continues their ids; a server run on a file gets its admitted file back.
+ *
+ * @example
+ * ```ts ignore
+ * const run = runFromRow(db.run(id)!, db.events(id));
+ * ```
+ */
+export function runFromRow(row: RunRow, events: readonly EventRow[], log: RunLogOptions = {}): Run {
+  const config = parseRunConfig(JSON.parse(row.config));
+  if (row.admitted !== undefined && typeof config.dataset === "object") {
+    config.dataset = withAdmittedFile(config.dataset, JSON.parse(row.admitted) as AdmittedFile);
+  }
+  const history = events.map((e) => ({
+    id: e.id,
+    event: e.event as RunEventType,
+    data: JSON.parse(e.data),
+  }));
+  return {
+    id: row.id,
+    config,
+    createdAt: row.createdAt,
+    log: createRunLog({ ...log, history }),
+    stopper: new AbortController(),
+    status: row.status as RunStatus,
+    ...(row.startedAt ? { startedAt: row.startedAt } : {}),
+    ...(row.endedAt ? { endedAt: row.endedAt } : {}),
+    ...(row.metrics ? { metrics: parse(row.metrics) } : {}),
+    ...(row.test ? { test: parse(row.test) } : {}),
+    ...(row.error ? { error: row.error } : {}),
   };
 }
 
@@ -183,33 +224,11 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
           : db.lease(id, owner, now() + leaseMs, now())
       );
       if (gotHold) db.dropUnfinishedEpoch(id); // the resumed run does that epoch again
-      const config = parseRunConfig(JSON.parse(row.config));
-      if (row.admitted !== undefined && typeof config.dataset === "object") {
-        config.dataset = withAdmittedFile(config.dataset, JSON.parse(row.admitted) as AdmittedFile);
-      }
-      const history = db.events(id).map((e) => ({
-        id: e.id,
-        event: e.event as RunEventType,
-        data: JSON.parse(e.data),
-      }));
       let run: Run | undefined = undefined;
-      run = {
-        id,
-        config,
-        createdAt: row.createdAt,
-        log: createRunLog({
-          ...log,
-          history,
-          ...(gotHold ? { onAppend: recorder(() => run!, row.source) } : {}),
-        }),
-        stopper: new AbortController(),
-        status: row.status as RunStatus,
-        ...(row.startedAt ? { startedAt: row.startedAt } : {}),
-        ...(row.endedAt ? { endedAt: row.endedAt } : {}),
-        ...(row.metrics ? { metrics: parse(row.metrics) } : {}),
-        ...(row.test ? { test: parse(row.test) } : {}),
-        ...(row.error ? { error: row.error } : {}),
-      };
+      run = runFromRow(row, db.events(id), {
+        ...log,
+        ...(gotHold ? { onAppend: recorder(() => run!, row.source) } : {}),
+      });
       if (final || !gotHold) run.log.close(); // nothing more is appended here
       if (gotHold) hold(id, row.source);
       return { run, held: gotHold };

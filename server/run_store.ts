@@ -59,8 +59,31 @@ export interface RunStoreOptions {
   now?: () => number;
 }
 
+/**
+ * What the routes need of a server's runs: the embedded {@linkcode RunStore},
+ * or runs kept in Redis and shared by several nodes (`createRedisRunStore`),
+ * where a run another node started is looked up, stopped and read
+ * asynchronously.
+ */
+export interface RunService {
+  /** Queues a run for `config`; throws a RangeError when the queue is full. */
+  create(config: RunConfig): Run | Promise<Run>;
+  /** Every run known, newest first. */
+  list(): Run[];
+  /** The run with this id, if any. */
+  get(id: string): Run | undefined | Promise<Run | undefined>;
+  /** A done run's model file. */
+  model(id: string): ModelFile | undefined | Promise<ModelFile | undefined>;
+  /** Asks a run to stop. */
+  stop(id: string): Run | undefined | Promise<Run | undefined>;
+  /** True when `create` would refuse. */
+  readonly full: boolean;
+  /** Lets go of every run and the connections. */
+  close(): Promise<void>;
+}
+
 /** The runs of one server. */
-export interface RunStore {
+export interface RunStore extends RunService {
   /** Queues a run for `config`; throws a RangeError when the queue is full. */
   create(config: RunConfig): Run;
   /**

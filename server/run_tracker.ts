@@ -52,7 +52,9 @@ export interface EpochGate {
 }
 
 /**
- * Creates the gate of a run that checkpoints every `every` epochs.
+ * Creates the gate of a run that checkpoints every `every` epochs. When the
+ * run's log writes elsewhere asynchronously, `flushed` resolves once its
+ * writes are done: the trainer waits for it after each checkpoint.
  *
  * @example
  * ```ts ignore
@@ -61,7 +63,11 @@ export interface EpochGate {
  * trackRun(run, training, { gate }).subscribe();
  * ```
  */
-export function epochGate(run: Run, every = 1): EpochGate {
+export function epochGate(
+  run: Run,
+  every = 1,
+  options: { flushed?: () => Promise<void> } = {},
+): EpochGate {
   let held: EpochSummary | undefined;
   const publish = (data: EpochSummary, extras?: RecordExtras) => {
     run.metrics = data;
@@ -77,6 +83,7 @@ export function epochGate(run: Run, every = 1): EpochGate {
         publish(data, {
           checkpoint: { epoch: checkpoint.epoch, text: JSON.stringify(checkpoint) },
         });
+        return options.flushed?.(); // training waits until the checkpoint is stored
       },
     },
     epoch(data) {

@@ -12,7 +12,9 @@ import { loadAssets } from "./assets.ts";
 import { launchJob } from "./launch_job.ts";
 import { launchInWorker } from "./worker_launch.ts";
 import { openRunRecords } from "./run_records.ts";
-import { createRunStore, type Launch, type RunStore, type RunStoreOptions } from "./run_store.ts";
+import { createRunStore, type Launch, type RunService, type RunStoreOptions } from "./run_store.ts";
+import { createRedisRunStore } from "./redis_store.ts";
+import { type RedisTrainer, type RedisTrainerOptions, startRedisTrainer } from "./redis_trainer.ts";
 
 /** Options of {@linkcode startServer}. */
 export interface ServeOptions extends Omit<AppOptions, "store" | "registry" | "assets"> {
@@ -40,6 +42,15 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "registry" | "a
    */
   stateDir?: string;
   /**
+   * Redis URL: runs are kept in Redis and queued in BullMQ, shared with
+   * every node given the same URL (`stateDir` is then unused).
+   */
+  redis?: string;
+  /** With `redis`: also train runs from the queue here (default true); false serves only. */
+  train?: boolean;
+  /** With `redis` and `train`: the trainer's settings (lock time, checkpoints). */
+  trainer?: Partial<Omit<RedisTrainerOptions, "url" | "launch" | "concurrency">>;
+  /**
    * Called once listening, with the URL to open the dashboard at (default:
    * prints it): with a token, it carries it as `?token=`, which the page
    * moves into the tab's storage and out of the address bar.
@@ -51,7 +62,7 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "registry" | "a
 export interface RunningServer {
   /** The dashboard's URL, e.g. `http://127.0.0.1:8000/`. */
   readonly url: string;
-  readonly store: RunStore;
+  readonly store: RunService;
   readonly registry: Registry;
   /** Stops every run, closes open streams and stops listening. */
   close(): Promise<void>;
@@ -92,19 +103,33 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   }
   const registry = createRegistry([...builtinPlugins(), ...plugins]);
-  const records = options.stateDir === undefined ? undefined : openRunRecords(options.stateDir);
-  const store = createRunStore({
-    ...options.store,
-    launch: options.launch ??
-      (plugins.length > 0 && !options.pluginModules
-        ? launchJob({ plugins })
-        : launchInWorker({ plugins, pluginModules: options.pluginModules })),
-    maxRunning: options.maxRuns ?? 2,
-    ...(records ? { records } : {}),
-  });
+  const launch = options.launch ??
+    (plugins.length > 0 && !options.pluginModules
+      ? launchJob({ plugins })
+      : launchInWorker({ plugins, pluginModules: options.pluginModules }));
+  const records = options.stateDir === undefined || options.redis !== undefined
+    ? undefined
+    : openRunRecords(options.stateDir);
+  const store: RunService = options.redis === undefined
+    ? createRunStore({
+      ...options.store,
+      launch,
+      maxRunning: options.maxRuns ?? 2,
+      ...(records ? { records } : {}),
+    })
+    : await createRedisRunStore({ ...options.store, url: options.redis });
+  let trainer: RedisTrainer | undefined;
   let server: Deno.HttpServer<Deno.NetAddr>;
   const listening = Promise.withResolvers<Deno.NetAddr>();
   try {
+    if (options.redis !== undefined && options.train !== false) {
+      trainer = await startRedisTrainer({
+        ...options.trainer,
+        url: options.redis,
+        launch,
+        concurrency: options.maxRuns ?? 2,
+      });
+    }
     const assets = await loadAssets();
     const app = createApp({ ...options, store, registry, assets: () => Promise.resolve(assets) });
     server = Deno.serve({
@@ -113,6 +138,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       onListen: (addr) => listening.resolve(addr),
     }, app.fetch);
   } catch (error) {
+    await trainer?.close();
     await store.close(); // lets go of runs it may have resumed: the next server takes them
     records?.close();
     throw error;
@@ -127,6 +153,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     registry,
     async close() {
+      await trainer?.close(); // hands its runs back to the queue
       await store.close(); // finishes every run, which ends every event stream
       await server.shutdown();
       records?.close();

@@ -34,6 +34,9 @@ Usage: deno task serve [options]
   --in-memory         keep runs in memory only: they are lost when the server stops
   --keep-runs N       finished runs kept, the oldest removed first (default 100)
   --keep-days N       remove finished runs older than N days (default: kept by count only)
+  --redis URL         keep runs in Redis and train them from its queue, with every node given
+                      the same URL (or set NAGARE_REDIS_URL); --state-dir is then unused
+  --no-train          with --redis: serve only; workers (deno task worker) train
   --cors-origin URL   allow this origin to call the API from a browser (repeatable; default: CORS off)
   --plugin FILE       load plugins from this module at startup (repeatable)
   -h, --help          show this help`;
@@ -51,6 +54,10 @@ export interface ServeArgs {
   stateDir?: string;
   keepRuns: number;
   keepDays?: number;
+  /** `--redis URL` (or NAGARE_REDIS_URL). */
+  redis?: string;
+  /** False with `--no-train`. */
+  train: boolean;
   corsOrigins: string[];
   plugins: string[];
   help: boolean;
@@ -79,6 +86,13 @@ const ArgsSchema = v.object({
     v.nonEmpty("must not be empty: give a folder, or pass --in-memory"),
   ),
   "in-memory": v.boolean(),
+  redis: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^rediss?:\/\/\S+$/, "must be a Redis URL such as redis://127.0.0.1:6379"),
+    ),
+  ),
+  "no-train": v.boolean(),
   "keep-runs": whole(1, 1_000_000),
   "keep-days": v.optional(whole(1, 36_500)),
   "cors-origin": v.array(
@@ -120,6 +134,8 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
         "max-run-mib": { type: "string", default: String(DEFAULT_MAX_RUN_MIB) },
         "state-dir": { type: "string", default: ".nagare" },
         "in-memory": { type: "boolean", default: false },
+        redis: { type: "string" },
+        "no-train": { type: "boolean", default: false },
         "keep-runs": { type: "string", default: "100" },
         "keep-days": { type: "string" },
         "cors-origin": { type: "string", multiple: true, default: [] },
@@ -131,6 +147,7 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
     throw new TypeError(`${(error as Error).message}; see deno task serve --help`);
   }
   values.token ??= env.NAGARE_TOKEN || undefined;
+  values.redis ??= env.NAGARE_REDIS_URL || undefined;
   const parsed = v.safeParse(ArgsSchema, values);
   if (!parsed.success) {
     const issue = parsed.issues[0];
@@ -143,6 +160,11 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
     );
   }
   const o = parsed.output;
+  if (o["no-train"] && o.redis === undefined) {
+    throw new TypeError(
+      "--no-train: only with --redis, where workers train; without it this server is the only one that trains",
+    );
+  }
   return {
     host: o.host,
     port: o.port,
@@ -153,6 +175,8 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
     ...(o["in-memory"] ? {} : { stateDir: o["state-dir"] }),
     keepRuns: o["keep-runs"],
     ...(o["keep-days"] === undefined ? {} : { keepDays: o["keep-days"] }),
+    ...(o.redis === undefined ? {} : { redis: o.redis }),
+    train: !o["no-train"],
     corsOrigins: o["cors-origin"],
     plugins: o.plugin,
     help: o.help,

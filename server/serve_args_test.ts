@@ -9,6 +9,7 @@ Deno.test("serve defaults: loopback, port 8000, two runs at once, runs kept in .
     maxRunMiB: 2048,
     stateDir: ".nagare",
     keepRuns: 100,
+    train: true,
     corsOrigins: [],
     plugins: [],
     help: false,
@@ -51,6 +52,7 @@ Deno.test("serve flags are parsed, repeatable ones collected", () => {
     maxRuns: 4,
     maxRunMiB: 4096,
     keepRuns: 5,
+    train: true,
     keepDays: 30,
     corsOrigins: ["https://lab.example", "http://localhost:5173"],
     plugins: ["a.ts", "b.ts"],
@@ -101,4 +103,16 @@ Deno.test("bad serve flags are TypeErrors naming the flag and the fix", () => {
   assert.match(message(["--cors-origin", "*"]), /^--cors-origin: must be an origin/);
   assert.match(message(["--prot", "1"]), /Unknown option '--prot'.*--help/);
   assert.match(message(["extra"]), /positional.*--help/i);
+});
+
+Deno.test("--redis (or NAGARE_REDIS_URL) shares runs through Redis; --no-train needs it", () => {
+  const url = "redis://127.0.0.1:6379";
+  assert.equal(parseServeArgs(["--redis", url], {}).redis, url);
+  assert.equal(parseServeArgs([], { NAGARE_REDIS_URL: url }).redis, url);
+  assert.equal(parseServeArgs(["--redis", url, "--no-train"], {}).train, false);
+  assert.throws(() => parseServeArgs(["--no-train"], {}), /--no-train: only with --redis/);
+  assert.throws(
+    () => parseServeArgs(["--redis", "localhost:6379"], {}),
+    /--redis: must be a Redis URL such as redis:\/\/127\.0\.0\.1:6379/,
+  );
 });

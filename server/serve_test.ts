@@ -40,7 +40,7 @@ Deno.test("the server listens on 127.0.0.1, serves the dashboard and the API, an
     });
     assert.equal(res.status, 201);
     const { id } = await res.json();
-    await waitFor(() => server.store.get(id)?.status === "done", "the run to finish");
+    await waitFor(async () => (await server.store.get(id))?.status === "done", "the run to finish");
   } finally {
     await server.close();
   }
@@ -54,7 +54,7 @@ Deno.test("SSE over a real socket is not compressed, and a dropped client is rel
     ...quiet,
   });
   try {
-    const run = server.store.create(parseRunConfig({ dataset: "xor" }));
+    const run = await server.store.create(parseRunConfig({ dataset: "xor" }));
     await waitFor(() => manual.subscribers === 1, "training to start");
     for (let i = 0; i < 30; i++) {
       const abort = new AbortController();

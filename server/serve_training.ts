@@ -9,6 +9,7 @@ import type { TrainEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 import type { Run } from "./run.ts";
 import type { EpochGate, Training } from "./run_tracker.ts";
+import type { RunStore } from "./run_store.ts";
 import { type RunningServer, type ServeOptions, startServer } from "./serve.ts";
 
 /** What {@linkcode serveTraining} hands back. */
@@ -50,6 +51,7 @@ export async function serveTraining(
 ): Promise<LiveTraining> {
   const { attach, ...serveOptions } = options;
   const server = await startServer(serveOptions);
-  const { run, events$ } = server.store.attach(config, training, attach);
+  const store = server.store as RunStore;
+  const { run, events$ } = store.attach(config, training, attach);
   return { server, run, events$, close: () => server.close() };
 }

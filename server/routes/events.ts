@@ -5,13 +5,13 @@
  */
 import { Hono } from "hono";
 import { ApiError } from "../errors.ts";
-import type { RunStore } from "../run_store.ts";
+import type { RunService } from "../run_store.ts";
 import { runEventStream, type SseStreamOptions } from "../sse_stream.ts";
 import { findRun } from "./runs.ts";
 
 /** Options of {@linkcode eventsRoute}. */
 export interface EventsRouteOptions {
-  store: RunStore;
+  store: RunService;
   /** Stream settings shared by every client (heartbeat, retry, throttling, queue). */
   sse?: Omit<SseStreamOptions, "lastEventId" | "signal">;
 }
@@ -42,8 +42,8 @@ function lastEventId(value: string | undefined): number {
  */
 export function eventsRoute(options: EventsRouteOptions): Hono {
   const { store, sse = {} } = options;
-  return new Hono().get("/:id/events", (c) => {
-    const run = findRun(store, c.req.param("id"));
+  return new Hono().get("/:id/events", async (c) => {
+    const run = await findRun(store, c.req.param("id"));
     const after = lastEventId(c.req.header("last-event-id") ?? c.req.query("lastEventId"));
     if (run.log.closed && after >= run.log.lastId) return c.body(null, 204);
     // Release relies on the body stream's cancel, which Deno.serve calls as soon as the

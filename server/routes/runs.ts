@@ -16,7 +16,7 @@ import {
   type RunStatus,
   runSummary,
 } from "../run.ts";
-import type { RunStore } from "../run_store.ts";
+import type { RunService } from "../run_store.ts";
 
 /** Checks a request body as a run config (see `admitRunConfig`). */
 export type Admit = (
@@ -25,7 +25,7 @@ export type Admit = (
 
 /** Options of {@linkcode runsRoutes}. */
 export interface RunsRoutesOptions {
-  store: RunStore;
+  store: RunService;
   admit: Admit;
 }
 
@@ -36,11 +36,11 @@ const STATUSES: readonly RunStatus[] = ["queued", "running", ...FINAL_STATUSES];
  *
  * @example
  * ```ts ignore
- * app.get("/api/runs/:id", (c) => c.json(runDetail(findRun(store, c.req.param("id")))));
+ * app.get("/api/runs/:id", async (c) => c.json(runDetail(await findRun(store, c.req.param("id")))));
  * ```
  */
-export function findRun(store: RunStore, id: string): Run {
-  const run = store.get(id);
+export async function findRun(store: RunService, id: string): Promise<Run> {
+  const run = await store.get(id);
   if (!run) {
     throw new ApiError(
       404,
@@ -74,7 +74,7 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
       if (store.full) {
         throw new ApiError(503, "queue_full", "Too many runs are waiting: retry when one finishes");
       }
-      const run = store.create(result.config);
+      const run = await store.create(result.config);
       const links = runLinks(run.id);
       return c.json({ id: run.id, status: run.status, links }, 201, { Location: links.self });
     })
@@ -90,9 +90,9 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
       const runs = store.list().filter((r) => status === undefined || r.status === status);
       return c.json({ runs: runs.map(runSummary) });
     })
-    .get("/:id", (c) => c.json(runDetail(findRun(store, c.req.param("id")))))
-    .post("/:id/stop", (c) => {
-      const run = findRun(store, c.req.param("id"));
+    .get("/:id", async (c) => c.json(runDetail(await findRun(store, c.req.param("id")))))
+    .post("/:id/stop", async (c) => {
+      const run = await findRun(store, c.req.param("id"));
       if (run.status === "done" || run.status === "failed") {
         throw new ApiError(
           409,
@@ -103,12 +103,12 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
           },
         );
       }
-      store.stop(run.id);
+      await store.stop(run.id);
       return c.json(runSummary(run), isFinal(run) ? 200 : 202);
     })
-    .get("/:id/model", (c) => {
-      const run = findRun(store, c.req.param("id"));
-      const model = run.status === "done" ? store.model(run.id) : undefined;
+    .get("/:id/model", async (c) => {
+      const run = await findRun(store, c.req.param("id"));
+      const model = run.status === "done" ? await store.model(run.id) : undefined;
       if (!model) {
         throw new ApiError(
           409,

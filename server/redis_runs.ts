@@ -1,0 +1,304 @@
+/**
+ * Runs kept in Redis, for several machines: each run's row in a hash, its
+ * event history in a Redis Stream whose entry ids are the event ids (`0-N`),
+ * so any node replays exactly what follows a `Last-Event-ID`, and its last
+ * checkpoint and model in keys every node reaches. The queue of runs to
+ * train is BullMQ's (see `redis_trainer.ts`).
+ *
+ * Writes are ordered and fenced: a writer appends event N only after N-1,
+ * and Redis refuses a stream id that is not above the last, so a worker that
+ * lost its run to another cannot write into its history.
+ *
+ * @module
+ */
+import { Redis } from "ioredis";
+import * as v from "valibot";
+import { FINAL_STATUSES, type Run, setStatus } from "./run.ts";
+import type { LoggedEvent, RunLogOptions } from "./run_log.ts";
+import { type RecordExtras, rowOf, runFromRow, type RunSource } from "./run_records.ts";
+import type { EventRow, RunRow } from "./state_db.ts";
+
+/** The Redis keys of one deployment (all under `prefix`, default `nagare`). */
+export interface RedisKeys {
+  readonly prefix: string;
+  /** Sorted set of run ids by creation time. */
+  readonly index: string;
+  run(id: string): string;
+  events(id: string): string;
+  checkpoint(id: string): string;
+  model(id: string): string;
+  /** Pub/sub channel of stop requests (the run id is the message). */
+  readonly stop: string;
+  /** BullMQ queue name (its keys are `prefix:train:*`). */
+  readonly queue: string;
+}
+
+/**
+ * The keys under `prefix`.
+ *
+ * @example
+ * ```ts
+ * import { redisKeys } from "./redis_runs.ts";
+ * redisKeys().events("r1"); // "nagare:events:r1"
+ * ```
+ */
+export function redisKeys(prefix = "nagare"): RedisKeys {
+  return {
+    prefix,
+    index: `${prefix}:run-index`,
+    run: (id) => `${prefix}:run:${id}`,
+    events: (id) => `${prefix}:events:${id}`,
+    checkpoint: (id) => `${prefix}:checkpoint:${id}`,
+    model: (id) => `${prefix}:model:${id}`,
+    stop: `${prefix}:stop`,
+    queue: "train",
+  };
+}
+
+const RedisUrl = v.pipe(
+  v.string(),
+  v.regex(/^rediss?:\/\/[^\s]+$/, "must be a Redis URL such as redis://127.0.0.1:6379"),
+);
+
+/**
+ * Checks a Redis URL (`redis://` or `rediss://`); throws a TypeError naming
+ * `label` and the fix.
+ *
+ * @example
+ * ```ts
+ * import { checkRedisUrl } from "./redis_runs.ts";
+ * checkRedisUrl("redis://127.0.0.1:6379"); // "redis://127.0.0.1:6379"
+ * ```
+ */
+export function checkRedisUrl(url: string, label = "--redis"): string {
+  const parsed = v.safeParse(RedisUrl, url);
+  if (!parsed.success) {
+    throw new TypeError(`${label}: ${parsed.issues[0].message}, got ${JSON.stringify(url)}`);
+  }
+  return url;
+}
+
+/**
+ * Opens a connection and waits until Redis answers (at most `timeoutMs`,
+ * default 5 s); throws a TypeError naming the URL and the fix otherwise.
+ * BullMQ needs `maxRetriesPerRequest: null` on the connections it is given.
+ *
+ * @example
+ * ```ts ignore
+ * const redis = await connectRedis("redis://127.0.0.1:6379");
+ * ```
+ */
+export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  redis.on("error", () => {}); // reconnects on its own; commands report what fails
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      redis.connect().then(() => redis.ping()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    const shown = url.replace(/\/\/[^@/]*@/, "//***@"); // no password in messages
+    throw new TypeError(
+      `Cannot reach Redis at ${shown}: ${
+        (error as Error).message
+      }; start it or fix --redis (or NAGARE_REDIS_URL)`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Another connection to the same Redis, for blocking reads or pub/sub; its
+ * connection errors are left to its reconnecting (commands report failures).
+ *
+ * @example
+ * ```ts ignore
+ * const subscriber = quietCopy(redis);
+ * ```
+ */
+export function quietCopy(redis: Redis): Redis {
+  const copy = redis.duplicate();
+  copy.on("error", () => {});
+  return copy;
+}
+
+/** The hash fields of a row (absent values left out). */
+function hashOf(row: RunRow): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(row).filter(([, value]) => value !== undefined),
+  ) as Record<string, string>;
+}
+
+/**
+ * A run's row from its hash, or undefined when there is none (removed).
+ *
+ * @example
+ * ```ts ignore
+ * const row = rowFromHash(await redis.hgetall(keys.run(id)));
+ * ```
+ */
+export function rowFromHash(hash: Record<string, string>): RunRow | undefined {
+  if (!hash.id || !hash.config) return undefined;
+  const { id, source, config, createdAt, status, ...rest } = hash;
+  const optional = [
+    "admitted",
+    "startedAt",
+    "endedAt",
+    "metrics",
+    "test",
+    "error",
+    "name",
+  ] as const;
+  return {
+    id,
+    source: source === "cli" ? "cli" : "server",
+    config,
+    createdAt,
+    status,
+    ...Object.fromEntries(optional.filter((k) => rest[k] !== undefined).map((k) => [k, rest[k]])),
+  };
+}
+
+/** A stream entry as an event row; entry ids are `0-N`. */
+export function eventFromEntry([entryId, fields]: [string, string[]]): EventRow {
+  const get = (name: string) => fields[fields.indexOf(name) + 1];
+  return { id: Number(entryId.slice(2)), event: get("event"), data: get("data") };
+}
+
+/** Every event of a run, in order. */
+export async function readEvents(redis: Redis, keys: RedisKeys, id: string): Promise<EventRow[]> {
+  const entries = await redis.xrange(keys.events(id), "-", "+") as [string, string[]][];
+  return entries.map(eventFromEntry);
+}
+
+/**
+ * Adds a queued run's row to Redis (it is not yet in the queue).
+ *
+ * @example
+ * ```ts ignore
+ * await insertRun(redis, keys, run, "server");
+ * ```
+ */
+export async function insertRun(
+  redis: Redis,
+  keys: RedisKeys,
+  run: Run,
+  source: RunSource,
+): Promise<void> {
+  await redis.multi()
+    .hset(keys.run(run.id), hashOf(rowOf(run, source)))
+    .zadd(keys.index, Date.parse(run.createdAt), run.id)
+    .exec();
+}
+
+/** A run whose events go to Redis as it publishes them. */
+export interface WrittenRun {
+  readonly run: Run;
+  /** Resolves once every event so far is in Redis; rejects with the first write that failed. */
+  flushed(): Promise<void>;
+  /** Stops writing: later events stay in this process only. */
+  detach(): void;
+}
+
+/**
+ * Rebuilds a stored run for the one process that trains it: every event it
+ * publishes from now on is written to Redis in order, with the row, the
+ * checkpoint taken after an epoch and the model at the end in the same
+ * transaction. Undefined when the run is gone.
+ *
+ * @example
+ * ```ts ignore
+ * const written = await writeRun(redis, keys, id);
+ * ```
+ */
+export async function writeRun(
+  redis: Redis,
+  keys: RedisKeys,
+  id: string,
+  log: RunLogOptions = {},
+): Promise<WrittenRun | undefined> {
+  const row = rowFromHash(await redis.hgetall(keys.run(id)));
+  if (!row) return undefined;
+  const events = await readEvents(redis, keys, id);
+  let chain: Promise<void> = Promise.resolve();
+  let attached = true;
+  let run: Run | undefined = undefined;
+  const write = (logged: LoggedEvent, extras?: unknown) => {
+    if (!attached) return;
+    const current = run!;
+    const { checkpoint } = (extras ?? {}) as RecordExtras;
+    const final = logged.event === "status" && FINAL_STATUSES.includes(current.status);
+    const multi = redis.multi()
+      .xadd(
+        keys.events(id),
+        `0-${logged.id}`,
+        "event",
+        logged.event,
+        "data",
+        JSON.stringify(logged.data),
+      );
+    if (logged.event !== "batch") multi.hset(keys.run(id), hashOf(rowOf(current, row.source)));
+    if (checkpoint) multi.set(keys.checkpoint(id), checkpoint.text);
+    if (logged.event === "end" && current.model) {
+      multi.set(keys.model(id), JSON.stringify(current.model));
+    }
+    if (final) multi.del(keys.checkpoint(id));
+    chain = chain.then(async () => {
+      const results = await multi.exec();
+      const failed = results?.find(([error]) => error);
+      if (failed) throw failed[0];
+    });
+  };
+  run = runFromRow(row, events, { ...log, onAppend: write });
+  return {
+    run,
+    flushed: () => chain,
+    detach: () => void (attached = false),
+  };
+}
+
+/**
+ * Stops a run that no worker holds (a queued one): appends its `stopped`
+ * status after the last event in Redis.
+ *
+ * @example
+ * ```ts ignore
+ * if (await queue.remove(id)) await stopQueuedRun(redis, keys, id);
+ * ```
+ */
+export async function stopQueuedRun(redis: Redis, keys: RedisKeys, id: string): Promise<void> {
+  const written = await writeRun(redis, keys, id);
+  if (!written || FINAL_STATUSES.includes(written.run.status)) return;
+  setStatus(written.run, "stopped");
+  await written.flushed();
+}
+
+/**
+ * Removes runs with their events, checkpoint and model.
+ *
+ * @example
+ * ```ts ignore
+ * await removeRuns(redis, keys, ["r1"]);
+ * ```
+ */
+export async function removeRuns(
+  redis: Redis,
+  keys: RedisKeys,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const multi = redis.multi();
+  for (const id of ids) {
+    multi.del(keys.run(id), keys.events(id), keys.checkpoint(id), keys.model(id)).zrem(
+      keys.index,
+      id,
+    );
+  }
+  await multi.exec();
+}

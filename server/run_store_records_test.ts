@@ -149,3 +149,72 @@ Deno.test("a csv run resumed after a restart opens the file it was admitted with
   await Deno.remove(dir, { recursive: true });
   await Deno.remove(dataDir, { recursive: true });
 });
+
+Deno.test("finished runs past keepFinished or older than keepDays leave the database with their events and models", async () => {
+  const dir = await Deno.makeTempDir();
+  const records = openRunRecords(dir);
+  let clock = Date.now();
+  const store = createRunStore({
+    launch: launchJob(),
+    records,
+    keepFinished: 2,
+    keepDays: 30,
+    now: () => clock,
+  });
+  const tiny = parseRunConfig({ dataset: "xor", epochs: 2 });
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const run = store.create(tiny);
+    await waitFor(() => run.status === "done", "a run to finish", 60_000);
+    runs.push(run);
+  }
+  const ids = () => records.db.runs().map((row) => row.id);
+  assert.deepEqual(ids(), [runs[1].id, runs[2].id], "the oldest of three went");
+  assert.deepEqual(records.db.events(runs[0].id), []);
+  assert.equal(records.db.model(runs[0].id), undefined);
+  clock += 31 * 864e5; // a month later, the next look at the runs sweeps them all
+  assert.deepEqual(store.list(), []);
+  assert.deepEqual(ids(), []);
+  await store.close();
+  records.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a server lists the runs deno task train recorded in its state folder, with their curves", async () => {
+  const dir = await Deno.makeTempDir();
+  const cli = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "-A",
+      "--config",
+      new URL("../deno.json", import.meta.url).pathname,
+      new URL("../cli/train.ts", import.meta.url).pathname,
+      ...[
+        "--dataset",
+        "xor",
+        "--epochs",
+        "5",
+        "--quiet",
+        "--state-dir",
+        dir,
+        "--out",
+        `${dir}/m.json`,
+      ],
+    ],
+  });
+  const { code, stderr } = await cli.output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const records = openRunRecords(dir);
+  const store = createRunStore({ launch: launchJob(), records });
+  const [run] = store.list();
+  assert.equal(run.status, "done");
+  assert.equal(run.config.dataset, "xor");
+  const epochs = run.log.since(0).filter((e) => e.event === "epoch")
+    .map((e) => (e.data as { epoch: number }).epoch);
+  assert.deepEqual(epochs, [1, 2, 3, 4, 5]);
+  assert.ok(store.model(run.id), "its model downloads from the server");
+  await store.close();
+  records.close();
+  await Deno.remove(dir, { recursive: true });
+});

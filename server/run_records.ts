@@ -161,7 +161,10 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
   const owner = `${hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const held = new Map<string, RunSource>();
   const renew = () => {
-    for (const id of held.keys()) db.lease(id, owner, now() + leaseMs, now());
+    for (const id of held.keys()) {
+      // Lost (this process stalled past its lease and another took the run): stop writing it.
+      if (!db.lease(id, owner, now() + leaseMs, now())) held.delete(id);
+    }
   };
   let timer: ReturnType<typeof setInterval> | undefined;
   const hold = (id: string, source: RunSource) => {

@@ -103,7 +103,10 @@ export interface RunStore extends RunService {
   get(id: string): Run | undefined;
   /** A done run's model file. */
   model(id: string): ModelFile | undefined;
-  /** Asks a run to stop: a queued run stops at once, a running one within a batch. */
+  /**
+   * Asks a run to stop: a queued run stops at once, a running one within a
+   * batch; throws a RangeError for a run another process trains (a CLI run).
+   */
   stop(id: string): Run | undefined;
   /** True when `create` would refuse. */
   readonly full: boolean;
@@ -245,7 +248,12 @@ export function createRunStore(options: RunStoreOptions): RunStore {
 
   function stop(id: string): Run | undefined {
     const run = runs.get(id);
-    if (!run || isFinal(run) || !own.has(id)) return run;
+    if (!run || isFinal(run)) return run;
+    if (!own.has(id)) {
+      throw new RangeError(
+        `Run ${id} is trained by another process (deno task train): stop it there, with Ctrl-C`,
+      );
+    }
     run.stopper.abort();
     if (run.status === "queued") {
       queue.splice(queue.indexOf(run), 1);

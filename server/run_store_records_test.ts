@@ -218,3 +218,17 @@ Deno.test("a server lists the runs deno task train recorded in its state folder,
   records.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a run another live process records is listed but cannot be stopped from here", async () => {
+  const dir = await Deno.makeTempDir();
+  const cli = openRunRecords(dir), server = openRunRecords(dir);
+  const run = cli.create("cli-run", config, "cli");
+  run.log.append("status", { status: "running" });
+  const store = createRunStore({ launch: launchJob(), records: server });
+  assert.equal(store.get("cli-run")?.id, "cli-run");
+  assert.throws(() => store.stop("cli-run"), /trained by another process \(deno task train\)/);
+  await store.close();
+  server.close();
+  cli.close();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -103,7 +103,12 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
           },
         );
       }
-      await store.stop(run.id);
+      try {
+        await store.stop(run.id);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new ApiError(409, "run_elsewhere", error.message, { status: run.status });
+      }
       return c.json(runSummary(run), isFinal(run) ? 200 : 202);
     })
     .get("/:id/model", async (c) => {

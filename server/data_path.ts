@@ -106,15 +106,27 @@ export function withAdmittedFile<T extends object>(dataset: T, file: AdmittedFil
  * ```
  */
 export function admittedFileOf(dataset: unknown): AdmittedFile {
-  const file = typeof dataset === "object" && dataset !== null
-    ? (dataset as { [ADMITTED]?: AdmittedFile })[ADMITTED]
-    : undefined;
+  const file = carriedAdmittedFile(dataset);
   if (file === undefined) {
     throw new TypeError(
       "The data file was not admitted by the server's run policy: post the run to /api/runs",
     );
   }
   return file;
+}
+
+/**
+ * The admitted file a data set carries, or undefined (a built-in data set,
+ * or a CLI run's file, which the CLI opens by its path).
+ *
+ * @example
+ * ```ts ignore
+ * const admitted = carriedAdmittedFile(config.dataset); // travels beside the config
+ * ```
+ */
+export function carriedAdmittedFile(dataset: unknown): AdmittedFile | undefined {
+  if (typeof dataset !== "object" || dataset === null) return undefined;
+  return (dataset as { [ADMITTED]?: AdmittedFile })[ADMITTED];
 }
 
 /**

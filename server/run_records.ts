@@ -15,7 +15,7 @@ import { createRun, FINAL_STATUSES, type Run, type RunStatus } from "./run.ts";
 import type { LoggedEvent, RunEventType, RunLogOptions } from "./run_log.ts";
 import { createRunLog } from "./run_log.ts";
 import { type EventRow, openStateDb, type RunRow, type StateDb } from "./state_db.ts";
-import { type AdmittedFile, admittedFileOf, withAdmittedFile } from "./data_path.ts";
+import { type AdmittedFile, carriedAdmittedFile, withAdmittedFile } from "./data_path.ts";
 
 /** Where a run came from. */
 export type RunSource = RunRow["source"];
@@ -56,6 +56,9 @@ export interface RunRecords {
   close(): void;
 }
 
+/** The admitted data file of a server run, as stored (it is not part of the config's JSON). */
+const admittedText = (file: AdmittedFile | undefined) =>
+  file === undefined ? {} : { admitted: JSON.stringify(file) };
 const json = (value: unknown) => (value === undefined ? undefined : JSON.stringify(value));
 const parse = (text: string | undefined) => (text === undefined ? undefined : JSON.parse(text));
 
@@ -72,7 +75,7 @@ export function rowOf(run: Run, source: RunSource): RunRow {
     id: run.id,
     source,
     config: JSON.stringify(run.config),
-    ...admittedText(run.config),
+    ...admittedText(carriedAdmittedFile(run.config.dataset)),
     createdAt: run.createdAt,
     status: run.status,
     ...(run.startedAt ? { startedAt: run.startedAt } : {}),
@@ -115,16 +118,6 @@ export function runFromRow(row: RunRow, events: readonly EventRow[], log: RunLog
     ...(row.test ? { test: parse(row.test) } : {}),
     ...(row.error ? { error: row.error } : {}),
   };
-}
-
-/** The admitted data file a server run's config carries, as stored (it is not part of the config's JSON). */
-function admittedText(config: RunConfig): { admitted?: string } {
-  if (typeof config.dataset !== "object") return {};
-  try {
-    return { admitted: JSON.stringify(admittedFileOf(config.dataset)) };
-  } catch {
-    return {}; // a CLI run opens its file by path
-  }
 }
 
 /** True when `owner` (`host:pid:random`) is a process on this machine that has exited. */

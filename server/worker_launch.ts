@@ -9,7 +9,7 @@
 import { EMPTY, Observable } from "rxjs";
 import type { TrainEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
-import { type AdmittedFile, admittedFileOf } from "./data_path.ts";
+import { carriedAdmittedFile } from "./data_path.ts";
 import type { LaunchJobOptions } from "./launch_job.ts";
 import type { Launch } from "./run_store.ts";
 import type { TrainingResult } from "./run_tracker.ts";
@@ -96,7 +96,7 @@ export function launchInWorker(options: WorkerLaunchOptions = {}): WorkerLaunch 
       onMessage({ type: "error", error: errorData(event.error ?? new Error(event.message)) });
     };
 
-    const admitted = admittedOf(config);
+    const admitted = carriedAdmittedFile(config.dataset); // it travels beside the config
     const start: StartMessage = {
       type: "start",
       config,
@@ -160,16 +160,6 @@ export function launchInWorker(options: WorkerLaunchOptions = {}): WorkerLaunch 
     return { events$, result: () => result };
   };
   return Object.defineProperty(launch, "liveWorkers", { get: () => live }) as WorkerLaunch;
-}
-
-/** The file a config's data set was admitted as, if any: it travels beside the config. */
-function admittedOf(config: RunConfig): AdmittedFile | undefined {
-  if (typeof config.dataset !== "object") return undefined;
-  try {
-    return admittedFileOf(config.dataset);
-  } catch {
-    return undefined; // the worker refuses to open it, as launchJob does
-  }
 }
 
 function unexpected(message: FromWorker) {

@@ -8,7 +8,6 @@
  */
 import { EMPTY, Observable } from "rxjs";
 import type { TrainEvent } from "../core/train/train_events.ts";
-import type { RunConfig } from "../jobs/run_config.ts";
 import { carriedAdmittedFile } from "./data_path.ts";
 import type { LaunchJobOptions } from "./launch_job.ts";
 import type { Launch } from "./run_store.ts";

@@ -107,6 +107,16 @@ export type {
   TrainEvent,
 } from "./core/train/train_events.ts";
 export {
+  type OnlineBatch,
+  type OnlineInput,
+  type OnlineLearner,
+  onlineLearner,
+  type OnlineSample,
+  trainOn,
+} from "./core/train/online_learner.ts";
+export type { OnlineCheckpointOptions, OnlineOptions } from "./core/train/online_options.ts";
+export type { OnlineBatchEvent, OnlineEvent, WindowEvent } from "./core/train/online_events.ts";
+export {
   type Checkpoint,
   CHECKPOINT_FORMAT,
   CheckpointSchema,

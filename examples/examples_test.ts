@@ -16,6 +16,10 @@ const PROGRAMS = [...Deno.readDirSync(new URL("./", import.meta.url))]
 
 /** What some programs print, beyond exiting with 0. */
 const PRINTS: Record<string, RegExp[]> = {
+  "concept_drift.ts": [
+    /^ 20000 {2}[█·]{40} {2}0\.9\d\d$/m,
+    /^ 22000 {2}[█·]{40} {2}0\.\d{3} {2}<- flip$/m,
+  ],
   "least_squares.ts": [/learned a = 3\.0\d+, b = .*least squares gives a = 3\.0\d+/],
   "mnist.ts": [/^test accuracy \d+\.\d+% on 1996 digits$/m],
   "vanishing_gradient.ts": [/^\s+1\s+\d\.\d+e-\d+\s+\d/m, /relu: loss .* -> /],

@@ -30,3 +30,10 @@ export const text = v.pipe(v.string("must be a string"), v.nonEmpty("must not be
 /** True for a plain object (not null, not an array). */
 export const isObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** The message of an issue from a schema without one of its own (valibot's generic ones, core's). */
+export function fallbackMessage(issue: v.BaseIssue<unknown>): string {
+  if (issue.expected === "never") return "unknown field: remove it";
+  if (issue.kind === "schema" && issue.received === "undefined") return "is required";
+  return `must be ${issue.expected}, got ${issue.received}`;
+}

@@ -20,7 +20,15 @@ import {
   ScheduleSchema,
 } from "./config_schemas.ts";
 import { PRESETS } from "./presets.ts";
-import { count, isObject, nonNegative, positive, strict, text } from "./_schema_helpers.ts";
+import {
+  count,
+  fallbackMessage,
+  isObject,
+  nonNegative,
+  positive,
+  strict,
+  text,
+} from "./_schema_helpers.ts";
 
 export { ColumnsSchema, DatasetSchema, EarlyStoppingSchema, PluginChoiceSchema, ScheduleSchema };
 
@@ -150,13 +158,6 @@ export interface RunConfig {
 /** A run config whose model is known: `layers` and `loss` given or chosen from the data. */
 export type ResolvedRunConfig = RunConfig & { layers: LayerSpec[]; loss: PluginRef };
 
-// For the schemas from core, whose issues carry no message of their own.
-function fallbackMessage(issue: v.BaseIssue<unknown>): string {
-  if (issue.expected === "never") return "unknown field: remove it";
-  if (issue.kind === "schema" && issue.received === "undefined") return "is required";
-  return `must be ${issue.expected}, got ${issue.received}`;
-}
-
 /**
  * A csv data set's defaults, sized so that small tables train to convergence:
  * Adam at 0.01, batch 32, a fifth of the rows held out, and up to 500 epochs
@@ -170,8 +171,16 @@ const TABLE_PRESET = {
   batchSize: 32,
   validationSplit: 0.2,
 } as const;
-/** The loss an output layer suggests: softmax -> crossEntropy, sigmoid -> binaryCrossEntropy, else mse. */
-function lossFor(layers: readonly LayerSpec[]): string {
+/**
+ * The loss an output layer suggests: softmax -> crossEntropy, sigmoid -> binaryCrossEntropy, else mse.
+ *
+ * @example
+ * ```ts
+ * import { lossFor } from "./run_config.ts";
+ * lossFor([{ units: 3, activation: "softmax" }]); // "crossEntropy"
+ * ```
+ */
+export function lossFor(layers: readonly LayerSpec[]): string {
   const output = layers[layers.length - 1].activation;
   const name = typeof output === "object" ? output.name : output;
   return name === "softmax" ? "crossEntropy" : name === "sigmoid" ? "binaryCrossEntropy" : "mse";

@@ -1,5 +1,5 @@
 /**
- * The Hono app: the runs API, live events, the activation gallery and the
+ * The Hono app: the runs and sweeps API, live events, the activation gallery and the
  * dashboard, behind the safety middleware. `app.fetch` is the whole
  * contract: `startServer` hands it to Deno.serve, tests call `app.request()`.
  *
@@ -19,6 +19,9 @@ import { dashboardRoutes } from "./routes/dashboard.ts";
 import { eventsRoute, type EventsRouteOptions } from "./routes/events.ts";
 import { optionsRoute } from "./routes/options.ts";
 import { runsRoutes } from "./routes/runs.ts";
+import { liveRunsRoutes } from "./routes/live_runs.ts";
+import type { LiveRuns } from "./live_runs.ts";
+import { sweepsRoutes } from "./routes/sweeps.ts";
 import { admitRunConfig, type RunLimits } from "./run_policy.ts";
 import type { RunService } from "./run_store.ts";
 
@@ -26,6 +29,8 @@ import type { RunService } from "./run_store.ts";
 export interface AppOptions {
   /** Where runs live; see `createRunStore`. */
   store: RunService;
+  /** Runs that train on posted samples (`createLiveRuns`); none answers a live config with a 409. */
+  live?: LiveRuns;
   /** Plugins runs may use and the gallery shows (built-in and `--plugin` ones). */
   registry: Registry;
   /**
@@ -112,8 +117,10 @@ export function createApp(options: AppOptions): Hono {
   );
   const admit = (body: unknown) =>
     admitRunConfig(body, { registry, dataDir, limits: options.limits });
+  app.route("/api/runs", liveRunsRoutes({ live: options.live, store, sse: options.sse }));
   app.route("/api/runs", runsRoutes({ store, admit }));
   app.route("/api/runs", eventsRoute({ store, sse: options.sse }));
+  app.route("/api/sweeps", sweepsRoutes({ store, admit }));
   app.route("/api/activations", activationsRoute(registry));
   app.route("/api/options", optionsRoute(registry));
   app.route("/", dashboardRoutes(options.assets));

@@ -7,7 +7,7 @@
 import { formatSse } from "./sse_format.ts";
 
 /** The SSE event types a run publishes. */
-export type RunEventType = "status" | "epoch" | "batch" | "end" | "error";
+export type RunEventType = "status" | "epoch" | "batch" | "end" | "error" | "window";
 
 /** One published event, with its SSE frame formatted once for every client. */
 export interface LoggedEvent {

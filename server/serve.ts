@@ -14,6 +14,7 @@ import { launchInWorker } from "./worker_launch.ts";
 import { openRunRecords } from "./run_records.ts";
 import { createRunStore, type Launch, type RunService, type RunStoreOptions } from "./run_store.ts";
 import { createRedisRunStore } from "./redis_store.ts";
+import { createLiveRuns } from "./live_runs.ts";
 import { type RedisTrainer, type RedisTrainerOptions, startRedisTrainer } from "./redis_trainer.ts";
 
 /** Options of {@linkcode startServer}. */
@@ -118,6 +119,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       ...(records ? { records } : {}),
     })
     : await createRedisRunStore({ ...options.store, url: options.redis });
+  // Live runs need the process that holds their Worker: not offered with Redis (a 409 says so).
+  const live = options.redis === undefined ? createLiveRuns() : undefined;
   let trainer: RedisTrainer | undefined;
   let server: Deno.HttpServer<Deno.NetAddr>;
   const listening = Promise.withResolvers<Deno.NetAddr>();
@@ -131,7 +134,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       });
     }
     const assets = await loadAssets();
-    const app = createApp({ ...options, store, registry, assets: () => Promise.resolve(assets) });
+    const app = createApp({
+      ...options,
+      store,
+      registry,
+      ...(live ? { live } : {}),
+      assets: () => Promise.resolve(assets),
+    });
     server = Deno.serve({
       hostname: host,
       port,
@@ -155,6 +164,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     async close() {
       await trainer?.close(); // hands its runs back to the queue
       await store.close(); // finishes every run, which ends every event stream
+      await live?.close();
       await server.shutdown();
       records?.close();
     },

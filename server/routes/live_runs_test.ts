@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { createLiveRuns } from "../live_runs.ts";
+import { errorOf, postJson, withApp } from "../_testing/test_app.ts";
+import { createRng } from "../../core/math/rng.ts";
+import { parseRunConfig } from "../../jobs/run_config.ts";
+
+const CONFIG = {
+  dataset: { live: { inputs: 2, outputs: 2 } },
+  layers: [{ units: 16, activation: "tanh" }, { units: 2, activation: "softmax" }],
+  batchSize: 32,
+  window: 500,
+};
+
+/** NDJSON of `n` seeded points, class 1 above the line y = x. */
+function ndjson(n: number, seed: number): string {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => {
+    const a = 2 * rng.float() - 1, b = 2 * rng.float() - 1;
+    return JSON.stringify({ x: [a, b], y: b > a ? [0, 1] : [1, 0] });
+  }).join("\n") + "\n";
+}
+
+const postNdjson = (body: string): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/x-ndjson" },
+  body,
+});
+
+async function withLive(fn: Parameters<typeof withApp>[0]): Promise<void> {
+  const live = createLiveRuns({ launch: { flushMs: 0 } });
+  try {
+    await withApp(fn, { live, maxBodyBytes: 1 << 20 });
+  } finally {
+    await live.close();
+  }
+}
+
+Deno.test("a live run trains in a Worker on posted NDJSON, reports windows over SSE and serves its model while live", async () => {
+  await withLive(async ({ app }) => {
+    const created = await app.request("/api/runs", postJson(CONFIG));
+    assert.equal(created.status, 201);
+    const run = await created.json();
+    assert.equal(run.live, true);
+    for (let i = 0; i < 8; i++) {
+      const res = await app.request(`/api/runs/${run.id}/samples`, postNdjson(ndjson(500, i + 1)));
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.deepEqual(await res.json(), { accepted: 500, pending: 0, status: "running" });
+    }
+    const model = await (await app.request(`/api/runs/${run.id}/model`)).json();
+    assert.equal(model.format, "nagare-model");
+    assert.deepEqual(model.training, { step: 125, samples: 4000 });
+    const detail = await (await app.request(`/api/runs/${run.id}`)).json();
+    assert.equal(detail.lastWindow.samples, 4000);
+    assert.ok(detail.lastWindow.accuracy >= 0.9, `accuracy ${detail.lastWindow.accuracy}`);
+    await app.request(`/api/runs/${run.id}/stop`, { method: "POST" });
+    const events = await (await app.request(`/api/runs/${run.id}/events`)).text();
+    const windows = events.split("\n\n").filter((frame) => frame.includes("event: window"));
+    assert.equal(windows.length, 8);
+    assert.match(windows[7], /"samples":4000,"size":500/);
+  });
+});
+
+Deno.test("a bad NDJSON line is a 400 naming its line and the fix, and nothing of the body is trained on", async () => {
+  await withLive(async ({ app }) => {
+    const run = await (await app.request("/api/runs", postJson(CONFIG))).json();
+    const body = ndjson(40, 1) + '{"x":[0.1,0.2,0.3],"y":[1,0]}\n' + ndjson(10, 2);
+    const error = await errorOf(
+      await app.request(`/api/runs/${run.id}/samples`, postNdjson(body)),
+      400,
+    );
+    assert.equal(error.code, "invalid_sample");
+    assert.equal(error.line, 41);
+    assert.match(
+      error.message,
+      /^Line 41: x: must have 2 numbers \(the run's inputs\); send one \{"x": \[2 numbers\], "y": \[2 numbers\]\} per line/,
+    );
+    const model = await (await app.request(`/api/runs/${run.id}/model`)).json();
+    assert.deepEqual(model.training, { step: 0, samples: 0 });
+    const notJson = await errorOf(
+      await app.request(`/api/runs/${run.id}/samples`, postNdjson("{x\n")),
+      400,
+    );
+    assert.match(notJson.message, /^Line 1 is not JSON/);
+  });
+});
+
+Deno.test("a live config is checked field by field, and samples for a data-set run are a 409", async () => {
+  await withLive(async ({ app, store }) => {
+    const error = await errorOf(
+      await app.request("/api/runs", postJson({ ...CONFIG, window: 0, layers: [{ units: 3 }] })),
+      400,
+    );
+    assert.equal(error.code, "invalid_config");
+    assert.match(error.message, /window: must be at least 1/);
+    const unknown = await errorOf(
+      await app.request("/api/runs", postJson({ ...CONFIG, optimizer: "nope" })),
+      400,
+    );
+    assert.match(unknown.message, /nope/);
+    const other = store.create(parseRunConfig({ dataset: "xor" }));
+    const notLive = await errorOf(
+      await app.request(`/api/runs/${other.id}/samples`, postNdjson(ndjson(1, 1))),
+      409,
+    );
+    assert.equal(notLive.code, "not_live");
+  });
+});
+
+Deno.test("without live runs (the Redis engine) a live config is a 409 that says why", async () => {
+  await withApp(async ({ app }) => {
+    const error = await errorOf(await app.request("/api/runs", postJson(CONFIG)), 409);
+    assert.equal(error.code, "live_runs_unavailable");
+    assert.match(error.message, /without --redis/);
+  });
+});

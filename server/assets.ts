@@ -25,14 +25,19 @@ const TYPES: Record<string, string> = {
 const OWN_FILES: Record<string, string> = {
   "/": "index.html",
   "/activations": "activations.html",
+  "/sweeps": "sweeps.html",
   "/assets/dashboard.js": "dashboard.js",
   "/assets/api.js": "api.js",
   "/assets/charts.js": "charts.js",
   "/assets/run_form.js": "run_form.js",
   "/assets/run_cards.js": "run_cards.js",
   "/assets/activations.js": "activations.js",
+  "/assets/sweeps.js": "sweeps.js",
+  "/assets/sweep_board.js": "sweep_board.js",
+  "/assets/sweep_charts.js": "sweep_charts.js",
   "/assets/style.css": "style.css",
   "/assets/runs.css": "runs.css",
+  "/assets/sweeps.css": "sweeps.css",
 };
 
 const UPLOT_FILES: Record<string, string> = {

@@ -16,7 +16,8 @@ export const LAYER_COLORS = [
 /** Dash pattern of the second run (and of validation curves). */
 export const DASH = [6, 4];
 
-const AXIS = {
+/** The look of every chart axis. */
+export const AXIS = {
   stroke: "#6b7280",
   grid: { stroke: "#eef0f3", width: 1 },
   ticks: { stroke: "#e5e7eb", width: 1 },
@@ -25,6 +26,18 @@ const AXIS = {
 function superscript(n) {
   const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
   return String(n).replace("-", "⁻").replace(/\d/g, (d) => digits[d]);
+}
+
+/** One value per epoch 1..n from epoch events, `null` where `pick` finds no number. */
+export function epochColumn(points, pick, n) {
+  const out = new Array(n).fill(null);
+  for (const p of points) {
+    const v = pick(p);
+    if (p.epoch >= 1 && p.epoch <= n && typeof v === "number" && Number.isFinite(v)) {
+      out[p.epoch - 1] = v;
+    }
+  }
+  return out;
 }
 
 /**
@@ -36,9 +49,7 @@ export function lineChart(
   el,
   { series, log = false, xLabel = "epoch", yLabel = "", height = 220 },
 ) {
-  const uPlot = globalThis.uPlot;
   const opts = {
-    width: Math.max(200, el.clientWidth),
     height,
     scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {} },
     axes: [
@@ -70,10 +81,21 @@ export function lineChart(
     legend: { live: false },
     cursor: { drag: { x: true, y: false } },
   };
-  const empty = [[], ...series.map(() => [])];
-  const plot = new uPlot(opts, empty, el);
+  return mountPlot(el, opts, [[], ...series.map(() => [])]);
+}
+
+/**
+ * Draws uPlot `opts` in `el` and keeps it as wide as `el`.
+ * Returns { setData(data), destroy() }.
+ */
+export function mountPlot(el, opts, data) {
+  const plot = new globalThis.uPlot(
+    { ...opts, width: Math.max(200, el.clientWidth) },
+    data,
+    el,
+  );
   const resize = new ResizeObserver(() =>
-    plot.setSize({ width: Math.max(200, el.clientWidth), height })
+    plot.setSize({ width: Math.max(200, el.clientWidth), height: opts.height })
   );
   resize.observe(el);
   return {

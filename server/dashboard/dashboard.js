@@ -1,7 +1,7 @@
 // The training dashboard: runs list, live charts from each plotted run's
 // event stream, overlay of two runs, stop and model download.
 import { adoptUrlToken, api, followRun, setToken } from "./api.js";
-import { DASH, LAYER_COLORS, lineChart, RUN_COLORS } from "./charts.js";
+import { DASH, epochColumn, LAYER_COLORS, lineChart, RUN_COLORS } from "./charts.js";
 import { runHead, runItem } from "./run_cards.js";
 import { setupRunForm } from "./run_form.js";
 
@@ -44,16 +44,7 @@ function follow(run) {
   });
 }
 
-function column(run, pick, n) {
-  const out = new Array(n).fill(null);
-  for (const p of run.points) {
-    const v = pick(p);
-    if (p.epoch >= 1 && p.epoch <= n && typeof v === "number" && Number.isFinite(v)) {
-      out[p.epoch - 1] = v;
-    }
-  }
-  return out;
-}
+const column = (run, pick, n) => epochColumn(run.points, pick, n);
 
 function rebuildCharts() {
   for (const c of charts) c.destroy();

@@ -17,7 +17,8 @@ export function el(tagName, props = {}, ...children) {
   return node;
 }
 
-async function downloadModel(id) {
+/** Saves run `id`'s model file, fetched with the token, as nagare-<id>.json. */
+export async function downloadModel(id) {
   const model = await api(`/api/runs/${id}/model`);
   const url = URL.createObjectURL(new Blob([JSON.stringify(model)], { type: "application/json" }));
   el("a", { href: url, download: `nagare-${id}.json` }).click();

@@ -11,7 +11,7 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
- * Serves `/`, `/activations` and `/assets/*`. Files are read once, at the
+ * Serves `/`, `/activations`, `/sweeps` and `/assets/*`. Files are read once, at the
  * first request, so creating the app does no I/O.
  *
  * @example

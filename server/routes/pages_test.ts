@@ -25,7 +25,7 @@ Deno.test("every asset is served with its type, uPlot straight from its npm pack
     for (const path of ASSET_PATHS) {
       const res = await app.request(path);
       assert.equal(res.status, 200, path);
-      const ext = path === "/" || path === "/activations" ? "html" : path.split(".").pop()!;
+      const ext = path.startsWith("/assets/") ? path.split(".").pop()! : "html";
       const type = { html: "text/html", js: "text/javascript", css: "text/css" }[ext];
       assert.equal(res.headers.get("content-type"), `${type}; charset=utf-8`, path);
       assert.equal(res.headers.get("x-content-type-options"), "nosniff");

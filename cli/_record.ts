@@ -82,19 +82,25 @@ export function recordRun(stateDir: string, config: RunConfig): Recording {
 }
 
 /**
- * Reopens an interrupted CLI run of `stateDir` (the newest one when `id` is
- * not given) to continue it. Throws a UsageError saying why it cannot.
+ * Reopens an interrupted CLI run of `stateDir` (the newest unfinished one
+ * when `id` is not given) to continue it. A run whose process still holds
+ * its lease (it may have just died: the lease says so within 10 s) is waited
+ * for, with a line to `say`; one that stays held is refused. Throws a
+ * UsageError saying why it cannot go on.
  */
-export function resumeRun(stateDir: string, id?: string): Recording {
+export async function resumeRun(
+  stateDir: string,
+  id: string | undefined,
+  say: (line: string) => void,
+): Promise<Recording> {
   const records = openRunRecords(stateDir);
   const fail = (message: string): never => {
     records.close();
     throw new UsageError(message);
   };
-  const resumable = (status: string) => !FINAL_STATUSES.includes(status as RunStatus);
-  const rows = records.db.runs().filter((row) => row.source === "cli");
+  const unfinished = (status: string) => !FINAL_STATUSES.includes(status as RunStatus);
   const row = id === undefined
-    ? rows.filter((r) => resumable(r.status) && !records.isLive(r.id)).at(-1)
+    ? records.db.runs().filter((r) => r.source === "cli" && unfinished(r.status)).at(-1)
     : records.db.run(id);
   if (!row) {
     return fail(
@@ -103,18 +109,30 @@ export function resumeRun(stateDir: string, id?: string): Recording {
         : `--resume ${id}: no run with this id in ${records.db.path}; check the id or --state-dir`,
     );
   }
+  if (!unfinished(row.status)) {
+    return fail(`--resume ${row.id}: the run is ${row.status}; there is nothing to continue`);
+  }
   if (row.source !== "cli") {
     return fail(
       `--resume ${row.id}: it is a server run; the server resumes it when it starts (deno task serve)`,
     );
   }
-  if (!resumable(row.status)) {
-    return fail(`--resume ${row.id}: the run is ${row.status}; there is nothing to continue`);
-  }
   if (records.isLive(row.id)) {
-    return fail(
-      `--resume ${row.id}: another process is training it (${row.owner}); wait for it or stop it first`,
+    const waitMs = records.leaseMs + 2000; // a dead process's lease ends within leaseMs
+    say(
+      `run ${row.id} is held by another process: waiting up to ${waitMs / 1000} s for it to let go`,
     );
+    const deadline = Date.now() + waitMs;
+    while (records.isLive(row.id) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (records.isLive(row.id)) {
+      return fail(
+        `--resume ${row.id}: another process is training it (${
+          records.db.run(row.id)?.owner
+        }); wait for it or stop it first`,
+      );
+    }
   }
   const restored = records.restore(row.id, {}, true);
   if (!restored?.held) return fail(`--resume ${row.id}: another process took it just now`);

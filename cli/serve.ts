@@ -68,7 +68,20 @@ export async function main(args: string[], io: ServeIo = {
       corsOrigins: flags.corsOrigins,
       plugins,
       pluginModules: flags.plugins.map((p) => pathToFileURL(resolve(p)).href),
-      onListen: (url) => io.err(`nagare dashboard on ${url} (Ctrl-C stops)`),
+      onListen: (url) => {
+        io.err(
+          flags.redis !== undefined
+            ? `runs: in Redis, shared with every node given it; ${
+              flags.train
+                ? `trained here too (${flags.maxRuns} at a time)`
+                : "trained by workers only"
+            }`
+            : flags.stateDir !== undefined
+            ? `runs: kept in ${flags.stateDir}/runs.db (they survive restarts)`
+            : "runs: in memory only (--in-memory): they are lost when the server stops",
+        );
+        io.err(`nagare dashboard on ${url} (Ctrl-C stops)`);
+      },
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {

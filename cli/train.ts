@@ -93,7 +93,8 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
     const cli = await parseCli(argv);
     if (cli.help) return io.out(HELP), 0;
     if (cli.resume !== undefined) {
-      recording = resumeRun(cli.stateDir, cli.resume === true ? undefined : cli.resume);
+      const id = cli.resume === true ? undefined : cli.resume;
+      recording = await resumeRun(cli.stateDir, id, io.err);
       cli.config = recording.run.config;
     }
     ({ json, quiet, serve } = cli);

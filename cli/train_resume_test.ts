@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
+import { taskFlags } from "../testing/task_flags.ts";
 
 const SCRIPT = new URL("./train.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
@@ -10,7 +11,17 @@ const RUN = ["--dataset", "mnist", "--layers", "32:relu,10:softmax", "--epochs",
 
 function train(dir: string, args: string[], stdout: "piped" | "null" = "null") {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "-A", "--config", CONFIG, SCRIPT, "--state-dir", "state", ...args],
+    args: [
+      "run",
+      "--quiet",
+      ...taskFlags("train"), // the task's own rights: no -A, which would hide what it may not do
+      "--config",
+      CONFIG,
+      SCRIPT,
+      "--state-dir",
+      "state",
+      ...args,
+    ],
     cwd: dir,
     stdin: "null",
     stdout,

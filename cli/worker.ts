@@ -99,8 +99,9 @@ export async function main(args: string[], io: WorkerIo = {
     values.redis ??= Deno.env.get("NAGARE_REDIS_URL") || undefined;
     const parsed = v.safeParse(WorkerArgs, values);
     if (!parsed.success) {
+      const { message, input } = parsed.issues[0];
       throw new UsageError(
-        `${parsed.issues[0].message}, got ${JSON.stringify(parsed.issues[0].input)}`,
+        input === undefined ? message : `${message}, got ${JSON.stringify(input)}`,
       );
     }
     const flags = parsed.output;

@@ -20,7 +20,7 @@ import { eventsRoute, type EventsRouteOptions } from "./routes/events.ts";
 import { optionsRoute } from "./routes/options.ts";
 import { runsRoutes } from "./routes/runs.ts";
 import { liveRunsRoutes } from "./routes/live_runs.ts";
-import type { LiveRuns } from "./live_runs.ts";
+import { type LiveRuns, liveRunSummary } from "./live_runs.ts";
 import { sweepsRoutes } from "./routes/sweeps.ts";
 import { admitRunConfig, type RunLimits } from "./run_policy.ts";
 import type { RunService } from "./run_store.ts";
@@ -117,8 +117,10 @@ export function createApp(options: AppOptions): Hono {
   );
   const admit = (body: unknown) =>
     admitRunConfig(body, { registry, dataDir, limits: options.limits });
-  app.route("/api/runs", liveRunsRoutes({ live: options.live, store, sse: options.sse }));
-  app.route("/api/runs", runsRoutes({ store, admit }));
+  const { live } = options;
+  app.route("/api/runs", liveRunsRoutes({ live, store, sse: options.sse }));
+  const others = live && (() => live.list().map(liveRunSummary)); // listed with the store's runs
+  app.route("/api/runs", runsRoutes({ store, admit, others }));
   app.route("/api/runs", eventsRoute({ store, sse: options.sse }));
   app.route("/api/sweeps", sweepsRoutes({ store, admit }));
   app.route("/api/activations", activationsRoute(registry));

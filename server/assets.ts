@@ -31,6 +31,7 @@ const OWN_FILES: Record<string, string> = {
   "/assets/charts.js": "charts.js",
   "/assets/run_form.js": "run_form.js",
   "/assets/run_cards.js": "run_cards.js",
+  "/assets/live_view.js": "live_view.js",
   "/assets/activations.js": "activations.js",
   "/assets/sweeps.js": "sweeps.js",
   "/assets/sweep_board.js": "sweep_board.js",

@@ -13,6 +13,7 @@ import type { LiveRunConfig } from "../jobs/live_config.ts";
 import { launchLive, type LiveLaunchOptions, type LiveWorker } from "./live_launch.ts";
 import type { PackedSamples } from "./ndjson_samples.ts";
 import { createRunLog, type RunLog } from "./run_log.ts";
+import { layersLabel, runLinks, type RunSummary } from "./run.ts";
 
 /** One live run. */
 export interface LiveRun {
@@ -40,6 +41,8 @@ export interface LiveRuns {
   /** Starts a live run (its Worker is ready when this resolves); a RangeError past `maxLive`. */
   create(config: LiveRunConfig): Promise<LiveRun>;
   get(id: string): LiveRun | undefined;
+  /** Every live run, newest first (stopped and failed ones too). */
+  list(): LiveRun[];
   /** Stops a live run: its Worker ends, its log closes. */
   stop(id: string): Promise<LiveRun | undefined>;
   /** Stops every live run. */
@@ -115,6 +118,7 @@ export function createLiveRuns(options: LiveRunsOptions = {}): LiveRuns {
       return run;
     },
     get: (id) => runs.get(id)?.run,
+    list: () => [...runs.values()].map((entry) => entry.run).reverse(),
     async stop(id) {
       const entry = runs.get(id);
       if (!entry) return undefined;
@@ -125,5 +129,48 @@ export function createLiveRuns(options: LiveRunsOptions = {}): LiveRuns {
     async close() {
       await Promise.all([...runs.keys()].map((id) => this.stop(id)));
     },
+  };
+}
+
+/**
+ * The links of a live run's resources: those of every run plus `samples`.
+ *
+ * @example
+ * ```ts
+ * import { liveRunLinks } from "./live_runs.ts";
+ * liveRunLinks("r1").samples; // "/api/runs/r1/samples"
+ * ```
+ */
+export function liveRunLinks(id: string): Record<string, string> {
+  const links = runLinks(id);
+  return { ...links, samples: `${links.self}/samples` };
+}
+
+/**
+ * A live run as `GET /api/runs` lists it, in the shape of `runSummary`:
+ * `dataset` is `"live"`, `metrics` the last prequential window, `samples`
+ * the samples trained on so far and `pending` those waiting.
+ *
+ * @example
+ * ```ts ignore
+ * const summary = liveRunSummary(await live.create(config));
+ * summary.dataset; // "live"
+ * ```
+ */
+export function liveRunSummary(run: LiveRun): RunSummary {
+  const { type: _window, ...metrics } = run.lastWindow ?? { type: "window" };
+  return {
+    id: run.id,
+    status: run.status,
+    createdAt: run.createdAt,
+    dataset: "live",
+    live: true,
+    layers: layersLabel(run.config.layers),
+    window: run.config.window,
+    samples: Math.max(run.lastBatch?.samples ?? 0, run.lastWindow?.samples ?? 0),
+    pending: run.pending,
+    ...(run.lastWindow ? { metrics } : {}),
+    ...(run.error ? { error: run.error } : {}),
+    links: liveRunLinks(run.id),
   };
 }

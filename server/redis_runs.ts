@@ -88,8 +88,20 @@ export function checkRedisUrl(url: string, label = "--redis"): string {
  * const redis = await connectRedis("redis://127.0.0.1:6379");
  * ```
  */
-export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+export async function connectRedis(
+  url: string,
+  options: { timeoutMs?: number; failFast?: boolean } = {},
+): Promise<Redis> {
+  const { timeoutMs = 5000, failFast = false } = options;
+  // A server's requests fail at once while Redis is away (a 503) rather than wait and
+  // run later; a worker's connections wait for it, as BullMQ requires.
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    ...(failFast
+      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false }
+      : { maxRetriesPerRequest: null }),
+  });
+
   redis.on("error", () => {}); // reconnects on its own; commands report what fails
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -103,10 +115,9 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   } catch (error) {
     redis.disconnect();
     const shown = url.replace(/\/\/[^@/]*@/, "//***@"); // no password in messages
+    const why = (error as Error).message.replace(/\.$/, "");
     throw new TypeError(
-      `Cannot reach Redis at ${shown}: ${
-        (error as Error).message
-      }; start it or fix --redis (or NAGARE_REDIS_URL)`,
+      `Cannot reach Redis at ${shown}: ${why}; start it or fix --redis (or NAGARE_REDIS_URL)`,
     );
   } finally {
     clearTimeout(timer);
@@ -127,6 +138,26 @@ export function quietCopy(redis: Redis): Redis {
   copy.on("error", () => {});
   return copy;
 }
+
+/**
+ * Appends one event of a run, with what commits with it, as one atomic
+ * script, for the run's current writer only (KEYS: run, events, checkpoint,
+ * model; ARGV: writer token, entry id, event, data, row JSON or "",
+ * checkpoint or "", model or "", "1" when the run ended).
+ */
+const APPEND_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'writer') ~= ARGV[1] then
+  return redis.error_reply('NAGARE_FENCED another worker writes this run now')
+end
+redis.call('XADD', KEYS[2], ARGV[2], 'event', ARGV[3], 'data', ARGV[4])
+if ARGV[5] ~= '' then
+  for field, value in pairs(cjson.decode(ARGV[5])) do redis.call('HSET', KEYS[1], field, value) end
+end
+if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6]) end
+if ARGV[7] ~= '' then redis.call('SET', KEYS[4], ARGV[7]) end
+if ARGV[8] == '1' then redis.call('DEL', KEYS[3]) end
+return 1
+`;
 
 /** The hash fields of a row (absent values left out). */
 function hashOf(row: RunRow): Record<string, string> {
@@ -225,6 +256,9 @@ export async function writeRun(
 ): Promise<WrittenRun | undefined> {
   const row = rowFromHash(await redis.hgetall(keys.run(id)));
   if (!row) return undefined;
+  // This writer's token: a writer that lost the run to a newer one is refused by the script.
+  const token = crypto.randomUUID();
+  await redis.hset(keys.run(id), "writer", token);
   const events = await readEvents(redis, keys, id);
   let chain: Promise<void> = Promise.resolve();
   let attached = true;
@@ -234,25 +268,29 @@ export async function writeRun(
     const current = run!;
     const { checkpoint } = (extras ?? {}) as RecordExtras;
     const final = logged.event === "status" && FINAL_STATUSES.includes(current.status);
-    const multi = redis.multi()
-      .xadd(
-        keys.events(id),
-        `0-${logged.id}`,
-        "event",
-        logged.event,
-        "data",
-        JSON.stringify(logged.data),
-      );
-    if (logged.event !== "batch") multi.hset(keys.run(id), hashOf(rowOf(current, row.source)));
-    if (checkpoint) multi.set(keys.checkpoint(id), checkpoint.text);
-    if (logged.event === "end" && current.model) {
-      multi.set(keys.model(id), JSON.stringify(current.model));
-    }
-    if (final) multi.del(keys.checkpoint(id));
+    const args = [
+      keys.run(id),
+      keys.events(id),
+      keys.checkpoint(id),
+      keys.model(id),
+      token,
+      `0-${logged.id}`,
+      logged.event,
+      JSON.stringify(logged.data),
+      logged.event === "batch" ? "" : JSON.stringify(hashOf(rowOf(current, row.source))),
+      checkpoint?.text ?? "",
+      logged.event === "end" && current.model ? JSON.stringify(current.model) : "",
+      final ? "1" : "0",
+    ];
     chain = chain.then(async () => {
-      const results = await multi.exec();
-      const failed = results?.find(([error]) => error);
-      if (failed) throw failed[0];
+      if (!attached) return;
+      try {
+        await redis.eval(APPEND_SCRIPT, 4, ...args);
+      } catch (error) {
+        if (!String((error as Error).message).includes("NAGARE_FENCED")) throw error;
+        attached = false; // another worker has the run now: this one stops, quietly
+        current.stopper.abort();
+      }
     });
   };
   run = runFromRow(row, events, { ...log, onAppend: write });

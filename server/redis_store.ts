@@ -12,10 +12,11 @@ import type { Redis } from "ioredis";
 import { parseModelFileShape } from "../core/model/model_file_schema.ts";
 import type { ModelFile } from "../core/model/model_file.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
-import { createRun, isFinal, type Run, type RunStatus } from "./run.ts";
+import { createRun, isFinal, mirrorEvent, type Run } from "./run.ts";
 import type { RunEventType, RunLogOptions } from "./run_log.ts";
 import { runFromRow } from "./run_records.ts";
 import type { RunService } from "./run_store.ts";
+import { ApiError } from "./errors.ts";
 import {
   connectRedis,
   eventFromEntry,
@@ -48,25 +49,6 @@ export interface RedisRunStoreOptions {
   now?: () => number;
 }
 
-/** Updates a followed run from one of its events, as the process training it did. */
-function follow(run: Run, id: number, event: RunEventType, data: unknown): void {
-  if (run.log.closed || id <= run.log.lastId) return;
-  run.log.mirror(id, event, data);
-  const fields = data as Record<string, unknown>;
-  const now = new Date().toISOString();
-  if (event === "epoch") run.metrics = data as Run["metrics"];
-  if (event === "error") run.error = String(fields.message);
-  if (event === "end" && fields.test) run.test = fields.test as Record<string, unknown>;
-  if (event === "status") {
-    run.status = fields.status as RunStatus;
-    if (run.status === "running") run.startedAt ??= now;
-    if (isFinal(run)) {
-      run.endedAt ??= now;
-      run.log.close();
-    }
-  }
-}
-
 /**
  * Connects to Redis and follows every run kept there.
  *
@@ -79,7 +61,7 @@ function follow(run: Run, id: number, event: RunEventType, data: unknown): void 
 export async function createRedisRunStore(options: RedisRunStoreOptions): Promise<RunService> {
   const { maxQueued = 50, keepFinished = 100, syncMs = 1000, now = Date.now } = options;
   const keys = redisKeys(options.prefix);
-  const redis = await connectRedis(options.url);
+  const redis = await connectRedis(options.url, { failFast: true });
   const tail: Redis = quietCopy(redis), queueConnection = quietCopy(redis);
   const queue = new Queue(keys.queue, { connection: queueConnection, prefix: keys.prefix });
   queue.on("error", () => {});
@@ -138,7 +120,7 @@ export async function createRedisRunStore(options: RedisRunStoreOptions): Promis
         if (!run) continue;
         for (const entry of entries) {
           const event = eventFromEntry(entry);
-          follow(run, event.id, event.event as RunEventType, JSON.parse(event.data));
+          mirrorEvent(run, event.id, event.event as RunEventType, JSON.parse(event.data));
         }
       }
     }
@@ -151,7 +133,7 @@ export async function createRedisRunStore(options: RedisRunStoreOptions): Promis
 
   const queued = () => [...runs.values()].filter((run) => run.status === "queued").length;
 
-  return {
+  return reachable({
     async create(config: RunConfig) {
       if (queued() >= maxQueued) {
         throw new RangeError(
@@ -199,5 +181,39 @@ export async function createRedisRunStore(options: RedisRunStoreOptions): Promis
       redis.disconnect();
       for (const run of runs.values()) run.log.close(); // ends every open event stream
     },
+  });
+}
+
+/**
+ * The store with every call that reaches Redis answering 503 while Redis is
+ * away (instead of waiting, and doing it later when nobody waits any more).
+ */
+function reachable(store: RunService): RunService {
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => R | Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        if (error instanceof RangeError || error instanceof ApiError) throw error;
+        throw new ApiError(
+          503,
+          "store_unavailable",
+          `The run store (Redis) cannot be reached: ${
+            (error as Error).message
+          }; retry when it is back`,
+        );
+      }
+    };
+  return {
+    create: guard(store.create),
+    list: store.list,
+    get: guard(store.get),
+    model: guard(store.model),
+    stop: guard(store.stop),
+    get full() {
+      return store.full;
+    },
+    close: store.close,
   };
 }

@@ -12,8 +12,9 @@ import { waitFor } from "./_testing/wait_for.ts";
 const slow = parseRunConfig({ dataset: "xor", epochs: 100_000, batchSize: 1 });
 const quick = parseRunConfig({
   dataset: "mnist",
-  layers: [{ units: 16, activation: "relu" }, { units: 10, activation: "softmax" }],
-  epochs: 4,
+  layers: [{ units: 128, activation: "relu" }, { units: 10, activation: "softmax" }],
+  batchSize: 16,
+  epochs: 5,
   seed: 9,
 });
 const ignore = withoutRedis();
@@ -66,7 +67,7 @@ Deno.test({
       await second.close();
       const epochs = run.log.since(0).filter((e) => e.event === "epoch")
         .map((e) => (e.data as { epoch: number }).epoch);
-      assert.deepEqual(epochs, [1, 2, 3, 4]);
+      assert.deepEqual(epochs, [1, 2, 3, 4, 5]);
       const reasons = run.log.since(0).map((e) => (e.data as { reason?: string }).reason);
       assert.ok(reasons.includes("resumed on another worker"));
 

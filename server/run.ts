@@ -9,7 +9,7 @@ import type { ModelFile } from "../core/model/model_file.ts";
 import type { EpochEvent } from "../core/train/train_events.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 import type { LayerSpec } from "../core/math/types.ts";
-import { createRunLog, type RunLog, type RunLogOptions } from "./run_log.ts";
+import { createRunLog, type RunEventType, type RunLog, type RunLogOptions } from "./run_log.ts";
 
 /** Where a run is in its life. `done`, `stopped` and `failed` are final. */
 export type RunStatus = "queued" | "running" | "done" | "stopped" | "failed";
@@ -110,6 +110,39 @@ export function setStatus(run: Run, status: RunStatus, extra: Record<string, unk
 }
 
 /**
+ * Updates a run that another process trains from one of its events (read
+ * from the state database or Redis), as that process did: its log gets the
+ * event under the same id, and its status, metrics, test scores and error
+ * follow. Events at or below the log's last id are ignored.
+ *
+ * @example
+ * ```ts
+ * import { createRun, mirrorEvent } from "./run.ts";
+ * import { parseRunConfig } from "../jobs/run_config.ts";
+ * const run = createRun("r1", parseRunConfig({ dataset: "xor" }));
+ * mirrorEvent(run, 5, "status", { status: "running" });
+ * [run.status, run.log.lastId]; // ["running", 5]
+ * ```
+ */
+export function mirrorEvent(run: Run, id: number, event: RunEventType, data: unknown): void {
+  if (run.log.closed || id <= run.log.lastId) return;
+  run.log.mirror(id, event, data);
+  const fields = data as Record<string, unknown>;
+  const now = new Date().toISOString();
+  if (event === "epoch") run.metrics = data as EpochSummary;
+  if (event === "error") run.error = String(fields.message);
+  if (event === "end" && fields.test) run.test = fields.test as Record<string, unknown>;
+  if (event === "status") {
+    run.status = fields.status as RunStatus;
+    if (run.status === "running") run.startedAt ??= now;
+    if (isFinal(run)) {
+      run.endedAt ??= now;
+      run.log.close();
+    }
+  }
+}
+
+/**
  * Links of a run's resources, as returned by the API.
  *
  * @example
@@ -123,6 +156,28 @@ export function runLinks(id: string): Record<string, string> {
   return { self, events: `${self}/events`, stop: `${self}/stop`, model: `${self}/model` };
 }
 
+/** A run as `GET /api/runs` lists it; {@linkcode runSummary} and `liveRunSummary` make one. */
+export type RunSummary = Record<string, unknown> & {
+  readonly id: string;
+  readonly status: RunStatus;
+  readonly createdAt: string;
+  readonly links: Record<string, string>;
+};
+
+/**
+ * The layers of a run as the runs list shows them: `units:activation`, comma-separated.
+ *
+ * @example
+ * ```ts
+ * import { layersLabel } from "./run.ts";
+ * layersLabel([{ units: 16, activation: "tanh" }, { units: 2, activation: "softmax" }]);
+ * // "16:tanh,2:softmax"
+ * ```
+ */
+export function layersLabel(layers: readonly LayerSpec[]): string {
+  return layers.map((l) => `${l.units}:${activationName(l.activation)}`).join(",");
+}
+
 /**
  * The JSON summary of a run for `GET /api/runs`.
  *
@@ -134,7 +189,7 @@ export function runLinks(id: string): Record<string, string> {
  * // "/api/runs/r1/events"
  * ```
  */
-export function runSummary(run: Run): Record<string, unknown> & { links: Record<string, string> } {
+export function runSummary(run: Run): RunSummary {
   const { dataset, epochs, layers } = run.config;
   return {
     id: run.id,
@@ -144,9 +199,7 @@ export function runSummary(run: Run): Record<string, unknown> & { links: Record<
     ...(run.endedAt ? { endedAt: run.endedAt } : {}),
     dataset,
     epochs,
-    layers: layers
-      ? layers.map((l) => `${l.units}:${activationName(l.activation)}`).join(",")
-      : "chosen from the target",
+    layers: layers ? layersLabel(layers) : "chosen from the target",
     ...(run.metrics ? { metrics: run.metrics } : {}),
     ...(run.error ? { error: run.error } : {}),
     links: runLinks(run.id),

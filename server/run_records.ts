@@ -28,7 +28,7 @@ export interface RecordExtras {
 
 /** Options of {@linkcode openRunRecords}. */
 export interface RunRecordsOptions {
-  /** How long a lease lasts without renewal (default 30 s); renewed every third of it. */
+  /** How long a lease lasts without renewal (default 10 s); renewed every fifth of it. */
   leaseMs?: number;
   /** Clock (default `Date.now`). */
   now?: () => number;
@@ -39,11 +39,15 @@ export interface RunRecords {
   readonly db: StateDb;
   /** This process's owner id: `host:pid:random`. */
   readonly owner: string;
+  /** How long a lease lasts without renewal, in ms. */
+  readonly leaseMs: number;
   /** Creates a run recorded from its first event on; this process holds it. */
   create(id: string, config: RunConfig, source: RunSource, log?: RunLogOptions): Run;
   /**
-   * Rebuilds a stored run. With `hold`, this process takes its lease (false
-   * when another live process holds it: the run is returned read-only).
+   * Rebuilds a stored run. With `hold`, this process takes its lease and
+   * records what the run publishes next (`held` false when another live
+   * process holds it). An unfinished run's log stays open: a run followed
+   * from another process gets its new events through `log.mirror`.
    */
   restore(id: string, log?: RunLogOptions, hold?: boolean): { run: Run; held: boolean } | undefined;
   /** True when the run's lease is held by a process that is alive (this one included). */
@@ -120,17 +124,21 @@ export function runFromRow(row: RunRow, events: readonly EventRow[], log: RunLog
   };
 }
 
-/** True when `owner` (`host:pid:random`) is a process on this machine that has exited. */
+/**
+ * True when `owner` (`host:pid:random`) is known to be a process of this
+ * machine that has exited. Unknown (another machine, another system, or no
+ * right to read /proc, as under the tasks' permissions) is false: then only
+ * the lease's expiry tells.
+ */
 function ownerGone(owner: string): boolean {
   const [host, pid] = owner.split(":");
-  if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return false;
-  if (Deno.build.os !== "linux") return false; // elsewhere only the lease's expiry tells
+  if (host !== hostname() || !/^\d+$/.test(pid ?? "") || Deno.build.os !== "linux") return false;
   try {
     // "pid (name) S ...": a zombie (Z) or dead (X) process is gone though not yet reaped.
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     return /^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
-  } catch {
-    return true;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound;
   }
 }
 
@@ -149,7 +157,7 @@ function ownerGone(owner: string): boolean {
  * ```
  */
 export function openRunRecords(dir: string, options: RunRecordsOptions = {}): RunRecords {
-  const { leaseMs = 30_000, now = Date.now } = options;
+  const { leaseMs = 10_000, now = Date.now } = options;
   const db = openStateDb(dir);
   const owner = `${hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const held = new Map<string, RunSource>();
@@ -163,7 +171,7 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
   const hold = (id: string, source: RunSource) => {
     held.set(id, source);
     if (timer === undefined) {
-      const interval = setInterval(renew, Math.max(10, leaseMs / 3));
+      const interval = setInterval(renew, Math.max(10, leaseMs / 5));
       Deno.unrefTimer(interval);
       timer = interval; // a lease never keeps the process alive
     }
@@ -175,17 +183,30 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
       if (!held.has(current.id)) return; // let go: another process records it now
       const { checkpoint } = (extras ?? {}) as RecordExtras;
       const final = logged.event === "status" && FINAL_STATUSES.includes(current.status);
-      db.append(current.id, {
-        id: logged.id,
-        event: logged.event,
-        data: JSON.stringify(logged.data),
-      }, {
-        ...(logged.event === "batch" ? {} : { row: rowOf(current, source) }),
-        ...(checkpoint ? { checkpoint } : {}),
-        ...(logged.event === "end" && current.model
-          ? { model: JSON.stringify(current.model) }
-          : {}),
-      });
+      try {
+        db.append(current.id, {
+          id: logged.id,
+          event: logged.event,
+          data: JSON.stringify(logged.data),
+        }, {
+          ...(logged.event === "batch" ? {} : { row: rowOf(current, source) }),
+          ...(checkpoint ? { checkpoint } : {}),
+          ...(logged.event === "end" && current.model
+            ? { model: JSON.stringify(current.model) }
+            : {}),
+        });
+      } catch (error) {
+        // Another process took the run (this one stalled past its lease), or the disk
+        // failed: stop training it here; whoever holds it next goes on from its checkpoint.
+        held.delete(current.id);
+        console.error(
+          `nagare: run ${current.id} stops here, its record could not be written: ${
+            (error as Error).message
+          }`,
+        );
+        current.stopper.abort();
+        return;
+      }
       if (final) {
         db.dropCheckpoint(current.id); // a finished run is never resumed
         held.delete(current.id);
@@ -202,11 +223,11 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
   return {
     db,
     owner,
+    leaseMs,
     create(id, config, source, log = {}) {
       let run: Run | undefined = undefined;
       run = createRun(id, config, { ...log, onAppend: recorder(() => run!, source) });
-      db.insert(rowOf(run, source), owner);
-      db.lease(id, owner, now() + leaseMs, now());
+      db.insert(rowOf(run, source), owner, now() + leaseMs);
       hold(id, source);
       return run;
     },
@@ -219,13 +240,12 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
           ? db.takeOver(id, owner, now() + leaseMs, row.owner)
           : db.lease(id, owner, now() + leaseMs, now())
       );
-      if (gotHold) db.dropUnfinishedEpoch(id); // the resumed run does that epoch again
       let run: Run | undefined = undefined;
       run = runFromRow(row, db.events(id), {
         ...log,
         ...(gotHold ? { onAppend: recorder(() => run!, row.source) } : {}),
       });
-      if (final || !gotHold) run.log.close(); // nothing more is appended here
+      if (final) run.log.close();
       if (gotHold) hold(id, row.source);
       return { run, held: gotHold };
     },

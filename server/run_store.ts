@@ -13,9 +13,18 @@ import type { RunConfig } from "../jobs/run_config.ts";
 import type { JobOptions } from "../jobs/run_job.ts";
 import type { ModelFile } from "../core/model/model_file.ts";
 import { parseCheckpoint } from "../core/model/checkpoint.ts";
-import { createRun, FINAL_STATUSES, isFinal, type Run, type RunStatus, setStatus } from "./run.ts";
-import type { RunLogOptions } from "./run_log.ts";
-import type { RunRecords } from "./run_records.ts";
+import {
+  createRun,
+  FINAL_STATUSES,
+  isFinal,
+  mirrorEvent,
+  type Run,
+  type RunStatus,
+  setStatus,
+} from "./run.ts";
+import type { RunEventType, RunLogOptions } from "./run_log.ts";
+import { runFromRow, type RunRecords } from "./run_records.ts";
+import type { RunRow } from "./state_db.ts";
 import {
   type EpochGate,
   epochGate,
@@ -57,6 +66,11 @@ export interface RunStoreOptions {
   syncMs?: number;
   /** Clock for retention and syncing (default `Date.now`). */
   now?: () => number;
+  /**
+   * Resolves when the store may adopt and resume other processes' runs (the
+   * server listens): before, the database is not read. Default: at once.
+   */
+  ready?: Promise<unknown>;
 }
 
 /**
@@ -148,17 +162,18 @@ export function createRunStore(options: RunStoreOptions): RunStore {
   const starting = new Set<Promise<void>>();
   /** Runs this store trains or was handed; the others are other processes' (read from the database). */
   const own = new Set<string>();
-  /** What each other process's run looked like when last read: status and metrics. */
-  const seen = new Map<string, string>();
-  let busy = 0, closed = false, lastSync = -Infinity;
+  /** CLI runs whose process died before they ended: they look stopped until resumed. */
+  const interrupted = new Set<string>();
+  let busy = 0, closed = false, lastSync = -Infinity, started = options.ready === undefined;
 
   function retain(): void {
-    const finished = [...runs.values()].filter(isFinal);
+    // An interrupted CLI run only looks stopped: it may go on, so it is kept.
+    const finished = [...runs.values()].filter((run) => isFinal(run) && !interrupted.has(run.id));
     const cutoff = options.keepDays === undefined ? -Infinity : now() - options.keepDays * 864e5;
     const old = finished.filter((run, i) =>
       i < finished.length - keepFinished || Date.parse(run.endedAt ?? run.createdAt) < cutoff
     );
-    for (const run of old) runs.delete(run.id), own.delete(run.id), seen.delete(run.id);
+    for (const run of old) runs.delete(run.id), own.delete(run.id);
     if (records && old.length > 0) records.db.remove(old.map((run) => run.id));
   }
 
@@ -170,42 +185,70 @@ export function createRunStore(options: RunStoreOptions): RunStore {
     retain();
   };
 
-  /** Reads runs of the database this store does not follow live: new ones, and other processes' changes. */
+  /**
+   * Reads the database for what this store does not train: runs another
+   * process records (followed event by event while it lives), and server
+   * runs whose process is gone, which this store adopts and resumes.
+   */
   function sync(force = false): void {
-    if (!records || closed || (!force && now() - lastSync < syncMs)) return;
+    if (!records || closed || !started || (!force && now() - lastSync < syncMs)) return;
     lastSync = now();
     for (const row of records.db.runs()) {
       if (own.has(row.id)) continue;
-      const final = FINAL_STATUSES.includes(row.status as RunStatus);
-      const adopt = row.source === "server" && !final && !records.isLive(row.id);
-      const signature = `${row.status} ${row.metrics ?? ""}`;
-      if (!adopt && seen.get(row.id) === signature) continue;
-      seen.set(row.id, signature);
-      let restored;
       try {
-        restored = records.restore(row.id, options.log, adopt);
+        const final = FINAL_STATUSES.includes(row.status as RunStatus);
+        const live = !final && records.isLive(row.id);
+        const known = runs.get(row.id);
+        if (row.source === "server" && !final && !live) adopt(row.id);
+        else if (known && !known.log.closed) follow(known, row, live);
+        else if (!known || (interrupted.has(row.id) && (live || final))) {
+          const run = records.restore(row.id, options.log)!.run;
+          interrupted.delete(row.id);
+          runs.set(row.id, run);
+          if (!final && !live) markInterrupted(run);
+        }
       } catch (error) {
         console.error(
           `nagare: skipping run ${row.id} of ${records.db.path}: ${(error as Error).message}`,
         );
-        continue;
       }
-      if (!restored) continue;
-      const { run, held } = restored;
-      if (held) {
-        own.add(run.id);
-        // It was queued or training in a process that is gone: train it again from its checkpoint.
-        run.status = "queued";
-        run.log.append("status", { status: "queued", reason: "resumed after a restart" });
-        queue.push(run);
-      } else if (!final && !records.isLive(run.id)) {
-        run.status = "stopped"; // a CLI run whose process died: only that CLI resumes it
-        run.error = interruptedMessage(run.id);
-      }
-      runs.set(run.id, run);
     }
     retain();
     pump();
+  }
+
+  /** Takes a server run whose process is gone and queues it to go on from its checkpoint. */
+  function adopt(id: string): void {
+    const restored = records!.restore(id, options.log, true);
+    if (!restored?.held) return; // another server took it first
+    const { run } = restored;
+    runs.get(id)?.log.close(); // clients following it reconnect to the adopted run
+    own.add(id);
+    interrupted.delete(id);
+    run.status = "queued";
+    run.log.append("status", { status: "queued", reason: "resumed after a restart" });
+    runs.set(id, run);
+    queue.push(run);
+  }
+
+  /** Brings a run another process records up to date: its new events, then its row. */
+  function follow(run: Run, row: RunRow, live: boolean): void {
+    for (const event of records!.db.events(run.id, run.log.lastId)) {
+      mirrorEvent(run, event.id, event.event as RunEventType, JSON.parse(event.data));
+    }
+    if (run.log.closed) return;
+    if (FINAL_STATUSES.includes(row.status as RunStatus)) {
+      Object.assign(run, runFromRow(row, []), { log: run.log, stopper: run.stopper });
+      run.log.close();
+    } else if (!live) markInterrupted(run);
+  }
+
+  /** A CLI run whose process died: shown stopped, kept (it can go on with --resume). */
+  function markInterrupted(run: Run): void {
+    run.status = "stopped";
+    run.error = interruptedMessage(run.id);
+    run.log.close();
+    interrupted.add(run.id);
   }
 
   async function start(run: Run): Promise<void> {
@@ -262,7 +305,12 @@ export function createRunStore(options: RunStoreOptions): RunStore {
     return run;
   }
 
-  sync(true);
+  if (options.ready) {
+    options.ready.then(() => {
+      started = true;
+      sync(true);
+    }, () => {});
+  } else sync(true);
   const timer = records ? setInterval(() => sync(), syncMs) : undefined;
   if (timer !== undefined) Deno.unrefTimer(timer);
 

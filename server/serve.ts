@@ -108,6 +108,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     (plugins.length > 0 && !options.pluginModules
       ? launchJob({ plugins })
       : launchInWorker({ plugins, pluginModules: options.pluginModules }));
+  // Runs of a dead server are resumed once this one listens, not before: it may not get the port.
+  const listening = Promise.withResolvers<Deno.NetAddr>();
   const records = options.stateDir === undefined || options.redis !== undefined
     ? undefined
     : openRunRecords(options.stateDir);
@@ -116,14 +118,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       ...options.store,
       launch,
       maxRunning: options.maxRuns ?? 2,
-      ...(records ? { records } : {}),
+      ...(records ? { records, ready: listening.promise } : {}),
     })
     : await createRedisRunStore({ ...options.store, url: options.redis });
   // Live runs need the process that holds their Worker: not offered with Redis (a 409 says so).
   const live = options.redis === undefined ? createLiveRuns() : undefined;
   let trainer: RedisTrainer | undefined;
   let server: Deno.HttpServer<Deno.NetAddr>;
-  const listening = Promise.withResolvers<Deno.NetAddr>();
   try {
     if (options.redis !== undefined && options.train !== false) {
       trainer = await startRedisTrainer({

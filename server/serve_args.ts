@@ -160,6 +160,11 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
     );
   }
   const o = parsed.output;
+  if (
+    o["in-memory"] && args.some((arg) => arg === "--state-dir" || arg.startsWith("--state-dir="))
+  ) {
+    throw new TypeError("--in-memory and --state-dir: give one of them, not both");
+  }
   if (o["no-train"] && o.redis === undefined) {
     throw new TypeError(
       "--no-train: only with --redis, where workers train; without it this server is the only one that trains",

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 
@@ -60,23 +60,24 @@ export interface AppendExtras {
 export interface StateDb {
   /** The database file's path. */
   readonly path: string;
-  /** Adds a run's row (and takes its lease for `owner`). */
-  insert(row: RunRow, owner?: string): void;
+  /** Adds a run's row, held by `owner` until `leaseUntil` (ms since the epoch) when given. */
+  insert(row: RunRow, owner?: string, leaseUntil?: number): void;
   /** Appends an event with whatever must commit with it. */
   append(runId: string, event: EventRow, extras?: AppendExtras): void;
   /** Every run's row, oldest first, with its lease. */
   runs(): (RunRow & { owner?: string; leaseUntil?: number })[];
   /** One run's row. */
   run(id: string): (RunRow & { owner?: string; leaseUntil?: number }) | undefined;
-  /** A run's events in id order. */
-  events(runId: string): EventRow[];
+  /** A run's events in id order, those after `afterId` only when given. */
+  events(runId: string, afterId?: number): EventRow[];
   /** A run's last checkpoint (JSON text), if it has one. */
   checkpoint(runId: string): { epoch: number; text: string } | undefined;
   /** A run's model file (JSON text), once it has one. */
   model(runId: string): string | undefined;
   /**
-   * Takes or renews the lease of `owner` on a run until `until` (ms since
-   * the epoch); false when another owner holds a lease that has not expired.
+   * Takes or renews the lease of `owner` on an unfinished run until `until`
+   * (ms since the epoch); false when another owner holds a lease that has
+   * not expired, or the run has ended.
    */
   lease(runId: string, owner: string, until: number, now?: number): boolean;
   /**
@@ -86,8 +87,6 @@ export interface StateDb {
   takeOver(runId: string, owner: string, until: number, previous: string | undefined): boolean;
   /** Ends `owner`'s lease on a run (its process is done with it). */
   release(runId: string, owner: string): void;
-  /** Removes batch events after a run's last epoch event (an interrupted epoch's). */
-  dropUnfinishedEpoch(runId: string): void;
   /** Removes runs with their events, checkpoint and model. */
   remove(ids: readonly string[]): void;
   /** Drops the checkpoint of a run (a finished run needs none). */
@@ -163,6 +162,11 @@ function toRun(row: Row): RunRow & { owner?: string; leaseUntil?: number } {
 export function openStateDb(dir: string): StateDb {
   const path = join(resolve(dir), "runs.db");
   let db: DatabaseSync;
+  if (statSync(dir, { throwIfNoEntry: false })?.isFile()) {
+    throw new TypeError(
+      `Cannot open the run store in ${dir}: it is a file, not a folder; pass another --state-dir`,
+    );
+  }
   try {
     mkdirSync(dir, { recursive: true });
     db = new DatabaseSync(path);
@@ -221,21 +225,23 @@ export function openStateDb(dir: string): StateDb {
 
   return {
     path,
-    insert(row, owner) {
-      sql(
-        `INSERT INTO runs (id, source, config, admitted, created_at, status, owner, lease_until)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        row.id,
-        row.source,
-        row.config,
-        row.admitted ?? null,
-        row.createdAt,
-        row.status,
-        owner ?? null,
-        null,
-      );
-      writeRow(row);
+    insert(row, owner, leaseUntil) {
+      transaction(() => {
+        sql(
+          `INSERT INTO runs (id, source, config, admitted, created_at, status, owner, lease_until)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          row.id,
+          row.source,
+          row.config,
+          row.admitted ?? null,
+          row.createdAt,
+          row.status,
+          owner ?? null,
+          leaseUntil ?? null,
+        );
+        writeRow(row);
+      });
     },
     append(runId, event, extras = {}) {
       transaction(() => {
@@ -259,8 +265,9 @@ export function openStateDb(dir: string): StateDb {
       const row = sql(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id);
       return row ? toRun(row) : undefined;
     },
-    events: (runId) =>
-      sql("SELECT id, event, data FROM events WHERE run_id = ? ORDER BY id").all(runId)
+    events: (runId, afterId = 0) =>
+      sql("SELECT id, event, data FROM events WHERE run_id = ? AND id > ? ORDER BY id")
+        .all(runId, afterId)
         .map((r) => ({ id: Number(r.id), event: String(r.event), data: String(r.data) })),
     checkpoint(runId) {
       const row = sql("SELECT epoch, data FROM checkpoints WHERE run_id = ?").get(runId);
@@ -270,24 +277,22 @@ export function openStateDb(dir: string): StateDb {
     lease(runId, owner, until, now = Date.now()) {
       const changed = sql(
         `UPDATE runs SET owner = ?, lease_until = ?
-         WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)`,
+         WHERE id = ? AND status NOT IN ('done', 'stopped', 'failed')
+           AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)`,
       ).run(owner, until, runId, owner, now);
       return Number(changed.changes) === 1;
     },
     takeOver(runId, owner, until, previous) {
-      const changed = sql("UPDATE runs SET owner = ?, lease_until = ? WHERE id = ? AND owner IS ?")
+      const changed = sql(
+        `UPDATE runs SET owner = ?, lease_until = ?
+         WHERE id = ? AND owner IS ? AND status NOT IN ('done', 'stopped', 'failed')`,
+      )
         .run(owner, until, runId, previous ?? null);
       return Number(changed.changes) === 1;
     },
     release(runId, owner) {
       sql("UPDATE runs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?")
         .run(runId, owner);
-    },
-    dropUnfinishedEpoch(runId) {
-      sql(
-        `DELETE FROM events WHERE run_id = ? AND event = 'batch' AND id > coalesce(
-           (SELECT max(id) FROM events WHERE run_id = ? AND event = 'epoch'), 0)`,
-      ).run(runId, runId);
     },
     remove(ids) {
       transaction(() => {

@@ -1,6 +1,7 @@
 // Runs `deno task serve` (or `deno task worker`) as a child process for the tests that kill
 // it: its stderr is collected as it comes, and `api` calls the server it started.
 import { waitFor } from "./wait_for.ts";
+import { taskFlags } from "../../testing/task_flags.ts";
 
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const SERVE = new URL("../../cli/serve.ts", import.meta.url).pathname;
@@ -14,9 +15,10 @@ export interface Child {
   stop(signal?: Deno.Signal): Promise<void>;
 }
 
-function spawn(script: string, args: string[]): Child {
+/** Runs `script` with the permissions of its deno.json task. */
+function spawn(task: string, script: string, args: string[]): Child {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "-A", "--config", CONFIG, script, ...args],
+    args: ["run", "--quiet", ...taskFlags(task), "--config", CONFIG, script, ...args],
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -42,7 +44,7 @@ function spawn(script: string, args: string[]): Child {
 }
 
 /** `deno task worker` with `args`. */
-export const worker = (args: string[]): Child => spawn(WORKER, args);
+export const worker = (args: string[]): Child => spawn("worker", WORKER, args);
 
 /** `deno task serve --port 0` with `args`, once it listens. */
 export async function server(args: string[]): Promise<
@@ -50,7 +52,7 @@ export async function server(args: string[]): Promise<
     api(path: string, init?: RequestInit): Promise<Response>;
   }
 > {
-  const child = spawn(SERVE, ["--port", "0", ...args]);
+  const child = spawn("serve", SERVE, ["--port", "0", ...args]);
   await waitFor(
     () => /dashboard on (\S+)/.test(child.text) || /error:/.test(child.text),
     "the server to listen",

@@ -60,7 +60,7 @@ export async function api(path, { method = "GET", body } = {}) {
  * finished, a new one resumes from the last id seen. Ids only grow, so any
  * event at or below the last one seen is a duplicate and is skipped.
  *
- * handlers: { epoch, batch, status, end, error, connection(state) }.
+ * handlers: { epoch, batch, window, status, end, error, connection(state) }.
  * Returns a function that closes the stream.
  */
 export function followRun(id, handlers) {
@@ -96,7 +96,9 @@ export function followRun(id, handlers) {
   const open = () => {
     if (closed) return;
     source = new EventSource(url());
-    for (const type of ["epoch", "batch", "status", "end"]) source.addEventListener(type, on(type));
+    for (const type of ["epoch", "batch", "window", "status", "end"]) {
+      source.addEventListener(type, on(type));
+    }
     source.addEventListener("open", () => handlers.connection?.("live"));
     source.addEventListener("error", (event) => {
       if (event instanceof MessageEvent && event.data) return on("error")(event); // the run's own error event

@@ -43,7 +43,7 @@ export function epochColumn(points, pick, n) {
 /**
  * A line chart filling `el`, with `series` = [{ label, stroke, dash }].
  * `log` puts y on a log10 scale (values <= 0 must be null there).
- * Returns { setData(data), destroy() }; data is [x[], ...y[]] like uPlot's.
+ * Returns { el, setData(data), data(), destroy() }; data is [x[], ...y[]] like uPlot's.
  */
 export function lineChart(
   el,
@@ -86,7 +86,7 @@ export function lineChart(
 
 /**
  * Draws uPlot `opts` in `el` and keeps it as wide as `el`.
- * Returns { setData(data), destroy() }.
+ * Returns { el, setData(data), data() (what it draws), destroy() }.
  */
 export function mountPlot(el, opts, data) {
   const plot = new globalThis.uPlot(
@@ -99,7 +99,9 @@ export function mountPlot(el, opts, data) {
   );
   resize.observe(el);
   return {
+    el,
     setData: (data) => plot.setData(data),
+    data: () => plot.data,
     destroy() {
       resize.disconnect();
       plot.destroy();

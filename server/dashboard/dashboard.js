@@ -1,21 +1,27 @@
 // The training dashboard: runs list, live charts from each plotted run's
-// event stream, overlay of two runs, stop and model download.
+// event stream, overlay of two runs, stop and model download. A live run
+// (one that trains on posted samples) is plotted alone, against samples.
 import { adoptUrlToken, api, followRun, setToken } from "./api.js";
 import { DASH, epochColumn, LAYER_COLORS, lineChart, RUN_COLORS } from "./charts.js";
 import { runHead, runItem } from "./run_cards.js";
+import { liveCharts, liveData, liveHead } from "./live_view.js";
 import { setupRunForm } from "./run_form.js";
 
 const $ = (selector) => document.querySelector(selector);
-const runs = new Map(); // id -> { id, summary, status, points, batch, end, error, connection, close }
+const runs = new Map(); // id -> { id, summary, status, points, windows, batch, end, error, connection, close }
 let plotted = []; // ids of the plotted runs, oldest first, at most two
 let charts = [];
 let drawQueued = false;
 
 const layerCount = (run) => run.summary?.layers?.split(",").length ?? 0;
 const tag = (i) => (plotted.length > 1 ? `${"AB"[i]} ` : "");
+const isLive = (id) => runs.get(id)?.summary?.live === true;
+const showsLive = () => plotted.some(isLive);
 
 function runView(id) {
-  if (!runs.has(id)) runs.set(id, { id, status: "queued", points: [], connection: "closed" });
+  if (!runs.has(id)) {
+    runs.set(id, { id, status: "queued", points: [], windows: [], connection: "closed" });
+  }
   return runs.get(id);
 }
 
@@ -35,6 +41,10 @@ function follow(run) {
       run.batch = d;
       queueDraw();
     },
+    window: (d) => {
+      run.windows.push(d);
+      queueDraw();
+    },
     end: (d) => (run.end = d),
     error: (d) => (run.error = d.message),
     connection: (state) => {
@@ -48,6 +58,12 @@ const column = (run, pick, n) => epochColumn(run.points, pick, n);
 
 function rebuildCharts() {
   for (const c of charts) c.destroy();
+  $("#epoch-charts").hidden = showsLive();
+  $("#live-charts").hidden = !showsLive();
+  if (showsLive()) {
+    charts = liveCharts($("#chart-window-accuracy"), $("#chart-window-loss"));
+    return draw();
+  }
   const views = plotted.map((id) => runs.get(id));
   const pairs = (what) =>
     views.flatMap((_, i) => [
@@ -76,6 +92,10 @@ function rebuildCharts() {
 function draw() {
   drawQueued = false;
   const views = plotted.map((id) => runs.get(id));
+  if (showsLive()) {
+    liveData(views[0]).forEach((data, i) => charts[i].setData(data));
+    return renderAll(views);
+  }
   const n = Math.max(0, ...views.flatMap((r) => r.points.map((p) => p.epoch)));
   const x = Array.from({ length: n }, (_, i) => i + 1);
   const positive = (v) => (v > 0 ? v : null);
@@ -93,6 +113,10 @@ function draw() {
     ),
   ];
   charts.forEach((chart, i) => chart.setData([x, ...data[i]]));
+  renderAll(views);
+}
+
+function renderAll(views) {
   $("#empty").hidden = views.length > 0;
   renderHeads(views);
   renderList();
@@ -106,7 +130,9 @@ function queueDraw() {
 }
 
 function renderHeads(views) {
-  $("#heads").replaceChildren(...views.map((run, i) => runHead(run, i, tag(i))));
+  $("#heads").replaceChildren(
+    ...views.map((run, i) => (run.summary?.live ? liveHead(run) : runHead(run, i, tag(i)))),
+  );
 }
 
 function renderList() {
@@ -120,6 +146,7 @@ function renderList() {
 
 function togglePlot(id) {
   if (plotted.includes(id)) plotted = plotted.filter((p) => p !== id);
+  else if (isLive(id) || showsLive()) plotted = [id]; // samples and epochs share no axis
   else plotted = [...plotted, id].slice(-2);
   for (const run of runs.values()) {
     if (plotted.includes(run.id)) follow(run);
@@ -127,6 +154,7 @@ function togglePlot(id) {
       run.close();
       run.close = undefined;
       run.points = []; // the next follow replays them from the server
+      run.windows = [];
     }
   }
   rebuildCharts();
@@ -172,6 +200,9 @@ async function main() {
 globalThis.nagareDashboard = {
   epochs: (id) => runs.get(id)?.points.map((p) => p.epoch) ?? [],
   plotted: () => [...plotted],
+  windows: (id) => runs.get(id)?.windows.map((w) => w.samples) ?? [],
+  /** What the chart in element `id` draws: uPlot's [x[], ...y[]]. */
+  chartData: (id) => charts.find((c) => c.el.id === id)?.data(),
 };
 
 main();

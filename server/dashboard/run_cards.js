@@ -30,12 +30,6 @@ export function runHead(run, i, tag) {
   const last = run.points.at(-1);
   const epochs = run.epochs ?? run.summary?.epochs ?? 0;
   const progress = el("progress", { max: epochs || 1, value: last?.epoch ?? 0 });
-  const stop = FINAL.has(run.status) ? undefined : el("button", {
-    textContent: "Stop",
-    className: "danger",
-    onclick: () =>
-      api(`/api/runs/${run.id}/stop`, { method: "POST" }).catch((e) => alert(e.message)),
-  });
   const download = run.status === "done"
     ? el("button", { textContent: "Download model", onclick: () => downloadModel(run.id) })
     : undefined;
@@ -45,7 +39,23 @@ export function runHead(run, i, tag) {
     last?.valLoss !== undefined ? `val ${fmt(last.valLoss)}` : undefined,
     last?.accuracy !== undefined ? `acc ${fmt(last.accuracy * 100, 3)}%` : undefined,
     run.batch && !FINAL.has(run.status) ? `batch loss ${fmt(run.batch.loss)}` : undefined,
-  ].filter(Boolean).join(" · ");
+  ];
+  return headCard(run, i, tag, { progress, facts, download, points: run.points.length });
+}
+
+/**
+ * The head card of a plotted run, for runHead and the live view: title,
+ * status, connection, then `progress`, the `facts` (undefined ones are
+ * skipped), the error, Stop while the run can change, and `download`.
+ * `points` (the points plotted) goes to its data-points attribute.
+ */
+export function headCard(run, i, tag, { progress, facts, download, points, badges = [] }) {
+  const stop = FINAL.has(run.status) ? undefined : el("button", {
+    textContent: "Stop",
+    className: "danger",
+    onclick: () =>
+      api(`/api/runs/${run.id}/stop`, { method: "POST" }).catch((e) => alert(e.message)),
+  });
   const head = el(
     "div",
     { className: "card head", style: `--run: ${RUN_COLORS[i]}` },
@@ -55,6 +65,7 @@ export function runHead(run, i, tag) {
       el("strong", { textContent: `${tag}${run.summary?.dataset ?? ""}` }),
       el("code", { textContent: run.summary?.layers ?? run.id.slice(0, 8) }),
     ),
+    ...badges,
     el("span", {
       className: `badge ${run.status}`,
       textContent: run.status,
@@ -64,13 +75,17 @@ export function runHead(run, i, tag) {
       ? undefined
       : el("span", { className: `conn ${run.connection}`, textContent: run.connection }),
     progress,
-    el("span", { className: "facts", textContent: facts }),
+    el("span", { className: "facts", textContent: facts.filter(Boolean).join(" · ") }),
     run.error ? el("span", { className: "error", textContent: run.error }) : undefined,
     el("span", { className: "actions" }, stop, download),
   );
-  Object.assign(head.dataset, { run: run.id, points: String(run.points.length) });
+  Object.assign(head.dataset, { run: run.id, points: String(points) });
   return head;
 }
+
+/** The badge that marks a live run (one that trains on posted samples). */
+export const liveBadge = () =>
+  el("span", { className: "badge live", textContent: "live", title: "trains on posted samples" });
 
 /** The list item of a run; `i` is its plot slot (-1 when not plotted). */
 export function runItem(run, i, onToggle) {
@@ -79,7 +94,16 @@ export function runItem(run, i, onToggle) {
     checked: i >= 0,
     onchange: onToggle,
   });
-  const loss = run.points.at(-1)?.loss ?? run.summary.metrics?.loss;
+  const { live, metrics, samples } = run.summary;
+  const loss = run.points.at(-1)?.loss ?? metrics?.loss;
+  const note = live
+    ? [
+      `${(samples ?? 0).toLocaleString("en")} samples`,
+      metrics?.accuracy !== undefined ? `window acc ${fmt(metrics.accuracy * 100, 3)}%` : "",
+    ].filter(Boolean).join(" · ")
+    : loss !== undefined
+    ? `loss ${fmt(loss, 3)}`
+    : run.id.slice(0, 8);
   return el(
     "li",
     { className: i >= 0 ? "plotted" : "", style: i >= 0 ? `--run: ${RUN_COLORS[i]}` : "" },
@@ -87,15 +111,13 @@ export function runItem(run, i, onToggle) {
       "label",
       {},
       box,
+      live ? liveBadge() : undefined,
       el("span", {
         className: "run-name",
-        textContent: `${run.summary.dataset} ${run.summary.layers}`,
+        textContent: live ? run.summary.layers : `${run.summary.dataset} ${run.summary.layers}`,
       }),
     ),
     el("span", { className: `badge ${run.status}`, textContent: run.status }),
-    el("span", {
-      className: "muted",
-      textContent: loss !== undefined ? `loss ${fmt(loss, 3)}` : run.id.slice(0, 8),
-    }),
+    el("span", { className: "muted", textContent: note }),
   );
 }

@@ -11,7 +11,7 @@
 import { type Context, Hono, type Next } from "hono";
 import { isLiveConfig, parseLiveConfig } from "../../jobs/live_config.ts";
 import { ApiError } from "../errors.ts";
-import type { LiveRun, LiveRuns } from "../live_runs.ts";
+import { type LiveRun, type LiveRuns, liveRunSummary } from "../live_runs.ts";
 import { parseSamples } from "../ndjson_samples.ts";
 import type { RunService } from "../run_store.ts";
 import { runEventStream, type SseStreamOptions } from "../sse_stream.ts";
@@ -26,26 +26,13 @@ export interface LiveRunsRoutesOptions {
   sse?: Omit<SseStreamOptions, "lastEventId" | "signal">;
 }
 
-const links = (id: string) => ({
-  self: `/api/runs/${id}`,
-  samples: `/api/runs/${id}/samples`,
-  events: `/api/runs/${id}/events`,
-  model: `/api/runs/${id}/model`,
-  stop: `/api/runs/${id}/stop`,
-});
-
+/** A live run for `GET /api/runs/:id`: its summary, config and last events. */
 function detail(run: LiveRun) {
   return {
-    id: run.id,
-    status: run.status,
-    live: true,
-    createdAt: run.createdAt,
+    ...liveRunSummary(run),
     config: run.config,
-    pending: run.pending,
-    ...(run.error ? { error: run.error } : {}),
     ...(run.lastBatch ? { lastBatch: run.lastBatch } : {}),
     ...(run.lastWindow ? { lastWindow: run.lastWindow } : {}),
-    links: links(run.id),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLiveRuns } from "../live_runs.ts";
 import { errorOf, postJson, withApp } from "../_testing/test_app.ts";
-import { createRng } from "../../core/math/rng.ts";
+import { lineSamples } from "../_testing/line_samples.ts";
 import { parseRunConfig } from "../../jobs/run_config.ts";
 
 const CONFIG = {
@@ -10,15 +10,6 @@ const CONFIG = {
   batchSize: 32,
   window: 500,
 };
-
-/** NDJSON of `n` seeded points, class 1 above the line y = x. */
-function ndjson(n: number, seed: number): string {
-  const rng = createRng(seed);
-  return Array.from({ length: n }, () => {
-    const a = 2 * rng.float() - 1, b = 2 * rng.float() - 1;
-    return JSON.stringify({ x: [a, b], y: b > a ? [0, 1] : [1, 0] });
-  }).join("\n") + "\n";
-}
 
 const postNdjson = (body: string): RequestInit => ({
   method: "POST",
@@ -42,7 +33,10 @@ Deno.test("a live run trains in a Worker on posted NDJSON, reports windows over 
     const run = await created.json();
     assert.equal(run.live, true);
     for (let i = 0; i < 8; i++) {
-      const res = await app.request(`/api/runs/${run.id}/samples`, postNdjson(ndjson(500, i + 1)));
+      const res = await app.request(
+        `/api/runs/${run.id}/samples`,
+        postNdjson(lineSamples(500, i + 1)),
+      );
       assert.equal(res.status, 200, await res.clone().text());
       assert.deepEqual(await res.json(), { accepted: 500, pending: 0, status: "running" });
     }
@@ -63,7 +57,7 @@ Deno.test("a live run trains in a Worker on posted NDJSON, reports windows over 
 Deno.test("a bad NDJSON line is a 400 naming its line and the fix, and nothing of the body is trained on", async () => {
   await withLive(async ({ app }) => {
     const run = await (await app.request("/api/runs", postJson(CONFIG))).json();
-    const body = ndjson(40, 1) + '{"x":[0.1,0.2,0.3],"y":[1,0]}\n' + ndjson(10, 2);
+    const body = lineSamples(40, 1) + '{"x":[0.1,0.2,0.3],"y":[1,0]}\n' + lineSamples(10, 2);
     const error = await errorOf(
       await app.request(`/api/runs/${run.id}/samples`, postNdjson(body)),
       400,
@@ -99,7 +93,7 @@ Deno.test("a live config is checked field by field, and samples for a data-set r
     assert.match(unknown.message, /nope/);
     const other = store.create(parseRunConfig({ dataset: "xor" }));
     const notLive = await errorOf(
-      await app.request(`/api/runs/${other.id}/samples`, postNdjson(ndjson(1, 1))),
+      await app.request(`/api/runs/${other.id}/samples`, postNdjson(lineSamples(1, 1))),
       409,
     );
     assert.equal(notLive.code, "not_live");
@@ -111,5 +105,52 @@ Deno.test("without live runs (the Redis engine) a live config is a 409 that says
     const error = await errorOf(await app.request("/api/runs", postJson(CONFIG)), 409);
     assert.equal(error.code, "live_runs_unavailable");
     assert.match(error.message, /without --redis/);
+  });
+});
+
+Deno.test("GET /api/runs lists live runs with their last window beside the other runs, newest first, and ?status= filters them", async () => {
+  await withLive(async ({ app, store }) => {
+    const older = store.create(parseRunConfig({ dataset: "xor" }));
+    const run = await (await app.request("/api/runs", postJson(CONFIG))).json();
+    for (const seed of [1, 2]) {
+      const res = await app.request(
+        `/api/runs/${run.id}/samples`,
+        postNdjson(lineSamples(512, seed)),
+      );
+      assert.equal(res.status, 200, await res.clone().text());
+    }
+    const listed = async (query = "") =>
+      (await (await app.request(`/api/runs${query}`)).json()).runs as Record<string, unknown>[];
+    const runs = await listed();
+    assert.deepEqual(runs.map((r) => r.id), [run.id, older.id]);
+    const { metrics, ...summary } = runs[0] as { metrics: Record<string, number> };
+    assert.deepEqual(summary, {
+      id: run.id,
+      status: "running",
+      createdAt: run.createdAt,
+      dataset: "live",
+      live: true,
+      layers: "16:tanh,2:softmax",
+      window: 500,
+      samples: 1024,
+      pending: 0,
+      links: {
+        self: `/api/runs/${run.id}`,
+        events: `/api/runs/${run.id}/events`,
+        stop: `/api/runs/${run.id}/stop`,
+        model: `/api/runs/${run.id}/model`,
+        samples: `/api/runs/${run.id}/samples`,
+      },
+    });
+    assert.deepEqual(
+      { window: metrics.window, samples: metrics.samples, size: metrics.size },
+      { window: 2, samples: 1000, size: 500 },
+    );
+    assert.ok(metrics.loss > 0 && metrics.accuracy >= 0 && metrics.accuracy <= 1);
+    assert.ok((await listed("?status=running")).some((r) => r.id === run.id));
+    await app.request(`/api/runs/${run.id}/stop`, { method: "POST" });
+    assert.ok((await listed("?status=running")).every((r) => r.id !== run.id));
+    assert.deepEqual((await listed("?status=stopped")).map((r) => r.id), [run.id]);
+    assert.deepEqual(await listed("?status=queued"), []);
   });
 });

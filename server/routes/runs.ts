@@ -14,6 +14,7 @@ import {
   runDetail,
   runLinks,
   type RunStatus,
+  type RunSummary,
   runSummary,
 } from "../run.ts";
 import type { RunService } from "../run_store.ts";
@@ -27,6 +28,8 @@ export type Admit = (
 export interface RunsRoutesOptions {
   store: RunService;
   admit: Admit;
+  /** Runs kept outside the store (the live runs), listed beside its own. */
+  others?: () => readonly RunSummary[];
 }
 
 const STATUSES: readonly RunStatus[] = ["queued", "running", ...FINAL_STATUSES];
@@ -61,7 +64,7 @@ export async function findRun(store: RunService, id: string): Promise<Run> {
  * ```
  */
 export function runsRoutes(options: RunsRoutesOptions): Hono {
-  const { store, admit } = options;
+  const { store, admit, others = () => [] } = options;
   return new Hono()
     .post("/", async (c) => {
       const result = await admit(await readJson(c));
@@ -87,8 +90,10 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
           `status must be one of ${STATUSES.join(", ")}, got ${JSON.stringify(status)}`,
         );
       }
-      const runs = store.list().filter((r) => status === undefined || r.status === status);
-      return c.json({ runs: runs.map(runSummary) });
+      const runs = [...store.list().map(runSummary), ...others()]
+        .filter((r) => status === undefined || r.status === status)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt)); // newest first; ties keep their order
+      return c.json({ runs });
     })
     .get("/:id", async (c) => c.json(runDetail(await findRun(store, c.req.param("id")))))
     .post("/:id/stop", async (c) => {

@@ -111,3 +111,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "while Redis is away, a server's requests answer 503 at once instead of waiting",
+  ignore,
+  async fn() {
+    const { createApp } = await import("./app.ts");
+    const { createRegistry } = await import("../core/checks/registry.ts");
+    const { builtinPlugins } = await import("../plugins/mod.ts");
+    const redis = await startRedis();
+    const store = await createRedisRunStore({ url: redis.url, syncMs: 50 });
+    const app = createApp({ store, registry: createRegistry(builtinPlugins()) });
+    try {
+      await redis.stop();
+      const posted = await app.request("/api/runs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Host: "127.0.0.1" },
+        body: JSON.stringify({ dataset: "xor" }),
+      });
+      assert.equal(posted.status, 503);
+      const body = await posted.json();
+      assert.equal(body.error.code, "store_unavailable");
+      assert.match(body.error.message, /Redis\) cannot be reached: .*; retry when it is back/);
+      const missing = await app.request("/api/runs/nope", { headers: { Host: "127.0.0.1" } });
+      assert.equal(missing.status, 503);
+    } finally {
+      await store.close();
+    }
+  },
+});

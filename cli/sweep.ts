@@ -21,6 +21,9 @@ import { resolveDataPath, withAdmittedFile } from "../server/data_path.ts";
 import { openRunRecords } from "../server/run_records.ts";
 import { createRunStore } from "../server/run_store.ts";
 import { runSweep } from "../server/sweep_runner.ts";
+import { configPluginIssues } from "../server/run_policy.ts";
+import { createRegistry } from "../core/checks/registry.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
 import { launchInWorker } from "../server/worker_launch.ts";
 import { interruptedExitCode, onStopSignal, type StopSignal } from "./_signals.ts";
 import { printError, UsageError } from "./print_error.ts";
@@ -162,8 +165,30 @@ export async function main(argv: readonly string[], io: SweepIo = consoleIo): Pr
     flags = parseFlags(argv);
     if (flags.help) return io.out(SWEEP_HELP), 0;
     sweep = await readSweep(flags.config);
+    let planned;
+    try {
+      planned = planSweep(sweep);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      throw new UsageError(
+        `--config ${flags.config}: ${e.message.replace(/^Invalid sweep file: /, "")}`,
+      );
+    }
+    // Every trial's plugins are checked before any trial runs, as the server does.
+    const registry = createRegistry(builtinPlugins());
+    for (const trial of planned) {
+      const issues = configPluginIssues(registry, trial.config);
+      if (issues.length > 0) {
+        const lines = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+        throw new UsageError(
+          `--config ${flags.config}: trial ${trial.index + 1} (${
+            JSON.stringify(trial.params)
+          }): ${lines}`,
+        );
+      }
+    }
     trials = await Promise.all(
-      planSweep(sweep).map(async (t) => ({ ...t, config: await admitFile(t.config) })),
+      planned.map(async (t) => ({ ...t, config: await admitFile(t.config) })),
     );
     if (flags.out !== undefined) {
       try {
@@ -178,7 +203,14 @@ export async function main(argv: readonly string[], io: SweepIo = consoleIo): Pr
   }
   const { json, out, concurrency } = flags;
   const records = openRunRecords(flags["state-dir"]);
-  const store = createRunStore({ launch: launchInWorker(), maxRunning: concurrency, records });
+  // No retention here: a sweep's early trials (the best among them) must stay until it ends;
+  // `deno task serve` applies its --keep-runs to the folder later.
+  const store = createRunStore({
+    launch: launchInWorker(),
+    maxRunning: concurrency,
+    records,
+    keepFinished: Number.MAX_SAFE_INTEGER,
+  });
   let signal: StopSignal | undefined, stop = () => {};
   // Listening before any trial starts: a signal from then on stops the sweep cleanly.
   const off = onStopSignal((s) => {
@@ -218,8 +250,9 @@ export async function main(argv: readonly string[], io: SweepIo = consoleIo): Pr
       io.err(`interrupted: the sweep stopped${out ? `; ${out} not written` : ""}`);
       return interruptedExitCode(signal);
     }
-    if (out !== undefined && !written) {
-      io.err(`error: --out ${out}: not written: no trial trained to the end`);
+    if (!result.best) {
+      const why = result.trials.find((t) => t.error)?.error;
+      io.err(`error: no trial trained to the end${why ? `: ${why}` : ""}`);
       return 1;
     }
     return 0;

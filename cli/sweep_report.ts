@@ -27,6 +27,7 @@ export function trialJson(trial: TrialResult): Record<string, unknown> {
     epochs: trial.epochs,
     metric: trial.metric ?? null,
     status: trial.status,
+    trial: trial.index + 1, // the human table's number
     ...(trial.stoppedAt === undefined ? {} : { stoppedAt: trial.stoppedAt }),
     ...(trial.error ? { error: trial.error } : {}),
   };
@@ -39,7 +40,7 @@ export function trialJson(trial: TrialResult): Record<string, unknown> {
  * @example
  * ```ts
  * import { sweepJson } from "./sweep_report.ts";
- * sweepJson({ status: "done", trials: [] }).best; // null
+ * sweepJson({ status: "done", trials: [], decisions: [] }).best; // null
  * ```
  */
 export function sweepJson(result: SweepResult, out?: string): Record<string, unknown> {
@@ -95,7 +96,7 @@ export function formatTrial(sweep: SweepConfig, trial: TrialResult): string {
     ...Object.keys(sweep.parameters).map((p) => formatValue(trial.params[p])),
   ];
   const row = columns(sweep).map((c, i) => pad(cells[i], c.width)).join("").trimEnd();
-  return trial.error && trial.status === "failed" ? `${row}  (${trial.error})` : row;
+  return trial.error ? `${row}  (${trial.error})` : row;
 }
 
 /**

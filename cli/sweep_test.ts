@@ -113,3 +113,29 @@ Deno.test("bad flags exit 2 with the flag named", async () => {
   assert.match(errors[1], /--concurrency: must be at least 1/);
   assert.match(errors[2], /bogus/);
 });
+
+Deno.test("a plugin no trial can use is refused before any trial, and a metric no trial reports exits 1 saying why", async () => {
+  const typo = {
+    ...smallIrisSweep(),
+    method: "grid",
+    run_cap: undefined,
+    parameters: { "layers.0.activation": { values: ["relu", "rleu"] } },
+  };
+  const refused = await sweep([], typo);
+  assert.equal(refused.code, 2);
+  assert.match(
+    refused.err.join("\n"),
+    /trial 2 \(\{"layers\.0\.activation":"rleu"\}\): layers\.0\.activation: unknown activation "rleu"/,
+  );
+  assert.equal(refused.out.length, 0, "no trial ran");
+
+  const sine = {
+    method: "grid",
+    metric: { name: "accuracy", goal: "maximize" },
+    parameters: { lr: { values: [0.01] } },
+    run: { dataset: "sine", epochs: 3 },
+  };
+  const silent = await sweep([], sine);
+  assert.equal(silent.code, 1);
+  assert.match(silent.err.at(-1)!, /^error: no trial trained to the end: .*accuracy/);
+});

@@ -11,6 +11,18 @@ import type { LayerSpec, PluginRef } from "../core/math/types.ts";
 import { count, positive } from "./_schema_helpers.ts";
 import { lossFor, MAX_BATCH_SIZE } from "./run_config.ts";
 
+/**
+ * The most samples a live run may let wait (`maxQueue`): the queue is held
+ * in memory, and counted in the run's memory estimate.
+ *
+ * @example
+ * ```ts
+ * import { MAX_LIVE_QUEUE } from "./live_config.ts";
+ * MAX_LIVE_QUEUE; // 1000000
+ * ```
+ */
+export const MAX_LIVE_QUEUE = 1_000_000;
+
 /** The valibot schema of a live run config. */
 const LiveRunConfigSchema = strict({
   dataset: strict({
@@ -28,7 +40,9 @@ const LiveRunConfigSchema = strict({
   ),
   window: v.optional(count),
   seed: v.optional(v.pipe(v.number("must be a number"), v.integer("must be a whole number"))),
-  maxQueue: v.optional(count),
+  maxQueue: v.optional(
+    v.pipe(count, v.maxValue(MAX_LIVE_QUEUE, "must be at most 1000000; use e.g. 10000")),
+  ),
 });
 
 /** A live run config with every default filled in. */
@@ -43,13 +57,13 @@ export interface LiveRunConfig {
   readonly optimizer: PluginRef;
   /** Default 0.01. */
   readonly lr: number;
-  /** Samples per step (default 32). */
+  /** Samples per step (default 32, at most 65,536). */
   readonly batchSize: number;
   /** Samples per prequential window event (default 1,000). */
   readonly window: number;
   /** Seed of the weights (default 42). */
   readonly seed: number;
-  /** Samples that may wait while the Worker is busy or starting (default 10,000). */
+  /** Samples that may wait while the Worker is busy or starting (default 10,000, at most 1,000,000). */
   readonly maxQueue: number;
 }
 

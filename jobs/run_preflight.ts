@@ -132,7 +132,7 @@ export async function preflightRun(
   }
   if (shape.issues.length > 0 || !options.limit) return shape.issues;
   const estimate = runMemory(config, shape.inputs, options.registry, fileBytes);
-  const issue = memoryIssue(estimate, options.limit, config.layers !== undefined);
+  const issue = memoryIssue(estimate, options.limit, { hasLayers: config.layers !== undefined });
   return issue ? [issue] : [];
 }
 
@@ -165,15 +165,28 @@ function runMemory(
 
 /**
  * The issue of a run over the limit: on `batchSize` when the batch buffers
- * are most of it, else on `layers`; the message names the estimate, the
- * limit and the fix.
+ * are most of it (or the run names no layers), on `maxQueue` when a live
+ * run's queue (its `data`) is, else on `layers`; the message names the
+ * estimate, the limit and the fix.
+ *
+ * @example
+ * ```ts
+ * import { estimateRunMemory } from "./memory_estimate.ts";
+ * import { memoryIssue } from "./run_preflight.ts";
+ * const estimate = estimateRunMemory({ layers: [{ units: 4096 }, { units: 2 }], batchSize: 32 }, {
+ *   inputs: 100_000,
+ *   slots: 2,
+ * });
+ * memoryIssue(estimate, { mib: 64, by: "server" }, { hasLayers: true })?.path; // "layers"
+ * ```
  */
-function memoryIssue(
+export function memoryIssue(
   estimate: MemoryEstimate,
   limit: { readonly mib: number; readonly by: "server" | "cli" },
-  hasLayers: boolean,
+  options: { readonly hasLayers: boolean; readonly live?: boolean },
 ): ConfigIssue | undefined {
   if (estimate.total <= limit.mib * 2 ** 20) return undefined;
+  const { hasLayers, live = false } = options;
   const max = limit.mib.toLocaleString("en-US");
   const allows = limit.by === "server"
     ? `this server allows ${max} MiB per run (--max-run-mib)`
@@ -181,6 +194,11 @@ function memoryIssue(
   const fix = limit.by === "server"
     ? "use fewer or smaller layers or a smaller batch"
     : "use fewer or smaller layers or a smaller batch, or raise --max-run-mib";
-  const path = estimate.batch * 2 > estimate.total || !hasLayers ? "batchSize" : "layers";
-  return { path, message: `needs ${formatMemory(estimate)} but ${allows}: ${fix}` };
+  const path = live && estimate.data * 2 > estimate.total
+    ? "maxQueue"
+    : estimate.batch * 2 > estimate.total || !hasLayers
+    ? "batchSize"
+    : "layers";
+  const queue = live ? ", or a smaller maxQueue" : "";
+  return { path, message: `needs ${formatMemory(estimate)} but ${allows}: ${fix}${queue}` };
 }

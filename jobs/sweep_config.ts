@@ -78,7 +78,10 @@ export const SweepConfigSchema = strict({
       v.check((name) => name in METRIC_NAMES, METRIC_HELP),
       v.transform((name) => METRIC_NAMES[name]),
     ),
-    goal: v.picklist(["minimize", "maximize"], 'must be "minimize" or "maximize"'),
+    goal: v.optional(
+      v.picklist(["minimize", "maximize"], 'must be "minimize" or "maximize"'),
+      "minimize",
+    ),
   }),
   parameters: v.pipe(
     v.record(v.string(), ParameterSchema, "must be an object of run-config fields"),
@@ -247,6 +250,13 @@ export function resolveSweepConfig(
     return { ok: false, issues };
   }
   const issues: ConfigIssue[] = [];
+  if ((sweep.run as Record<string, unknown>).out !== undefined || "out" in sweep.parameters) {
+    issues.push({
+      path: (sweep.run as Record<string, unknown>).out !== undefined ? "run.out" : "parameters.out",
+      message:
+        "a sweep writes no file per trial: remove it, and take the best trial's model with --out (deno task sweep) or from GET /api/runs/:id/model",
+    });
+  }
   if (sweep.method === "random" && sweep.run_cap === undefined) {
     issues.push({ path: "run_cap", message: "is required with method random: e.g. 20 trials" });
   }
@@ -277,7 +287,11 @@ export function resolveSweepConfig(
       message: `must be below the run's ${epochs} epochs: the first rung is at min_iter epochs`,
     });
   }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, sweep };
+  // A bad path or value is found once per listed value: say it once.
+  const unique = issues.filter((issue, k) =>
+    issues.findIndex((other) => other.path === issue.path && other.message === issue.message) === k
+  );
+  return unique.length > 0 ? { ok: false, issues: unique } : { ok: true, sweep };
 }
 
 /**

@@ -124,3 +124,23 @@ Deno.test("withField sets nested fields on copies, starting from the preset wher
   assert.deepEqual(layers.map((l) => l.units), [8, 3]);
   assert.equal(resolved.layers![0].units, 16);
 });
+
+Deno.test("goal defaults to minimize, a run.out is refused, and a bad path is reported once", () => {
+  const base = {
+    method: "grid",
+    metric: { name: "loss" },
+    parameters: { lr: { values: [0.01, 0.1] } },
+    run: { dataset: "xor" },
+  };
+  const ok = resolveSweepConfig(base);
+  assert.ok(ok.ok && ok.sweep.metric.goal === "minimize");
+  const out = resolveSweepConfig({ ...base, run: { dataset: "xor", out: "m.json" } });
+  assert.ok(!out.ok && out.issues[0].path === "run.out");
+  assert.match(out.issues[0].message, /take the best trial's model with --out/);
+  const path = resolveSweepConfig({
+    ...base,
+    parameters: { "layers.3.activation": { values: ["relu", "tanh", "sigmoid"] } },
+  });
+  assert.ok(!path.ok);
+  assert.equal(path.issues.length, 1);
+});

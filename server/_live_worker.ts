@@ -2,8 +2,11 @@
  * The Worker of one live run (see `live_launch.ts`): it builds the network
  * and an online learner from the run's config, trains on the samples the
  * main thread posts, and posts window events (batch events at most every
- * `flushMs`) and snapshots back. Internal: a Worker entry; loading it
- * installs the message handler, so nothing else should import it (types aside).
+ * `flushMs`) and snapshots back. Stopping ends the stream as a completed
+ * source does: the last partial batch is trained on, the open window is
+ * reported, and the final model goes back with `stopped`. Internal: a
+ * Worker entry; loading it installs the message handler, so nothing else
+ * should import it (types aside).
  *
  * @module
  */
@@ -28,16 +31,23 @@ export type ToLiveWorker =
   | { readonly type: "start"; readonly config: LiveRunConfig; readonly flushMs: number }
   | { readonly type: "samples"; readonly id: number; readonly samples: PackedSamples }
   | { readonly type: "snapshot"; readonly id: number; readonly name?: string }
-  | { readonly type: "stop" };
+  | { readonly type: "stop"; readonly name?: string };
 
 /** What the worker sends back, in the order things happened. */
 export type FromLiveWorker =
   | { readonly type: "ready" }
   | { readonly type: "events"; readonly events: readonly OnlineEvent[] }
-  | { readonly type: "applied"; readonly id: number }
+  /** `trained` while applying them, `waiting` in the open batch after (see `PushResult`). */
+  | {
+    readonly type: "applied";
+    readonly id: number;
+    readonly trained: number;
+    readonly waiting: number;
+  }
   | { readonly type: "snapshot"; readonly id: number; readonly model: ModelFile }
   | { readonly type: "error"; readonly error: ErrorData }
-  | { readonly type: "stopped" };
+  /** `model`: the weights after the last partial batch. */
+  | { readonly type: "stopped"; readonly model: ModelFile };
 
 interface Scope {
   onmessage: ((event: MessageEvent<ToLiveWorker>) => void) | null;
@@ -48,7 +58,7 @@ const scope = self as unknown as Scope;
 const post = (message: FromLiveWorker) => scope.postMessage(message);
 let learner: OnlineLearner | undefined, subscription: Subscription | undefined;
 const samples$ = new Subject<OnlineBatch>();
-let lastBatch: OnlineEvent | undefined, flushedAt = 0, flushMs = 0;
+let lastBatch: OnlineEvent | undefined, flushedAt = 0, flushMs = 0, failed = false;
 
 function start(config: LiveRunConfig): void {
   const registry = createRegistry(builtinPlugins());
@@ -71,8 +81,16 @@ function start(config: LiveRunConfig): void {
       lastBatch = undefined, flushedAt = performance.now();
       post({ type: "events", events: [event] });
     },
-    error: (error) => post({ type: "error", error: errorData(error) }),
+    error(error) {
+      failed = true;
+      post({ type: "error", error: errorData(error) });
+    },
   });
+}
+
+/** Posts the batch event held back by `flushMs`, if any. */
+function flushBatch(): void {
+  if (lastBatch) post({ type: "events", events: [lastBatch] }), lastBatch = undefined;
 }
 
 const mat = (data: Float32Array, rows: number, cols: number): Mat => ({ data, rows, cols });
@@ -84,15 +102,18 @@ scope.onmessage = ({ data }) => {
       start(data.config);
       post({ type: "ready" });
     } else if (data.type === "samples") {
-      const { x, y, rows } = data.samples;
+      const { x, y, rows } = data.samples, before = learner!.pending;
       samples$.next({ x: mat(x, rows, x.length / rows), y: mat(y, rows, y.length / rows) }); // trains at once
-      if (lastBatch) post({ type: "events", events: [lastBatch] }), lastBatch = undefined;
-      post({ type: "applied", id: data.id });
+      flushBatch();
+      const waiting = learner!.pending; // the open batch: the step is built, nothing queues
+      post({ type: "applied", id: data.id, trained: rows + before - waiting, waiting });
     } else if (data.type === "snapshot") {
       post({ type: "snapshot", id: data.id, model: learner!.snapshot({ name: data.name }) });
     } else {
+      samples$.complete(); // trains the last partial batch and reports the open window, at once
+      flushBatch();
       subscription?.unsubscribe();
-      post({ type: "stopped" });
+      if (!failed) post({ type: "stopped", model: learner!.snapshot({ name: data.name }) });
     }
   } catch (error) {
     post({ type: "error", error: errorData(error) });

@@ -24,11 +24,17 @@ import { type LiveRuns, liveRunSummary } from "./live_runs.ts";
 import { sweepsRoutes } from "./routes/sweeps.ts";
 import { admitRunConfig, type RunLimits } from "./run_policy.ts";
 import type { RunService } from "./run_store.ts";
+import { createSweepService, type SweepService } from "./sweep_service.ts";
 
 /** Options of {@linkcode createApp}. */
 export interface AppOptions {
   /** Where runs live; see `createRunStore`. */
   store: RunService;
+  /**
+   * The server's sweeps (`createSweepService`, kept beside the runs); none
+   * keeps them in memory, driven by this app.
+   */
+  sweeps?: SweepService;
   /** Runs that train on posted samples (`createLiveRuns`); none answers a live config with a 409. */
   live?: LiveRuns;
   /** Plugins runs may use and the gallery shows (built-in and `--plugin` ones). */
@@ -43,8 +49,10 @@ export interface AppOptions {
   dataDir?: string;
   /** Origins allowed by CORS; none turns CORS off. */
   corsOrigins?: readonly string[];
-  /** Largest request body in bytes (default 64 KiB); past it, 413. */
+  /** Largest request body in bytes (default 64 KiB); past it, 413. Samples bodies have their own. */
   maxBodyBytes?: number;
+  /** Largest body of `POST /api/runs/:id/samples` in bytes (default 8 MiB); past it, 413. */
+  maxSamplesBytes?: number;
   /** Size limits of a run. */
   limits?: Partial<RunLimits>;
   /** Settings of every SSE stream. */
@@ -99,30 +107,40 @@ export function createApp(options: AppOptions): Hono {
     const pageGuard = requirePageToken({ token });
     app.use("*", (c, next) => c.req.path.startsWith("/api/") ? next() : pageGuard(c, next));
   } else app.use("/api/*", localOnly({ allowOrigins: corsOrigins }));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new ApiError(
-          413,
-          "payload_too_large",
-          `The body is over ${maxBodyBytes} bytes: send a smaller request`,
-          {
-            maxBytes: maxBodyBytes,
-          },
-        );
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new ApiError(
+        413,
+        "payload_too_large",
+        `The body is over ${maxBodyBytes} bytes: send a smaller request`,
+        {
+          maxBytes: maxBodyBytes,
+        },
+      );
+    },
+  });
+  // A samples body has its own, larger limit, checked as it streams in (see `readSamples`).
+  const samplesPath = /^\/api\/runs\/[^/]+\/samples$/;
+  app.use("/api/*", (c, next) => samplesPath.test(c.req.path) ? next() : limitBody(c, next));
   const admit = (body: unknown) =>
     admitRunConfig(body, { registry, dataDir, limits: options.limits });
   const { live } = options;
-  app.route("/api/runs", liveRunsRoutes({ live, store, sse: options.sse }));
+  app.route(
+    "/api/runs",
+    liveRunsRoutes({
+      live,
+      store,
+      sse: options.sse,
+      limits: options.limits,
+      maxSamplesBytes: options.maxSamplesBytes,
+    }),
+  );
   const others = live && (() => live.list().map(liveRunSummary)); // listed with the store's runs
   app.route("/api/runs", runsRoutes({ store, admit, others }));
   app.route("/api/runs", eventsRoute({ store, sse: options.sse }));
-  app.route("/api/sweeps", sweepsRoutes({ store, admit }));
+  const sweeps = options.sweeps ?? createSweepService({ store, admit });
+  app.route("/api/sweeps", sweepsRoutes({ sweeps }));
   app.route("/api/activations", activationsRoute(registry));
   app.route("/api/options", optionsRoute(registry));
   app.route("/", dashboardRoutes(options.assets));

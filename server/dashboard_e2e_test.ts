@@ -185,17 +185,31 @@ Deno.test({
       },
     );
 
-    await t.step("the last two runs are overlaid; the screenshot shows their charts", async () => {
-      assert.equal((await page.$$(".head")).length, 2);
-      assert.equal(await page.textContent(".head:nth-child(1) strong"), "A iris");
-      for (const chart of ["loss", "accuracy", "lr", "grads"]) {
-        assert.ok(await page.$(`#chart-${chart} canvas`), `${chart} chart drawn`);
-      }
-      await page.mouse.move(0, 0);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      const png = await Deno.readFile(SCREENSHOT);
-      assert.ok(png.length > 20_000, "the screenshot has content");
-    });
+    await t.step(
+      "the runs started here stay overlaid, labelled by what differs; the screenshot shows them",
+      async () => {
+        const ids = await page.evaluate(() =>
+          (globalThis as unknown as Dashboard).nagareDashboard.plotted()
+        );
+        assert.equal(ids.length, 3, "each run started from the form was added");
+        await page.uncheck(`#runs tr[data-run="${ids[0]}"] input[type=checkbox]`);
+        await page.locator(".head").nth(1).waitFor();
+        assert.equal((await page.$$(".head")).length, 2);
+        await page.waitForSelector('.head strong:text("sigmoid")');
+        const titles = await page.$$eval(".head strong", (s) => s.map((x) => x.textContent));
+        assert.deepEqual(titles, [
+          "B 16:sigmoid,16:sigmoid,16:sigmoid,3:softmax",
+          "C 16:relu,16:relu,16:relu,3:softmax",
+        ]);
+        for (const chart of ["steps", "loss", "accuracy", "lr", "grads"]) {
+          assert.ok(await page.$(`#chart-${chart} canvas`), `${chart} chart drawn`);
+        }
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        const png = await Deno.readFile(SCREENSHOT);
+        assert.ok(png.length > 20_000, "the screenshot has content");
+      },
+    );
 
     await t.step("the activation gallery plots every activation with its derivative", async () => {
       await page.goto(new URL("/activations", url).href);

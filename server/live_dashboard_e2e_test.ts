@@ -94,14 +94,14 @@ Deno.test({
     await page.goto(url);
 
     await t.step("the runs list marks the live run, and ticking it plots it alone", async () => {
-      await page.waitForSelector("#runs li .badge.live");
-      assert.equal((await page.$$("#runs li .badge.live")).length, 1);
-      assert.equal((await page.$$("#runs li")).length, 2);
+      await page.waitForSelector("#runs tr .badge.live");
+      assert.equal((await page.$$("#runs tr .badge.live")).length, 1);
+      assert.equal((await page.$$("#runs tbody tr")).length, 2);
       if (
         !(await page.evaluate(() => (globalThis as unknown as Dashboard).nagareDashboard.plotted()))
           .includes(run.id)
       ) {
-        await page.click("#runs li:has(.badge.live) input[type=checkbox]");
+        await page.click("#runs tr:has(.badge.live) input[type=checkbox]");
       }
       await page.waitForFunction(
         (id) => (globalThis as unknown as Dashboard).nagareDashboard.plotted().join() === id,
@@ -168,7 +168,7 @@ Deno.test({
     });
 
     await t.step("ticking a data-set run brings back the epoch charts", async () => {
-      await page.click(`#runs li:not(:has(.badge.live)) input[type=checkbox]`);
+      await page.click(`#runs tbody tr:not(:has(.badge.live)) input[type=checkbox]`);
       await page.waitForFunction(
         (id) => (globalThis as unknown as Dashboard).nagareDashboard.plotted().join() === id,
         epochRun.id,

@@ -14,18 +14,39 @@ import type { FromLiveWorker, ToLiveWorker } from "./_live_worker.ts";
 
 const ENTRY = new URL("./_live_worker.ts", import.meta.url);
 
+/** What became of a body of samples once the Worker took it. */
+export interface PushResult {
+  /**
+   * Samples trained on while this body was applied: its own in full
+   * batches, with those of earlier bodies that waited in the open batch.
+   */
+  readonly trained: number;
+  /**
+   * Samples in the open batch (this body's last ones, and earlier bodies'),
+   * trained on once `batchSize` samples are there, or when the run stops.
+   */
+  readonly waiting: number;
+}
+
 /** A live run's Worker, ready for samples. */
 export interface LiveWorker {
   /**
-   * Posts samples; resolves once the Worker trained on them (so an HTTP
-   * client that waits for its answer is paced by training). Throws a
-   * RangeError at once when more than `config.maxQueue` samples would wait.
+   * Posts samples; resolves once the Worker took them: every full batch
+   * trained on, the rest waiting in the open batch (so an HTTP client that
+   * waits for its answer is paced by training). Throws a RangeError at once
+   * when more than `config.maxQueue` samples would wait, or once the run is
+   * stopping.
    */
-  push(samples: PackedSamples): Promise<void>;
+  push(samples: PackedSamples): Promise<PushResult>;
   /** The model file of the current weights, between two steps. */
   snapshot(name?: string): Promise<ModelFile>;
-  /** Stops the run and ends the Worker (at once if it does not answer within `graceMs`). */
-  stop(): Promise<void>;
+  /**
+   * Stops the run: the Worker trains on the last partial batch, reports the
+   * open window and resolves with the final model named `name`, then ends
+   * (at once, without a model, if it does not answer within `graceMs` or
+   * has failed).
+   */
+  stop(name?: string): Promise<ModelFile | undefined>;
   /** Samples posted and not yet trained on. */
   readonly pending: number;
 }
@@ -60,11 +81,13 @@ export async function launchLive(
   const { flushMs = 250, graceMs = 2_000 } = options;
   const worker = new Worker(ENTRY, { type: "module" });
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  let ended = false, failure: Error | undefined, lastId = 0, pending = 0;
+  let ended = false, stopping = false, failure: Error | undefined, lastId = 0, pending = 0;
+  let grace: ReturnType<typeof setTimeout> | undefined, final: ModelFile | undefined;
   const ready = Promise.withResolvers<void>(), stopped = Promise.withResolvers<void>();
   const end = (error?: Error) => {
     if (ended) return;
     ended = true;
+    clearTimeout(grace);
     worker.terminate();
     failure = error ??
       new RangeError("The live run has stopped: create a new run to keep training");
@@ -79,8 +102,8 @@ export async function launchLive(
     else if (data.type === "applied" || data.type === "snapshot") {
       const w = waiting.get(data.id);
       waiting.delete(data.id);
-      w?.resolve(data.type === "snapshot" ? data.model : undefined);
-    } else if (data.type === "stopped") end();
+      w?.resolve(data.type === "snapshot" ? data.model : data);
+    } else if (data.type === "stopped") final = data.model, end();
     else {
       const error = errorFrom(data.error);
       end(error);
@@ -105,25 +128,31 @@ export async function launchLive(
   await ready.promise; // a later end rejects it again, which no one sees
   return {
     push(samples) {
+      if (stopping) {
+        throw new RangeError("The live run is stopping: create a new run to keep training");
+      }
       if (pending + samples.rows > config.maxQueue) {
         throw new RangeError(
           `Too many samples waiting: ${pending} are not trained on yet and this body adds ${samples.rows} (maxQueue ${config.maxQueue}); wait for earlier posts to be answered, or send smaller bodies`,
         );
       }
       pending += samples.rows;
-      return ask<void>({ type: "samples", id: ++lastId, samples }, [
+      const { rows } = samples;
+      return ask<PushResult>({ type: "samples", id: ++lastId, samples }, [
         samples.x.buffer,
         samples.y.buffer,
-      ]).finally(() => (pending -= samples.rows));
+      ]).then(({ trained, waiting }) => ({ trained, waiting }))
+        .finally(() => (pending -= rows));
     },
     snapshot: (name) =>
       ask<ModelFile>({ type: "snapshot", id: ++lastId, ...(name ? { name } : {}) }),
-    stop() {
-      if (!ended) {
-        worker.postMessage({ type: "stop" } satisfies ToLiveWorker);
-        setTimeout(() => end(), graceMs);
+    stop(name) {
+      if (!ended && !stopping) {
+        stopping = true;
+        worker.postMessage({ type: "stop", ...(name ? { name } : {}) } satisfies ToLiveWorker);
+        grace = setTimeout(() => end(), graceMs);
       }
-      return stopped.promise;
+      return stopped.promise.then(() => final);
     },
     get pending() {
       return pending;

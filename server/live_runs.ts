@@ -3,14 +3,21 @@
  * in a Worker of its own (see `live_launch.ts`), with an event log for SSE.
  * In memory only: a live run's data was never stored, so it is not resumed
  * after a restart, and it needs the process that holds its Worker (the
- * Redis engine, whose nodes share runs, does not offer live runs).
+ * Redis engine, whose nodes share runs, does not offer live runs). A
+ * stopped run keeps its final model; the `keepFinished` most recent
+ * stopped or failed runs are kept, older ones removed.
  *
  * @module
  */
 import type { ModelFile } from "../core/model/model_file.ts";
 import type { OnlineEvent } from "../core/train/online_events.ts";
 import type { LiveRunConfig } from "../jobs/live_config.ts";
-import { launchLive, type LiveLaunchOptions, type LiveWorker } from "./live_launch.ts";
+import {
+  launchLive,
+  type LiveLaunchOptions,
+  type LiveWorker,
+  type PushResult,
+} from "./live_launch.ts";
 import type { PackedSamples } from "./ndjson_samples.ts";
 import { createRunLog, type RunLog } from "./run_log.ts";
 import { layersLabel, runLinks, type RunSummary } from "./run.ts";
@@ -29,9 +36,11 @@ export interface LiveRun {
   lastBatch?: OnlineEvent;
   readonly createdAt: string;
   /** Trains on posted samples; see {@linkcode LiveWorker.push}. */
-  push(samples: PackedSamples): Promise<void>;
-  /** The current weights as a model file. */
+  push(samples: PackedSamples): Promise<PushResult>;
+  /** The current weights as a model file, while the run trains. */
   model(): Promise<ModelFile>;
+  /** The weights when the run stopped (after its last partial batch); none for a failed run. */
+  finalModel?: ModelFile;
   /** Samples posted and not yet trained on. */
   readonly pending: number;
 }
@@ -43,7 +52,10 @@ export interface LiveRuns {
   get(id: string): LiveRun | undefined;
   /** Every live run, newest first (stopped and failed ones too). */
   list(): LiveRun[];
-  /** Stops a live run: its Worker ends, its log closes. */
+  /**
+   * Stops a live run: its Worker trains on the last partial batch, reports
+   * the open window and hands back the final model, then ends; the log closes.
+   */
   stop(id: string): Promise<LiveRun | undefined>;
   /** Stops every live run. */
   close(): Promise<void>;
@@ -51,8 +63,12 @@ export interface LiveRuns {
 
 /** Options of {@linkcode createLiveRuns}. */
 export interface LiveRunsOptions {
-  /** Live runs at once (default 4); past it, `create` refuses. */
+  /** Live runs at once (default 4), counting those being created; past it, `create` refuses. */
   maxLive?: number;
+  /** Stopped and failed live runs kept (default 16); past it, the oldest is removed. */
+  keepFinished?: number;
+  /** Window events a run's log keeps for replay (default 512), thinned as batch events are. */
+  maxWindowEvents?: number;
   /** Makes run ids (default `crypto.randomUUID`). */
   newId?: () => string;
   /** Worker settings. */
@@ -70,8 +86,9 @@ export interface LiveRunsOptions {
  * ```
  */
 export function createLiveRuns(options: LiveRunsOptions = {}): LiveRuns {
-  const { maxLive = 4, newId = () => crypto.randomUUID() } = options;
+  const { maxLive = 4, keepFinished = 16, newId = () => crypto.randomUUID() } = options;
   const runs = new Map<string, { run: LiveRun; worker?: LiveWorker }>();
+  let creating = 0; // runs whose Worker is starting: not in `runs` yet, but counted
   const running = () => [...runs.values()].filter((r) => r.run.status === "running").length;
   const finish = (run: LiveRun, status: "failed" | "stopped", error?: string) => {
     if (run.status !== "running") return;
@@ -79,51 +96,65 @@ export function createLiveRuns(options: LiveRunsOptions = {}): LiveRuns {
     if (error) run.error = error, run.log.append("error", { message: error });
     run.log.append("status", { status, ...(error ? { error } : {}) });
     run.log.close();
+    const finished = [...runs.keys()].filter((id) => runs.get(id)!.run.status !== "running");
+    for (const id of finished.slice(0, Math.max(0, finished.length - keepFinished))) {
+      runs.delete(id); // oldest first: the map keeps creation order
+    }
   };
+  async function start(config: LiveRunConfig): Promise<LiveRun> {
+    const id = newId(), log = createRunLog({ maxWindowEvents: options.maxWindowEvents });
+    const entry: { run: LiveRun; worker?: LiveWorker } = {
+      run: {
+        id,
+        config,
+        log,
+        status: "running",
+        createdAt: new Date().toISOString(),
+        push: (samples) => entry.worker!.push(samples),
+        model: () => entry.worker!.snapshot(id),
+        get pending() {
+          return entry.worker?.pending ?? 0;
+        },
+      },
+    };
+    const { run } = entry;
+    entry.worker = await launchLive(config, {
+      ...options.launch,
+      onEvent(event) {
+        const { type, ...data } = event;
+        if (type === "window") run.lastWindow = event;
+        else run.lastBatch = event;
+        if (!log.closed) log.append(type, data);
+      },
+      onError: (error) => finish(run, "failed", error.message),
+    });
+    runs.set(id, entry);
+    log.append("status", { status: "running", live: config.dataset.live, window: config.window });
+    return run;
+  }
   return {
     async create(config) {
-      if (running() >= maxLive) {
+      if (running() + creating >= maxLive) {
         throw new RangeError(
           `Too many live runs: ${maxLive} are training; stop one with POST /api/runs/:id/stop`,
         );
       }
-      const id = newId(), log = createRunLog();
-      const entry: { run: LiveRun; worker?: LiveWorker } = {
-        run: {
-          id,
-          config,
-          log,
-          status: "running",
-          createdAt: new Date().toISOString(),
-          push: (samples) => entry.worker!.push(samples),
-          model: () => entry.worker!.snapshot(id),
-          get pending() {
-            return entry.worker?.pending ?? 0;
-          },
-        },
-      };
-      const { run } = entry;
-      entry.worker = await launchLive(config, {
-        ...options.launch,
-        onEvent(event) {
-          const { type, ...data } = event;
-          if (type === "window") run.lastWindow = event;
-          else run.lastBatch = event;
-          if (!log.closed) log.append(type, data);
-        },
-        onError: (error) => finish(run, "failed", error.message),
-      });
-      runs.set(id, entry);
-      log.append("status", { status: "running", live: config.dataset.live, window: config.window });
-      return run;
+      creating++;
+      try {
+        return await start(config);
+      } finally {
+        creating--;
+      }
     },
     get: (id) => runs.get(id)?.run,
     list: () => [...runs.values()].map((entry) => entry.run).reverse(),
     async stop(id) {
       const entry = runs.get(id);
       if (!entry) return undefined;
+      // The last batch and window are logged before the log closes; a failure meanwhile wins.
+      const model = await entry.worker?.stop(id);
+      if (model && entry.run.status === "running") entry.run.finalModel = model;
       finish(entry.run, "stopped");
-      await entry.worker?.stop();
       return entry.run;
     },
     async close() {

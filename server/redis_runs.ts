@@ -27,6 +27,10 @@ export interface RedisKeys {
   events(id: string): string;
   checkpoint(id: string): string;
   model(id: string): string;
+  /** Sorted set of sweep ids by creation time. */
+  readonly sweepIndex: string;
+  /** Hash of a sweep: its file, state and lease (see `redis_sweeps.ts`). */
+  sweep(id: string): string;
   /** Pub/sub channel of stop requests (the run id is the message). */
   readonly stop: string;
   /** BullMQ queue name (its keys are `prefix:train:*`). */
@@ -50,6 +54,8 @@ export function redisKeys(prefix = "nagare"): RedisKeys {
     events: (id) => `${prefix}:events:${id}`,
     checkpoint: (id) => `${prefix}:checkpoint:${id}`,
     model: (id) => `${prefix}:model:${id}`,
+    sweepIndex: `${prefix}:sweep-index`,
+    sweep: (id) => `${prefix}:sweep:${id}`,
     stop: `${prefix}:stop`,
     queue: "train",
   };

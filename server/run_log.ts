@@ -31,9 +31,15 @@ export interface RunLogOptions {
   /**
    * Batch events kept for replay (default 512). Past it, every second batch
    * event is dropped, oldest first, so history thins out evenly instead of
-   * forgetting the start. Other events are always kept.
+   * forgetting the start (the first and the last are kept). Events other
+   * than batch and window events are always kept.
    */
   maxBatchEvents?: number;
+  /**
+   * Window events (a live run's prequential windows) kept for replay
+   * (default 512), thinned past it as batch events are.
+   */
+  maxWindowEvents?: number;
   /** Events stored before (a run restored after a restart): kept for replay, ids continue after them. */
   history?: readonly { id: number; event: RunEventType; data: unknown }[];
   /**
@@ -85,18 +91,26 @@ export interface RunLog {
  * ```
  */
 export function createRunLog(options: RunLogOptions = {}): RunLog {
-  const maxBatch = options.maxBatchEvents ?? 512;
-  if (!(maxBatch >= 2)) {
-    throw new RangeError(`Invalid maxBatchEvents: ${maxBatch} must be at least 2`);
+  const most: Partial<Record<RunEventType, number>> = {
+    batch: options.maxBatchEvents ?? 512,
+    window: options.maxWindowEvents ?? 512,
+  };
+  for (const [event, max] of Object.entries(most)) {
+    if (!(max >= 2)) {
+      throw new RangeError(
+        `Invalid max${event[0].toUpperCase()}${event.slice(1)}Events: ${max} must be at least 2`,
+      );
+    }
   }
   let history: LoggedEvent[] = [];
-  let batchCount = 0;
+  const counts: Partial<Record<RunEventType, number>> = {};
   let lastId = 0;
   let closed = false;
   const subscribers = new Set<RunLogSubscriber>();
   const keep = (logged: LoggedEvent) => {
     history.push(logged);
-    if (logged.event === "batch" && ++batchCount > maxBatch) thinBatches();
+    const { event } = logged, max = most[event];
+    if (max !== undefined && (counts[event] = (counts[event] ?? 0) + 1) > max) thin(event);
   };
 
   function publish(logged: LoggedEvent): LoggedEvent {
@@ -106,10 +120,11 @@ export function createRunLog(options: RunLogOptions = {}): RunLog {
     return logged;
   }
 
-  function thinBatches(): void {
+  /** Drops every second event of a type, oldest first: the first stays, and the last when their count is odd. */
+  function thin(type: RunEventType): void {
     let drop = true;
-    history = history.filter((e) => e.event !== "batch" || !(drop = !drop));
-    batchCount = history.filter((e) => e.event === "batch").length;
+    history = history.filter((e) => e.event !== type || !(drop = !drop));
+    counts[type] = history.filter((e) => e.event === type).length;
   }
   for (const { id, event, data } of options.history ?? []) {
     if (!(id > lastId)) {

@@ -31,6 +31,18 @@ Deno.test("run log thins batch events past its bound but never drops epoch event
   assert.deepEqual(ids, [...ids].sort((x, y) => x - y), "history stays in id order");
 });
 
+Deno.test("run log thins window events past maxWindowEvents, keeping the first and the last, and never drops status events", () => {
+  const log = createRunLog({ maxWindowEvents: 8 });
+  log.append("status", { status: "running" });
+  for (let w = 1; w <= 1001; w++) log.append("window", { window: w });
+  const windows = log.since(0).filter((e) => e.event === "window");
+  assert.ok(windows.length <= 8, `${windows.length} window events kept`);
+  assert.deepEqual(windows[0].data, { window: 1 });
+  assert.deepEqual(windows.at(-1)!.data, { window: 1001 });
+  assert.equal(log.since(0)[0].event, "status");
+  assert.throws(() => createRunLog({ maxWindowEvents: 1 }), /^RangeError: Invalid maxWindowEvents/);
+});
+
 Deno.test("run log fans out to subscribers and tells them when it closes", () => {
   const log = createRunLog();
   const seen: LoggedEvent[] = [];

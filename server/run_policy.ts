@@ -65,7 +65,45 @@ export interface AdmitOptions {
   limits?: Partial<RunLimits>;
 }
 
-function pluginIssue(
+/**
+ * What a config names that the registry lacks or refuses: each layer's
+ * activation, the loss and the optimizer, with their parameters (checked by
+ * configuring them), as issues naming the field and the known names.
+ *
+ * @example
+ * ```ts ignore
+ * configPluginIssues(registry, parseRunConfig({ dataset: "xor", optimizer: "sgdd" }));
+ * // [{ path: "optimizer", message: 'unknown optimizer "sgdd": use one of adam, ...' }]
+ * ```
+ */
+export function configPluginIssues(registry: Registry, config: RunConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  (config.layers ?? []).forEach((layer, i) => {
+    if (layer.activation !== undefined) {
+      issues.push(
+        ...pluginIssue(registry, "activation", layer.activation, `layers.${i}.activation`),
+      );
+    }
+  });
+  if (config.loss) issues.push(...pluginIssue(registry, "loss", config.loss, "loss"));
+  issues.push(...pluginIssue(registry, "optimizer", config.optimizer, "optimizer"));
+  return issues;
+}
+
+/**
+ * The issue of a plugin reference at `path`: an unknown name (listing the
+ * known ones) or parameters its factory refuses; none when it configures.
+ *
+ * @example
+ * ```ts
+ * import { createRegistry } from "../core/checks/registry.ts";
+ * import { builtinPlugins } from "../plugins/mod.ts";
+ * import { pluginIssue } from "./run_policy.ts";
+ * const registry = createRegistry(builtinPlugins());
+ * pluginIssue(registry, "activation", "rleu", "layers.0.activation")[0].path; // "layers.0.activation"
+ * ```
+ */
+export function pluginIssue(
   registry: Registry,
   kind: PluginKind,
   ref: PluginRef,
@@ -133,14 +171,8 @@ export async function admitRunConfig(
         message: `must be at most ${limits.maxUnits} on this server`,
       });
     }
-    if (layer.activation !== undefined) {
-      issues.push(
-        ...pluginIssue(registry, "activation", layer.activation, `layers.${i}.activation`),
-      );
-    }
   });
-  if (config.loss) issues.push(...pluginIssue(registry, "loss", config.loss, "loss"));
-  issues.push(...pluginIssue(registry, "optimizer", config.optimizer, "optimizer"));
+  issues.push(...configPluginIssues(registry, config));
 
   const dataset = config.dataset;
   if (typeof dataset === "string") {

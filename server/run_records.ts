@@ -129,8 +129,14 @@ export function runFromRow(row: RunRow, events: readonly EventRow[], log: RunLog
  * machine that has exited. Unknown (another machine, another system, or no
  * right to read /proc, as under the tasks' permissions) is false: then only
  * the lease's expiry tells.
+ *
+ * @example
+ * ```ts
+ * import { ownerGone } from "./run_records.ts";
+ * ownerGone("elsewhere:1:abcd"); // false: another machine's process
+ * ```
  */
-function ownerGone(owner: string): boolean {
+export function ownerGone(owner: string): boolean {
   const [host, pid] = owner.split(":");
   if (host !== hostname() || !/^\d+$/.test(pid ?? "") || Deno.build.os !== "linux") return false;
   try {

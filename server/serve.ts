@@ -16,6 +16,12 @@ import { createRunStore, type Launch, type RunService, type RunStoreOptions } fr
 import { createRedisRunStore } from "./redis_store.ts";
 import { createLiveRuns } from "./live_runs.ts";
 import { type RedisTrainer, type RedisTrainerOptions, startRedisTrainer } from "./redis_trainer.ts";
+import { connectRedis, redisKeys } from "./redis_runs.ts";
+import { createRedisSweepStore } from "./redis_sweeps.ts";
+import { admitRunConfig } from "./run_policy.ts";
+import { createSweepService, type SweepService } from "./sweep_service.ts";
+import { stateDbSweepStore } from "./sweep_store.ts";
+import type { Redis } from "ioredis";
 
 /** Options of {@linkcode startServer}. */
 export interface ServeOptions extends Omit<AppOptions, "store" | "registry" | "assets"> {
@@ -125,7 +131,22 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const live = options.redis === undefined ? createLiveRuns() : undefined;
   let trainer: RedisTrainer | undefined;
   let server: Deno.HttpServer<Deno.NetAddr>;
+  let sweepRedis: Redis | undefined, sweeps: SweepService | undefined;
   try {
+    // Sweeps are kept where the runs are, and resumed once the store has adopted its runs.
+    if (options.redis !== undefined) {
+      sweepRedis = await connectRedis(options.redis, { failFast: true });
+    }
+    const sweepStore = sweepRedis
+      ? createRedisSweepStore(sweepRedis, redisKeys())
+      : records && stateDbSweepStore(records.db);
+    sweeps = createSweepService({
+      store,
+      admit: (body) =>
+        admitRunConfig(body, { registry, dataDir: options.dataDir, limits: options.limits }),
+      ...(sweepStore ? { sweeps: sweepStore, ready: listening.promise } : {}),
+      ...(records ? { owner: records.owner } : {}),
+    });
     if (options.redis !== undefined && options.train !== false) {
       trainer = await startRedisTrainer({
         ...options.trainer,
@@ -138,6 +159,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const app = createApp({
       ...options,
       store,
+      sweeps,
       registry,
       ...(live ? { live } : {}),
       assets: () => Promise.resolve(assets),
@@ -148,6 +170,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       onListen: (addr) => listening.resolve(addr),
     }, app.fetch);
   } catch (error) {
+    await sweeps?.close();
+    sweepRedis?.disconnect();
     await trainer?.close();
     await store.close(); // lets go of runs it may have resumed: the next server takes them
     records?.close();
@@ -163,6 +187,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     registry,
     async close() {
+      await sweeps!.close(); // first: the runs' ends that follow are a shutdown, not the sweeps'
+      sweepRedis?.disconnect();
       await trainer?.close(); // hands its runs back to the queue
       await store.close(); // finishes every run, which ends every event stream
       await live?.close();

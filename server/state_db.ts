@@ -56,6 +56,22 @@ export interface AppendExtras {
   model?: string;
 }
 
+/** A sweep's row (see `server/sweep_store.ts`): its file, and its state as its driver saved it. */
+export interface SweepRow {
+  readonly id: string;
+  /** The sweep file as posted, JSON text. */
+  readonly config: string;
+  readonly createdAt: string;
+  /** `running`, `done` or `stopped`. */
+  status: string;
+  /** JSON text of the trials in plan order (run ids, statuses, metrics). */
+  trials: string;
+  /** JSON text of the early-termination decisions in the order they were made. */
+  decisions: string;
+  /** True once a stop was asked for (by any process); its driver stops it. */
+  stopRequested?: boolean;
+}
+
 /** The state database of one folder. */
 export interface StateDb {
   /** The database file's path. */
@@ -91,6 +107,20 @@ export interface StateDb {
   remove(ids: readonly string[]): void;
   /** Drops the checkpoint of a run (a finished run needs none). */
   dropCheckpoint(runId: string): void;
+  /** Adds a sweep's row, held by `owner` until `leaseUntil`. */
+  insertSweep(row: SweepRow, owner: string, leaseUntil: number): void;
+  /** Writes a sweep's status, trials and decisions; false unless `owner` holds its lease. */
+  saveSweep(row: Omit<SweepRow, "config" | "createdAt">, owner: string): boolean;
+  /** Every sweep's row, oldest first, with its lease. */
+  sweeps(): (SweepRow & { owner?: string; leaseUntil?: number })[];
+  /** Asks a sweep's driver to stop it (it reads the flag when it renews its lease). */
+  requestSweepStop(id: string): void;
+  /** {@linkcode StateDb.lease} for a running sweep. */
+  leaseSweep(id: string, owner: string, until: number, now?: number): boolean;
+  /** {@linkcode StateDb.takeOver} for a running sweep. */
+  takeOverSweep(id: string, owner: string, until: number, previous: string | undefined): boolean;
+  /** {@linkcode StateDb.release} for a sweep. */
+  releaseSweep(id: string, owner: string): void;
   close(): void;
 }
 
@@ -113,6 +143,17 @@ CREATE TABLE IF NOT EXISTS events (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (run_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS models (run_id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sweeps (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  config TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  trials TEXT NOT NULL,
+  decisions TEXT NOT NULL,
+  stop_requested INTEGER NOT NULL DEFAULT 0,
+  owner TEXT, lease_until INTEGER
+);
 `;
 
 /** Version of the tables above; a newer database is refused rather than misread. */
@@ -142,6 +183,31 @@ function toRun(row: Row): RunRow & { owner?: string; leaseUntil?: number } {
     ...optional("name", "name"),
     ...optional("owner", "owner"),
     ...(typeof row.lease_until === "number" ? { leaseUntil: row.lease_until } : {}),
+  };
+}
+
+/** Leases on `runs` and `sweeps` rows: one owner at a time until `lease_until`, none once finished. */
+function leaseStatements(sql: (query: string) => StatementSync) {
+  const open = "status NOT IN ('done', 'stopped', 'failed')";
+  return {
+    lease(table: string, id: string, owner: string, until: number, now: number): boolean {
+      const changed = sql(
+        `UPDATE ${table} SET owner = ?, lease_until = ?
+         WHERE id = ? AND ${open}
+           AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)`,
+      ).run(owner, until, id, owner, now);
+      return Number(changed.changes) === 1;
+    },
+    takeOver(table: string, id: string, owner: string, until: number, previous?: string): boolean {
+      const changed = sql(
+        `UPDATE ${table} SET owner = ?, lease_until = ? WHERE id = ? AND owner IS ? AND ${open}`,
+      ).run(owner, until, id, previous ?? null);
+      return Number(changed.changes) === 1;
+    },
+    release(table: string, id: string, owner: string): void {
+      sql(`UPDATE ${table} SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?`)
+        .run(id, owner);
+    },
   };
 }
 
@@ -220,6 +286,7 @@ export function openStateDb(dir: string): StateDb {
       row.name ?? null,
       row.id,
     );
+  const leases = leaseStatements(sql);
   const RUN_COLUMNS =
     "id, source, config, admitted, created_at, status, started_at, ended_at, metrics, test, error, name, owner, lease_until";
 
@@ -274,26 +341,11 @@ export function openStateDb(dir: string): StateDb {
       return row ? { epoch: Number(row.epoch), text: String(row.data) } : undefined;
     },
     model: (runId) => text(sql("SELECT data FROM models WHERE run_id = ?").get(runId)?.data),
-    lease(runId, owner, until, now = Date.now()) {
-      const changed = sql(
-        `UPDATE runs SET owner = ?, lease_until = ?
-         WHERE id = ? AND status NOT IN ('done', 'stopped', 'failed')
-           AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)`,
-      ).run(owner, until, runId, owner, now);
-      return Number(changed.changes) === 1;
-    },
-    takeOver(runId, owner, until, previous) {
-      const changed = sql(
-        `UPDATE runs SET owner = ?, lease_until = ?
-         WHERE id = ? AND owner IS ? AND status NOT IN ('done', 'stopped', 'failed')`,
-      )
-        .run(owner, until, runId, previous ?? null);
-      return Number(changed.changes) === 1;
-    },
-    release(runId, owner) {
-      sql("UPDATE runs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?")
-        .run(runId, owner);
-    },
+    lease: (runId, owner, until, now = Date.now()) =>
+      leases.lease("runs", runId, owner, until, now),
+    takeOver: (runId, owner, until, previous) =>
+      leases.takeOver("runs", runId, owner, until, previous),
+    release: (runId, owner) => leases.release("runs", runId, owner),
     remove(ids) {
       transaction(() => {
         for (const id of ids) {
@@ -307,6 +359,42 @@ export function openStateDb(dir: string): StateDb {
     dropCheckpoint(runId) {
       sql("DELETE FROM checkpoints WHERE run_id = ?").run(runId);
     },
+    insertSweep(row, owner, leaseUntil) {
+      const { id, config, createdAt, status, trials, decisions } = row;
+      sql(
+        `INSERT INTO sweeps (id, config, created_at, status, trials, decisions, owner, lease_until)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, config, createdAt, status, trials, decisions, owner, leaseUntil);
+    },
+    saveSweep(row, owner) {
+      const changed = sql(
+        "UPDATE sweeps SET status = ?, trials = ?, decisions = ? WHERE id = ? AND owner = ?",
+      ).run(row.status, row.trials, row.decisions, row.id, owner);
+      return Number(changed.changes) === 1;
+    },
+    sweeps: () =>
+      sql(
+        `SELECT id, config, created_at, status, trials, decisions, stop_requested, owner, lease_until
+         FROM sweeps ORDER BY seq`,
+      ).all().map((row) => ({
+        id: String(row.id),
+        config: String(row.config),
+        createdAt: String(row.created_at),
+        status: String(row.status),
+        trials: String(row.trials),
+        decisions: String(row.decisions),
+        ...(row.stop_requested ? { stopRequested: true } : {}),
+        ...(typeof row.owner === "string" ? { owner: row.owner } : {}),
+        ...(typeof row.lease_until === "number" ? { leaseUntil: row.lease_until } : {}),
+      })),
+    requestSweepStop(id) {
+      sql("UPDATE sweeps SET stop_requested = 1 WHERE id = ?").run(id);
+    },
+    leaseSweep: (id, owner, until, now = Date.now()) =>
+      leases.lease("sweeps", id, owner, until, now),
+    takeOverSweep: (id, owner, until, previous) =>
+      leases.takeOver("sweeps", id, owner, until, previous),
+    releaseSweep: (id, owner) => leases.release("sweeps", id, owner),
     close: () => db.close(),
   };
 }

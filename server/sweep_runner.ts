@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { createAsha, type Goal, isBetter } from "../jobs/asha.ts";
+import { createAsha, type Goal, isBetter, type RungDecision } from "../jobs/asha.ts";
 import type { RunConfig } from "../jobs/run_config.ts";
 import type { SweepConfig } from "../jobs/sweep_config.ts";
 import type { SweepPoint } from "../jobs/sweep_plan.ts";
-import type { EpochSummary, Run, RunStatus } from "./run.ts";
+import { type EpochSummary, FINAL_STATUSES, isFinal, type Run, type RunStatus } from "./run.ts";
 import type { LoggedEvent } from "./run_log.ts";
 import type { RunService } from "./run_store.ts";
 
@@ -35,19 +35,37 @@ export interface TrialResult {
   error?: string;
 }
 
+/** One early-termination decision: trial `trial` reached `rung` with its metric at `value`. */
+export interface RungRecord {
+  /** The trial's 0-based index. */
+  readonly trial: number;
+  /** The rung's epoch. */
+  readonly rung: number;
+  /** The trial's metric there (its best so far). */
+  readonly value: number;
+  readonly decision: RungDecision;
+}
+
 /** A sweep's state: `running`, then `done`, or `stopped` when asked to. */
 export interface SweepResult {
   status: "running" | "done" | "stopped";
   readonly trials: readonly TrialResult[];
   /** The done trial with the best metric (a stopped one has no model). */
   best?: TrialResult;
+  /** Early termination's decisions in the order they were made (ASHA's rung tables). */
+  readonly decisions: readonly RungRecord[];
 }
 
 /** A trial to run: its parameters and its checked run config. */
 export interface SweepTrial {
   readonly params: SweepPoint;
   readonly config: RunConfig;
+  /** Why the trial may not start any more (resumed with a server that refuses its config). */
+  readonly refused?: string;
 }
+
+/** What changed in a sweep: a trial got its run or ended, an epoch, a rung decision, the end. */
+export type SweepChange = "trial" | "epoch" | "decision" | "end";
 
 /** Options of {@linkcode runSweep}. */
 export interface SweepRunnerOptions {
@@ -57,6 +75,14 @@ export interface SweepRunnerOptions {
   concurrency?: number;
   /** Called when a trial ends, with its final state. */
   onTrial?: (trial: TrialResult) => void;
+  /** Called after each change of the result (to save it: a decision is told before it acts). */
+  onChange?: (change: SweepChange) => void;
+  /**
+   * Goes on with a sweep as it was saved: its trials (a trial with a run id
+   * follows that run of the store, a finished one is kept) and its
+   * decisions, replayed into ASHA in their order so its tables are as they were.
+   */
+  resume?: Pick<SweepResult, "trials" | "decisions">;
 }
 
 /** A sweep that is running. */
@@ -65,8 +91,26 @@ export interface SweepRun {
   readonly result: SweepResult;
   /** Stops starting trials and stops those running; resolves once they ended. */
   stop(): Promise<SweepResult>;
+  /**
+   * Lets the sweep go as it is (its status stays `running`, its trials go on
+   * in the store) for another process to resume: no more trials, stops or changes.
+   */
+  abandon(): Promise<void>;
   /** Resolves when every trial ended or the sweep was stopped. */
   readonly done: Promise<SweepResult>;
+}
+
+/**
+ * The trials of a sweep that has not started: each `pending`, 0 epochs.
+ *
+ * @example
+ * ```ts
+ * import { pendingTrials } from "./sweep_runner.ts";
+ * pendingTrials([{ params: { lr: 0.1 } }])[0].status; // "pending"
+ * ```
+ */
+export function pendingTrials(trials: readonly Pick<SweepTrial, "params">[]): TrialResult[] {
+  return trials.map((t, index) => ({ index, params: t.params, status: "pending", epochs: 0 }));
 }
 
 /**
@@ -115,8 +159,15 @@ export function bestTrial(trials: readonly TrialResult[], goal: Goal): TrialResu
   return best?.metric === undefined ? undefined : best;
 }
 
-/** Calls `onEvent` for each event of a run's log, past then live; resolves when the log closes. */
-function followLog(run: Run, onEvent: (event: LoggedEvent) => void): Promise<void> {
+/**
+ * Calls `onEvent` for each event of a run's log, past then live; resolves
+ * when the log closes, or at once when a function of `cancels` is called.
+ */
+function followLog(
+  run: Run,
+  onEvent: (event: LoggedEvent) => void,
+  cancels: Set<() => void>,
+): Promise<void> {
   return new Promise((resolve) => {
     let last = 0;
     const handle = (event: LoggedEvent) => {
@@ -125,7 +176,14 @@ function followLog(run: Run, onEvent: (event: LoggedEvent) => void): Promise<voi
       onEvent(event);
     };
     for (const event of run.log.since(0)) handle(event);
-    run.log.subscribe({ next: handle, close: () => resolve() });
+    const cancel = () => {
+      cancels.delete(cancel);
+      unsubscribe();
+      resolve();
+    };
+    let unsubscribe = () => {}; // a closed log calls close before subscribe returns
+    cancels.add(cancel);
+    unsubscribe = run.log.subscribe({ next: handle, close: cancel });
   });
 }
 
@@ -137,7 +195,11 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * so far) and, with `early_terminate`, ASHA: a trial below the top 1/eta at
  * a rung is stopped there with `store.stop` (status `stopped`, `stoppedAt`
  * the rung). A trial whose events lack the metric is stopped with an
- * error saying so. Only `create`, `stop` and each run's log are used.
+ * error saying so. Only `create`, `get`, `stop` and each run's log are used.
+ *
+ * With `resume`, the saved decisions are replayed first; rungs its trials
+ * reached since are judged as their events are read again, trial by trial
+ * in order, so a sweep resumed from the same state makes the same decisions.
  *
  * @example
  * ```ts ignore
@@ -151,7 +213,7 @@ export function runSweep(
   trials: readonly SweepTrial[],
   options: SweepRunnerOptions,
 ): SweepRun {
-  const { store, concurrency = 2, onTrial } = options;
+  const { store, concurrency = 2, onTrial, onChange, resume } = options;
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new RangeError(
       `Invalid concurrency: ${concurrency} must be a whole number of at least 1`,
@@ -167,13 +229,29 @@ export function runSweep(
       goal,
     })
     : undefined;
+  const decisions: RungRecord[] = [];
   const result: SweepResult = {
     status: "running",
-    trials: trials.map((t, index) => ({ index, params: t.params, status: "pending", epochs: 0 })),
+    trials: resume ? resume.trials.map((t) => ({ ...t })) : pendingTrials(trials),
+    decisions,
   };
+  /** `trial:rung` of every decision made, so a trial is judged once at each rung. */
+  const judged = new Set<string>();
+  const judge = (trial: number, rung: number, value: number) => {
+    judged.add(`${trial}:${rung}`);
+    const record = { trial, rung, value, decision: asha!.report(String(trial), rung, value) };
+    decisions.push(record);
+    return record;
+  };
+  for (const saved of resume?.decisions ?? []) judge(saved.trial, saved.rung, saved.value);
   const running = new Set<string>();
-  let next = 0, stopped = false;
+  const cancels = new Set<() => void>();
+  let next = 0, stopped = false, abandoned = false;
+  const creating = new Set<Promise<Run>>();
   const stopRun = (id: string) => Promise.resolve(store.stop(id)).catch(() => {});
+  const changed = (change: SweepChange) => {
+    if (!abandoned) onChange?.(change);
+  };
 
   function onEpoch(trial: TrialResult, data: EpochSummary): void {
     trial.epochs = data.epoch;
@@ -183,48 +261,82 @@ export function runSweep(
       return void stopRun(trial.id!);
     }
     if (trial.metric === undefined || isBetter(value, trial.metric, goal)) trial.metric = value;
-    if (
-      trial.stoppedAt === undefined && asha?.report(trial.id!, data.epoch, trial.metric) === "stop"
-    ) {
-      trial.stoppedAt = data.epoch;
-      void stopRun(trial.id!);
-    }
+    const atRung = asha?.rungs.includes(data.epoch) && !judged.has(`${trial.index}:${data.epoch}`);
+    if (trial.stoppedAt !== undefined || !atRung || abandoned) return changed("epoch");
+    const { decision } = judge(trial.index, data.epoch, trial.metric);
+    if (decision === "stop") trial.stoppedAt = data.epoch;
+    changed("decision"); // saved before the stop acts
+    if (decision === "stop") void stopRun(trial.id!);
   }
 
-  async function runTrial(trial: TrialResult, config: RunConfig): Promise<void> {
-    let run: Run;
-    try {
-      run = await store.create(config);
-    } catch (error) {
-      trial.status = "failed";
-      trial.error = message(error);
-      return onTrial?.(trial);
+  const onEvent = (trial: TrialResult) => (event: LoggedEvent) => {
+    if (event.event === "status") trial.status = (event.data as { status: RunStatus }).status;
+    else if (event.event === "epoch") onEpoch(trial, event.data as EpochSummary);
+  };
+
+  /**
+   * Follows a trial's run to its end. A log that closes before its run ended
+   * was replaced (this process adopted the run of a dead one): the store's
+   * current run is followed then.
+   */
+  async function follow(trial: TrialResult, first?: Run): Promise<Run | undefined> {
+    let run = first ?? await store.get(trial.id!);
+    while (run) {
+      await followLog(run, onEvent(trial), cancels);
+      if (isFinal(run) || abandoned) return run;
+      const current: Run | undefined = await store.get(trial.id!);
+      if (current === run) return run;
+      run = current;
     }
-    trial.id = run.id;
-    running.add(run.id);
-    if (stopped) void stopRun(run.id); // the sweep was stopped while this run was being created
-    await followLog(run, (event) => {
-      if (event.event === "status") trial.status = (event.data as { status: RunStatus }).status;
-      else if (event.event === "epoch") onEpoch(trial, event.data as EpochSummary);
-    });
-    running.delete(run.id);
-    trial.status = run.status;
-    if (run.error && !trial.error) trial.error = run.error;
+    return undefined;
+  }
+
+  async function runTrial(trial: TrialResult, planned: SweepTrial): Promise<void> {
+    let created: Run | undefined;
+    if (trial.id === undefined) {
+      try {
+        if (planned.refused) throw new TypeError(planned.refused);
+        const creation = Promise.resolve(store.create(planned.config));
+        creating.add(creation);
+        created = await creation.finally(() => creating.delete(creation));
+      } catch (error) {
+        trial.status = "failed";
+        trial.error = message(error);
+        onTrial?.(trial);
+        return void changed("trial");
+      }
+      trial.id = created.id;
+      changed("trial");
+    }
+    const id = trial.id;
+    running.add(id);
+    // The sweep was stopped while this run was being created, or a saved decision did not act yet.
+    if (stopped || trial.stoppedAt !== undefined) void stopRun(id);
+    const run = await follow(trial, created).catch(() => undefined);
+    running.delete(id);
+    if (abandoned) return;
+    trial.status = run?.status ?? "failed";
+    if (!run) trial.error ??= `its run ${id} is gone: removed from the store`;
+    else if (run.error && !trial.error) trial.error = run.error;
     onTrial?.(trial);
+    changed("trial");
   }
 
   async function lane(): Promise<void> {
-    while (!stopped && next < trials.length) {
+    while (!stopped && !abandoned && next < trials.length) {
       const index = next++;
-      await runTrial(result.trials[index], trials[index].config);
+      const trial = result.trials[index];
+      if (!FINAL_STATUSES.includes(trial.status as RunStatus)) await runTrial(trial, trials[index]);
     }
   }
 
   const done = Promise.all(Array.from({ length: Math.min(concurrency, trials.length) }, lane))
     .then(() => {
+      if (abandoned) return result;
       result.status = stopped ? "stopped" : "done";
       const best = bestTrial(result.trials, goal);
       if (best) result.best = best;
+      changed("end");
       return result;
     });
 
@@ -235,6 +347,12 @@ export function runSweep(
       stopped = true;
       for (const id of running) void stopRun(id);
       return done;
+    },
+    async abandon() {
+      abandoned = true;
+      for (const cancel of [...cancels]) cancel();
+      // A run being created gets its id into the result, so whoever goes on does not make another.
+      await Promise.allSettled([...creating]);
     },
   };
 }

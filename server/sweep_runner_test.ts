@@ -130,3 +130,93 @@ Deno.test("a trial whose epoch events lack the metric is stopped with an error s
     assert.match(trial.error!, /its epoch events carry no accuracy/);
   });
 });
+
+Deno.test("a resumed sweep replays its saved decisions and judges the rest from its trials' epoch events alike", async () => {
+  await withStore(async (store) => {
+    const sweep = parseSweepConfig(smallIris);
+    const trials = planSweep(sweep);
+    const first = await runSweep(sweep, trials, { store, concurrency: 1 }).done;
+    assert.ok(first.decisions.length >= 4, `decisions ${first.decisions.length}`);
+    // As saved mid-way: every trial has its run, two decisions are in, the rest were not judged.
+    const saved = {
+      trials: first.trials.map((t) => ({
+        index: t.index,
+        id: t.id!,
+        params: t.params,
+        status: "running" as const,
+        epochs: 0,
+      })),
+      decisions: first.decisions.slice(0, 2),
+    };
+    const changes: string[] = [];
+    const resumed = await runSweep(sweep, trials, {
+      store,
+      concurrency: 1,
+      resume: saved,
+      onChange: (change) => void changes.push(change),
+    }).done;
+    assert.deepEqual(resumed.decisions, first.decisions);
+    assert.deepEqual(
+      resumed.trials.map(({ status, epochs, metric, stoppedAt }) => ({
+        status,
+        epochs,
+        metric,
+        stoppedAt,
+      })),
+      first.trials.map(({ status, epochs, metric, stoppedAt }) => ({
+        status,
+        epochs,
+        metric,
+        stoppedAt,
+      })),
+    );
+    assert.equal(resumed.best?.id, first.best?.id);
+    assert.equal(store.list().length, 10, "no trial ran again");
+    assert.equal(changes.at(-1), "end");
+  });
+});
+
+Deno.test("an abandoned sweep starts no more trials, stops none and stays running", async () => {
+  await withStore(async (store) => {
+    const sweep = parseSweepConfig({
+      ...smallIris,
+      run: { dataset: "iris", epochs: 400 },
+      early_terminate: undefined,
+    });
+    const changes: string[] = [];
+    const sweepRun = runSweep(sweep, planSweep(sweep), {
+      store,
+      concurrency: 2,
+      onChange: (change) => void changes.push(change),
+    });
+    while (!sweepRun.result.trials.some((t) => t.epochs >= 1)) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await sweepRun.abandon();
+    const seen = changes.length;
+    const result = await sweepRun.done;
+    assert.equal(result.status, "running");
+    const started = result.trials.filter((t) => t.id !== undefined);
+    assert.equal(started.length, 2);
+    for (const trial of started) {
+      assert.notEqual(store.get(trial.id!)!.status, "stopped", "its runs go on in the store");
+    }
+    assert.equal(changes.length, seen, "no change is reported after it was let go");
+  });
+});
+
+Deno.test("a resumed sweep keeps the decisions saved while trials ran side by side, in their order", async () => {
+  await withStore(async (store) => {
+    const sweep = parseSweepConfig(smallIris);
+    const trials = planSweep(sweep);
+    const first = await runSweep(sweep, trials, { store, concurrency: 2 }).done;
+    const saved = {
+      trials: first.trials.map((t) => ({ ...t, status: "running" as const, epochs: 0 })),
+      decisions: first.decisions,
+    };
+    const resumed = await runSweep(sweep, trials, { store, concurrency: 2, resume: saved }).done;
+    assert.deepEqual(resumed.decisions, first.decisions);
+    assert.deepEqual(resumed.trials.map((t) => t.stoppedAt), first.trials.map((t) => t.stoppedAt));
+    assert.deepEqual(resumed.trials.map((t) => t.status), first.trials.map((t) => t.status));
+  });
+});

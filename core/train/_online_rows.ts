@@ -52,13 +52,24 @@ function checkSample(input: OnlineSample, index: number, widths: RowWidths): voi
         `Invalid sample ${index}: ${key} has ${values.length} values but the network has ${width} ${what}; ${fix}`,
       );
     }
-    const bad = nonFinite(values, width);
-    if (bad >= 0) {
-      throw new RangeError(
-        `Invalid sample ${index}: ${key}[${bad}] is ${
-          values[bad]
-        }; clean or impute the value before sending it`,
-      );
+    for (let i = 0; i < width; i++) {
+      const value: unknown = values[i];
+      if (typeof value !== "number") {
+        throw new TypeError(
+          `Invalid sample ${index}: ${key}[${i}] is ${
+            JSON.stringify(value) ?? String(value)
+          } (a ${typeof value}) but must be a number; convert it before sending it`,
+        );
+      }
+      // Math.fround: a finite double past the float32 range would become Infinity in the batch.
+      if (!Number.isFinite(Math.fround(value))) {
+        const range = Number.isFinite(value)
+          ? ", outside the float32 range (about ±3.4e38); scale it"
+          : "; clean or impute the value";
+        throw new RangeError(
+          `Invalid sample ${index}: ${key}[${i}] is ${value}${range} before sending it`,
+        );
+      }
     }
   }
 }

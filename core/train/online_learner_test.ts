@@ -118,6 +118,28 @@ Deno.test("a sample of the wrong width is a TypeError naming its index and the w
   await assert.rejects(run([{ x: [0, NaN], y: [1, 0] }]), /Invalid sample 0: x\[1\] is NaN/);
 });
 
+Deno.test("a string in a sample is a TypeError saying the value must be a number, and a value past float32 a RangeError", async () => {
+  const text = { x: [1, "2"], y: [0, 1] } as unknown as OnlineSample;
+  await assert.rejects(run([...samples(3), text]), (e: Error) => {
+    assert.ok(e instanceof TypeError, String(e));
+    assert.match(e.message, /^Invalid sample 3: x\[1\] is "2" \(a string\) but must be a number/);
+    return true;
+  });
+  await assert.rejects(run([{ x: [0.1, 1e39], y: [0, 1] }]), (e: Error) => {
+    assert.ok(e instanceof RangeError, String(e));
+    assert.match(e.message, /^Invalid sample 0: x\[1\] is 1e\+39, outside the float32 range/);
+    return true;
+  });
+});
+
+Deno.test("a batchSize past 65,536 is a RangeError before any buffer is allocated", () => {
+  assert.throws(
+    () => onlineLearner(options({ batchSize: 1e9 })),
+    /^RangeError: Invalid online options: batchSize: must be at most 65536; e\.g\. batchSize: 32/,
+  );
+  assert.equal(onlineLearner(options({ batchSize: 65_536 })).steps, 0);
+});
+
 Deno.test("a diverging loss is a RangeError naming the step and suggesting a lower learning rate", async () => {
   const network = net({ inputs: 1, layers: [{ units: 1, activation: "identity" }] });
   const rows = Array.from({ length: 64 }, (_, i) => ({ x: [1e4 * (i % 3)], y: [1e4] }));

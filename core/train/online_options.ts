@@ -31,7 +31,7 @@ export interface OnlineOptions {
   loss: LossPlugin;
   /** The update rule; its `lr` is the rate unless `lr` is given. Its state persists across subscriptions. */
   optimizer: OptimizerPlugin;
-  /** Samples per optimizer step, a whole number of at least 1. */
+  /** Samples per optimizer step, a whole number from 1 to 65,536. */
   batchSize: number;
   /**
    * Samples per prequential window, a whole number of at least 1: every
@@ -76,6 +76,9 @@ export interface OnlineSettings {
   readonly overflow: "error" | "drop-oldest";
 }
 
+/** The largest `batchSize`, as in run configs: the batch buffer is allocated at once. */
+const MAX_ONLINE_BATCH = 65_536;
+
 const whole = (fix: string) =>
   v.pipe(
     v.number("must be a number"),
@@ -104,7 +107,10 @@ const OnlineOptionsSchema = v.looseObject({
     kind: v.literal("optimizer", "must be an optimizer plugin"),
     lr: rate,
   }, "is required: pass an optimizer such as adam({ lr: 0.01 })"),
-  batchSize: whole("e.g. batchSize: 32"),
+  batchSize: v.pipe(
+    whole("e.g. batchSize: 32"),
+    v.maxValue(MAX_ONLINE_BATCH, `must be at most ${MAX_ONLINE_BATCH}; e.g. batchSize: 32`),
+  ),
   window: whole("e.g. window: 1000, the samples each window event covers"),
   lr: v.optional(rate),
   l2: v.optional(rate),

@@ -1,7 +1,8 @@
 // The dashboard's run cards: one head card per plotted run (status,
-// progress, stop, download) and one list item per run.
+// progress, results, speed, config, stop, downloads).
 import { api } from "./api.js";
 import { RUN_COLORS } from "./charts.js";
+import { saveMetricsCsv } from "./export.js";
 
 /** Statuses after which a run never changes. */
 export const FINAL = new Set(["done", "stopped", "failed"]);
@@ -25,31 +26,84 @@ export async function downloadModel(id) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** The head card of plotted run number `i` (0 or 1), labelled with `tag`. */
-export function runHead(run, i, tag) {
+/** A duration in ms for people: 42 s, 3 min 5 s, 1 h 2 min. */
+export function duration(ms) {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) return "–";
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Training time so far and the estimated time left, from the last epoch event. */
+export function timing(run, epochs) {
+  const last = run.points.at(-1);
+  const elapsed = run.end?.elapsedMs ?? last?.elapsedMs;
+  const eta = last && !FINAL.has(run.status) && epochs > last.epoch
+    ? (last.elapsedMs / last.epoch) * (epochs - last.epoch)
+    : undefined;
+  return { elapsed, eta };
+}
+
+/** The head card of plotted run `run` (its `color` index set), titled `title`. */
+export function runHead(run, title) {
   const last = run.points.at(-1);
   const epochs = run.epochs ?? run.summary?.epochs ?? 0;
   const progress = el("progress", { max: epochs || 1, value: last?.epoch ?? 0 });
   const download = run.status === "done"
     ? el("button", { textContent: "Download model", onclick: () => downloadModel(run.id) })
     : undefined;
+  const csv = el("button", {
+    textContent: "Metrics CSV",
+    className: "csv",
+    disabled: run.points.length === 0,
+    onclick: () => saveMetricsCsv(run),
+  });
+  const { elapsed, eta } = timing(run, epochs);
+  const test = run.test ?? run.detail?.test;
   const facts = [
     `epoch ${last?.epoch ?? 0}/${epochs}`,
     `loss ${fmt(last?.loss)}`,
     last?.valLoss !== undefined ? `val ${fmt(last.valLoss)}` : undefined,
     last?.accuracy !== undefined ? `acc ${fmt(last.accuracy * 100, 3)}%` : undefined,
+    test?.accuracy !== undefined ? `test acc ${fmt(test.accuracy * 100, 3)}%` : undefined,
+    test?.loss !== undefined ? `test loss ${fmt(test.loss)}` : undefined,
     run.batch && !FINAL.has(run.status) ? `batch loss ${fmt(run.batch.loss)}` : undefined,
+    last?.samplesPerSec !== undefined ? `${fmt(last.samplesPerSec, 3)} samples/s` : undefined,
+    elapsed !== undefined ? `elapsed ${duration(elapsed)}` : undefined,
+    eta !== undefined ? `ETA ${duration(eta)}` : undefined,
   ];
-  return headCard(run, i, tag, { progress, facts, download, points: run.points.length });
+  const config = run.detail?.config
+    ? el(
+      "details",
+      { className: "config" },
+      el("summary", { textContent: "config" }),
+      el("pre", { textContent: JSON.stringify(run.detail.config, null, 2) }),
+    )
+    : undefined;
+  return headCard(run, run.color ?? 0, "", {
+    title,
+    progress,
+    facts,
+    download: [csv, download],
+    points: run.points.length,
+    after: config,
+  });
 }
 
 /**
  * The head card of a plotted run, for runHead and the live view: title,
  * status, connection, then `progress`, the `facts` (undefined ones are
  * skipped), the error, Stop while the run can change, and `download`.
- * `points` (the points plotted) goes to its data-points attribute.
+ * `points` (the points plotted) goes to its data-points attribute; `after`
+ * (the config) comes last, on a line of its own.
  */
-export function headCard(run, i, tag, { progress, facts, download, points, badges = [] }) {
+export function headCard(
+  run,
+  i,
+  tag,
+  { title, progress, facts, download, points, badges = [], after },
+) {
   const stop = FINAL.has(run.status) ? undefined : el("button", {
     textContent: "Stop",
     className: "danger",
@@ -62,8 +116,13 @@ export function headCard(run, i, tag, { progress, facts, download, points, badge
     el(
       "div",
       { className: "head-title" },
-      el("strong", { textContent: `${tag}${run.summary?.dataset ?? ""}` }),
-      el("code", { textContent: run.summary?.layers ?? run.id.slice(0, 8) }),
+      el("strong", {
+        textContent: title ?? `${tag}${run.summary?.dataset ?? ""}`,
+        title: title ?? "",
+      }),
+      title?.includes(run.summary?.layers)
+        ? undefined
+        : el("code", { textContent: run.summary?.layers ?? run.id.slice(0, 8) }),
     ),
     ...badges,
     el("span", {
@@ -77,7 +136,8 @@ export function headCard(run, i, tag, { progress, facts, download, points, badge
     progress,
     el("span", { className: "facts", textContent: facts.filter(Boolean).join(" · ") }),
     run.error ? el("span", { className: "error", textContent: run.error }) : undefined,
-    el("span", { className: "actions" }, stop, download),
+    el("span", { className: "actions" }, stop, ...[download].flat()),
+    after,
   );
   Object.assign(head.dataset, { run: run.id, points: String(points) });
   return head;
@@ -86,38 +146,3 @@ export function headCard(run, i, tag, { progress, facts, download, points, badge
 /** The badge that marks a live run (one that trains on posted samples). */
 export const liveBadge = () =>
   el("span", { className: "badge live", textContent: "live", title: "trains on posted samples" });
-
-/** The list item of a run; `i` is its plot slot (-1 when not plotted). */
-export function runItem(run, i, onToggle) {
-  const box = el("input", {
-    type: "checkbox",
-    checked: i >= 0,
-    onchange: onToggle,
-  });
-  const { live, metrics, samples } = run.summary;
-  const loss = run.points.at(-1)?.loss ?? metrics?.loss;
-  const note = live
-    ? [
-      `${(samples ?? 0).toLocaleString("en")} samples`,
-      metrics?.accuracy !== undefined ? `window acc ${fmt(metrics.accuracy * 100, 3)}%` : "",
-    ].filter(Boolean).join(" · ")
-    : loss !== undefined
-    ? `loss ${fmt(loss, 3)}`
-    : run.id.slice(0, 8);
-  return el(
-    "li",
-    { className: i >= 0 ? "plotted" : "", style: i >= 0 ? `--run: ${RUN_COLORS[i]}` : "" },
-    el(
-      "label",
-      {},
-      box,
-      live ? liveBadge() : undefined,
-      el("span", {
-        className: "run-name",
-        textContent: live ? run.summary.layers : `${run.summary.dataset} ${run.summary.layers}`,
-      }),
-    ),
-    el("span", { className: `badge ${run.status}`, textContent: run.status }),
-    el("span", { className: "muted", textContent: note }),
-  );
-}

@@ -3,16 +3,18 @@
  * with `"dataset": {"live": {"inputs": n, "outputs": m}}` starts a run that
  * trains on the samples posted to `POST /api/runs/:id/samples` (NDJSON),
  * reports prequential windows over `GET /api/runs/:id/events` and answers
- * its current model at `GET /api/runs/:id/model` while it trains. Requests
- * about other runs pass on to the runs routes.
+ * its current model at `GET /api/runs/:id/model` while it trains (its final
+ * model once stopped). Requests about other runs pass on to the runs routes.
  *
  * @module
  */
 import { type Context, Hono, type Next } from "hono";
-import { isLiveConfig, parseLiveConfig } from "../../jobs/live_config.ts";
+import { isLiveConfig } from "../../jobs/live_config.ts";
 import { ApiError } from "../errors.ts";
+import { admitLiveConfig } from "../live_policy.ts";
 import { type LiveRun, type LiveRuns, liveRunSummary } from "../live_runs.ts";
-import { parseSamples } from "../ndjson_samples.ts";
+import { DEFAULT_MAX_SAMPLES_BYTES, readSamples } from "../ndjson_samples.ts";
+import type { RunLimits } from "../run_policy.ts";
 import type { RunService } from "../run_store.ts";
 import { runEventStream, type SseStreamOptions } from "../sse_stream.ts";
 
@@ -24,6 +26,13 @@ export interface LiveRunsRoutesOptions {
   store: RunService;
   /** Settings of the events stream. */
   sse?: Omit<SseStreamOptions, "lastEventId" | "signal">;
+  /** Size limits of a run (`--max-run-mib` among them), as for other runs. */
+  limits?: Partial<RunLimits>;
+  /**
+   * Largest samples body in bytes (default 8 MiB); the app's body limit
+   * does not apply to `POST /api/runs/:id/samples`.
+   */
+  maxSamplesBytes?: number;
 }
 
 /** A live run for `GET /api/runs/:id`: its summary, config and last events. */
@@ -47,7 +56,7 @@ function detail(run: LiveRun) {
  * ```
  */
 export function liveRunsRoutes(options: LiveRunsRoutesOptions): Hono {
-  const { live, store, sse = {} } = options;
+  const { live, store, sse = {}, limits, maxSamplesBytes = DEFAULT_MAX_SAMPLES_BYTES } = options;
   /** The live run of `:id`, or undefined to let the runs routes answer. */
   const liveRun = (c: Context) => live?.get(c.req.param("id") ?? "");
   const notLive = async (c: Context, next: Next) => {
@@ -79,7 +88,7 @@ export function liveRunsRoutes(options: LiveRunsRoutesOptions): Hono {
           "This server keeps runs in Redis, where live runs are not offered: start `deno task serve` without --redis for live runs",
         );
       }
-      const parsed = parseLiveConfig(body);
+      const parsed = admitLiveConfig(body, { limits });
       if (!parsed.ok) {
         const lines = parsed.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
         throw new ApiError(400, "invalid_config", `Invalid live run config: ${lines}`, {
@@ -112,9 +121,12 @@ export function liveRunsRoutes(options: LiveRunsRoutesOptions): Hono {
           }: create a new run to keep training`,
         );
       }
-      const samples = parseSamples(await c.req.text(), run.config.dataset.live);
+      const samples = await readSamples(c.req.raw, run.config.dataset.live, {
+        maxBytes: maxSamplesBytes,
+      });
+      let taken;
       try {
-        await run.push(samples); // answered once trained: the client is paced by training
+        taken = await run.push(samples); // answered once trained: the client is paced by training
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof RangeError && message.startsWith("Too many samples waiting")) {
@@ -122,19 +134,26 @@ export function liveRunsRoutes(options: LiveRunsRoutesOptions): Hono {
         }
         throw new ApiError(409, "run_finished", message);
       }
-      return c.json({ accepted: samples.rows, pending: run.pending, status: run.status });
+      return c.json({
+        accepted: samples.rows,
+        trained: taken.trained,
+        waiting: taken.waiting,
+        pending: run.pending,
+        status: run.status,
+      });
     })
     .get("/:id/model", async (c, next) => {
       const run = liveRun(c);
       if (!run) return next();
-      if (run.status !== "running") {
-        throw new ApiError(
-          409,
-          "run_finished",
-          `Live run ${run.id} is ${run.status}: its Worker has ended`,
-        );
-      }
-      return c.json(await run.model());
+      if (run.status === "running") return c.json(await run.model());
+      if (run.finalModel) return c.json(run.finalModel);
+      throw new ApiError(
+        409,
+        "run_finished",
+        `Live run ${run.id} is ${run.status}${
+          run.error ? ` (${run.error})` : ""
+        }: it kept no model (a failed run, or a Worker that did not answer when stopped); create a new run`,
+      );
     })
     .post("/:id/stop", async (c, next) => {
       const run = liveRun(c);

@@ -1,30 +1,10 @@
 import assert from "node:assert/strict";
-import { createLiveRuns } from "../live_runs.ts";
+import { LIVE_CONFIG, postNdjson, withLive } from "../_testing/live_app.ts";
 import { errorOf, postJson, withApp } from "../_testing/test_app.ts";
 import { lineSamples } from "../_testing/line_samples.ts";
 import { parseRunConfig } from "../../jobs/run_config.ts";
 
-const CONFIG = {
-  dataset: { live: { inputs: 2, outputs: 2 } },
-  layers: [{ units: 16, activation: "tanh" }, { units: 2, activation: "softmax" }],
-  batchSize: 32,
-  window: 500,
-};
-
-const postNdjson = (body: string): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/x-ndjson" },
-  body,
-});
-
-async function withLive(fn: Parameters<typeof withApp>[0]): Promise<void> {
-  const live = createLiveRuns({ launch: { flushMs: 0 } });
-  try {
-    await withApp(fn, { live, maxBodyBytes: 1 << 20 });
-  } finally {
-    await live.close();
-  }
-}
+const CONFIG = LIVE_CONFIG;
 
 Deno.test("a live run trains in a Worker on posted NDJSON, reports windows over SSE and serves its model while live", async () => {
   await withLive(async ({ app }) => {
@@ -32,14 +12,25 @@ Deno.test("a live run trains in a Worker on posted NDJSON, reports windows over 
     assert.equal(created.status, 201);
     const run = await created.json();
     assert.equal(run.live, true);
+    let trained = 0;
     for (let i = 0; i < 8; i++) {
       const res = await app.request(
         `/api/runs/${run.id}/samples`,
         postNdjson(lineSamples(500, i + 1)),
       );
       assert.equal(res.status, 200, await res.clone().text());
-      assert.deepEqual(await res.json(), { accepted: 500, pending: 0, status: "running" });
+      const reply = await res.json();
+      trained += reply.trained;
+      // Full batches of 32 are trained; the open batch's samples wait for the next body.
+      assert.deepEqual(reply, {
+        accepted: 500,
+        trained: reply.trained,
+        waiting: (500 * (i + 1)) % 32,
+        pending: 0,
+        status: "running",
+      });
     }
+    assert.equal(trained, 4000);
     const model = await (await app.request(`/api/runs/${run.id}/model`)).json();
     assert.equal(model.format, "nagare-model");
     assert.deepEqual(model.training, { step: 125, samples: 4000 });
@@ -152,5 +143,49 @@ Deno.test("GET /api/runs lists live runs with their last window beside the other
     assert.ok((await listed("?status=running")).every((r) => r.id !== run.id));
     assert.deepEqual((await listed("?status=stopped")).map((r) => r.id), [run.id]);
     assert.deepEqual(await listed("?status=queued"), []);
+  });
+});
+
+Deno.test("a POST smaller than a batch says nothing is trained yet, and stop trains that batch and keeps the model served", async () => {
+  await withLive(async ({ app }) => {
+    const run = await (await app.request("/api/runs", postJson(CONFIG))).json();
+    const few = await app.request(`/api/runs/${run.id}/samples`, postNdjson(lineSamples(2, 1)));
+    assert.deepEqual(await few.json(), {
+      accepted: 2,
+      trained: 0,
+      waiting: 2,
+      pending: 0,
+      status: "running",
+    });
+    const more = await app.request(`/api/runs/${run.id}/samples`, postNdjson(lineSamples(38, 2)));
+    assert.deepEqual(await more.json(), {
+      accepted: 38,
+      trained: 32,
+      waiting: 8,
+      pending: 0,
+      status: "running",
+    });
+    const stopped = await (await app.request(`/api/runs/${run.id}/stop`, { method: "POST" }))
+      .json();
+    assert.equal(stopped.status, "stopped");
+    assert.deepEqual(stopped.lastWindow && { ...stopped.lastWindow, loss: 0, accuracy: 0 }, {
+      type: "window",
+      window: 1,
+      samples: 40,
+      size: 40,
+      step: 2,
+      loss: 0,
+      accuracy: 0,
+    });
+    const res = await app.request(`/api/runs/${run.id}/model`);
+    assert.equal(res.status, 200, await res.clone().text());
+    const model = await res.json();
+    assert.equal(model.format, "nagare-model");
+    assert.deepEqual(model.training, { step: 2, samples: 40 });
+    const late = await errorOf(
+      await app.request(`/api/runs/${run.id}/samples`, postNdjson(lineSamples(2, 3))),
+      409,
+    );
+    assert.equal(late.code, "run_finished");
   });
 });

@@ -1,41 +1,23 @@
 /**
  * The sweeps API: start a sweep from a sweep file, list sweeps, inspect one
- * (its trials and best), stop one. Sweeps live in this process's memory;
- * their trials are ordinary runs of the store (durable when it records).
+ * (its trials, decisions and best), stop one. Sweeps are kept by a
+ * {@linkcode SweepService}: beside the runs when the store records them (the
+ * state database or Redis), so they outlive the process; else in memory.
  *
  * @module
  */
 import { Hono } from "hono";
-import type { ConfigIssue, RunConfig } from "../../jobs/run_config.ts";
-import { resolveSweepConfig, type SweepConfig } from "../../jobs/sweep_config.ts";
-import { planSweep } from "../../jobs/sweep_plan.ts";
 import { ApiError } from "../errors.ts";
 import { readJson } from "../middleware/json_body.ts";
 import { runLinks } from "../run.ts";
-import type { RunService } from "../run_store.ts";
-import { bestTrial, runSweep, type SweepRun, type TrialResult } from "../sweep_runner.ts";
-import type { Admit } from "./runs.ts";
+import { bestTrial, type TrialResult } from "../sweep_runner.ts";
+import type { SweepService, SweepView } from "../sweep_service.ts";
 
 /** Options of {@linkcode sweepsRoutes}. */
 export interface SweepsRoutesOptions {
-  store: RunService;
-  /** Checks each trial's run config as `POST /api/runs` does (see `admitRunConfig`). */
-  admit: Admit;
-  /** Trials of one sweep training at once (default 2). */
-  concurrency?: number;
-  /** Makes sweep ids (default `crypto.randomUUID`). */
-  newId?: () => string;
+  /** The server's sweeps (see `createSweepService`). */
+  sweeps: SweepService;
 }
-
-interface Sweep {
-  readonly id: string;
-  readonly createdAt: string;
-  readonly config: SweepConfig;
-  readonly run: SweepRun;
-}
-
-const lines = (issues: readonly ConfigIssue[]) =>
-  issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
 
 /** Links of a sweep's resources. */
 function sweepLinks(id: string): Record<string, string> {
@@ -52,8 +34,8 @@ function trialJson(trial: TrialResult): Record<string, unknown> {
   };
 }
 
-function summary(sweep: Sweep): Record<string, unknown> {
-  const { result } = sweep.run;
+function summary(sweep: SweepView): Record<string, unknown> {
+  const { result } = sweep;
   const best = result.best ?? bestTrial(result.trials, sweep.config.metric.goal);
   return {
     id: sweep.id,
@@ -72,64 +54,23 @@ function summary(sweep: Sweep): Record<string, unknown> {
   };
 }
 
-/** Checks a sweep file and admits each trial's run config; a problem is a 400 naming it. */
-async function admitSweep(
-  body: unknown,
-  admit: Admit,
-): Promise<
-  { config: SweepConfig; trials: { params: Record<string, unknown>; config: RunConfig }[] }
-> {
-  const resolved = resolveSweepConfig(body);
-  if (!resolved.ok) {
-    throw new ApiError(400, "invalid_sweep", `Invalid sweep file: ${lines(resolved.issues)}`, {
-      issues: resolved.issues,
-    });
-  }
-  let planned;
-  try {
-    planned = planSweep(resolved.sweep);
-  } catch (error) {
-    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
-    throw new ApiError(400, "invalid_sweep", error.message);
-  }
-  const trials = [];
-  for (const trial of planned) {
-    const admitted = await admit(trial.input);
-    if (!admitted.ok) {
-      const issues = admitted.issues.map((i) => ({ ...i, trial: trial.index + 1 }));
-      throw new ApiError(
-        400,
-        "invalid_sweep",
-        `Invalid sweep file: trial ${trial.index + 1} (${
-          JSON.stringify(trial.params)
-        }) is refused: ${lines(admitted.issues)}`,
-        { issues },
-      );
-    }
-    trials.push({ params: trial.params, config: admitted.config });
-  }
-  return { config: resolved.sweep, trials };
-}
-
 /**
  * Routes for `/api/sweeps`, to mount with `app.route("/api/sweeps", ...)`.
- * `POST /` takes a sweep file (every trial's run config goes through
- * `admit`, so the server's limits and data-folder rules apply to each);
- * `GET /`, `GET /:id` (trials with params, status, epochs, metric, and the
- * best), `POST /:id/stop`.
+ * `POST /` takes a sweep file (every trial's run config goes through the
+ * service's `admit`, so the server's limits and data-folder rules apply to
+ * each); `GET /`, `GET /:id` (trials with params, status, epochs, metric,
+ * the early-termination decisions, and the best), `POST /:id/stop`.
  *
  * @example
  * ```ts ignore
- * app.route("/api/sweeps", sweepsRoutes({ store, admit: (body) => admitRunConfig(body, { registry }) }));
+ * app.route("/api/sweeps", sweepsRoutes({ sweeps: createSweepService({ store, admit }) }));
  * ```
  */
 export function sweepsRoutes(options: SweepsRoutesOptions): Hono {
-  const { store, admit, concurrency = 2 } = options;
-  const newId = options.newId ?? (() => crypto.randomUUID());
-  const sweeps = new Map<string, Sweep>();
+  const { sweeps } = options;
 
-  const find = (id: string): Sweep => {
-    const sweep = sweeps.get(id);
+  const find = async (id: string): Promise<SweepView> => {
+    const sweep = await sweeps.get(id);
     if (!sweep) {
       throw new ApiError(
         404,
@@ -143,42 +84,31 @@ export function sweepsRoutes(options: SweepsRoutesOptions): Hono {
 
   return new Hono()
     .post("/", async (c) => {
-      const { config, trials } = await admitSweep(await readJson(c), admit);
-      if (store.full) {
-        throw new ApiError(503, "queue_full", "Too many runs are waiting: retry when one finishes");
-      }
-      const id = newId();
-      const sweep = {
-        id,
-        createdAt: new Date().toISOString(),
-        config,
-        run: runSweep(config, trials, { store, concurrency }),
-      };
-      sweeps.set(id, sweep);
+      const { id, result } = await sweeps.start(await readJson(c));
       const links = sweepLinks(id);
-      return c.json({ id, status: "running", trials: trials.length, links }, 201, {
+      return c.json({ id, status: "running", trials: result.trials.length, links }, 201, {
         Location: links.self,
       });
     })
-    .get("/", (c) => c.json({ sweeps: [...sweeps.values()].reverse().map(summary) }))
-    .get("/:id", (c) => {
-      const sweep = find(c.req.param("id"));
+    .get("/", async (c) => c.json({ sweeps: (await sweeps.list()).map(summary) }))
+    .get("/:id", async (c) => {
+      const sweep = await find(c.req.param("id"));
       return c.json({
         ...summary(sweep),
         config: sweep.config,
-        trials: sweep.run.result.trials.map(trialJson),
+        trials: sweep.result.trials.map(trialJson),
+        decisions: sweep.result.decisions,
       });
     })
     .post("/:id/stop", async (c) => {
-      const sweep = find(c.req.param("id"));
-      if (sweep.run.result.status === "done") {
+      const sweep = await find(c.req.param("id"));
+      if (sweep.result.status === "done") {
         throw new ApiError(
           409,
           "sweep_finished",
           `Sweep ${sweep.id} is already done: there is nothing to stop`,
         );
       }
-      await sweep.run.stop();
-      return c.json(summary(sweep));
+      return c.json(summary((await sweeps.stop(sweep.id)) ?? sweep));
     });
 }

@@ -68,14 +68,14 @@ Deno.test("POST /api/sweeps refuses a trial the run policy refuses, naming it, a
     );
     const out = { ...sweepFile, run: { ...sweepFile.run, out: "m.json" } };
     const refused = await errorOf(await app.request("/api/sweeps", postJson(out)), 400);
-    assert.match(refused.message, /trial 1 .* out: the server writes no files/);
+    assert.match(refused.message, /run\.out: a sweep writes no file per trial/);
     assert.deepEqual(store.list(), []);
   }, { ...real, limits: { maxEpochs: 20 } });
 });
 
 Deno.test("POST /api/sweeps answers a bad sweep file with 400 and every issue", async () => {
   await withApp(async ({ app }) => {
-    const body = { ...sweepFile, method: "bayes", metric: { name: "val_loss" } };
+    const body = { ...sweepFile, method: "bayes", metric: { name: "val_loss", goal: "lowest" } };
     const error = await errorOf(await app.request("/api/sweeps", postJson(body)), 400);
     assert.equal(error.code, "invalid_sweep");
     assert.deepEqual((error.issues as { path: string }[]).map((i) => i.path), [

@@ -1,0 +1,182 @@
+// The runs table: one row per run with its settings and results, sortable
+// by any column (click its header), filtered by a text box, a box to tick
+// to overlay the run, and a pencil to rename it.
+import { RUN_COLORS } from "./charts.js";
+import { duration, el, fmt } from "./run_cards.js";
+
+const pct = (v) => (typeof v === "number" ? `${fmt(v * 100, 3)}%` : "–");
+const num = (v) => (typeof v === "number" ? String(Number(v.toPrecision(3))) : v ?? "–");
+
+/** The columns: key, header, and the text of a row's cell (rows sort by the raw value). */
+export const COLUMNS = [
+  { key: "name", header: "run", text: (r) => r.name },
+  { key: "status", header: "status", text: (r) => r.status },
+  { key: "dataset", header: "data set", text: (r) => r.dataset },
+  { key: "layers", header: "layers", text: (r) => r.layers },
+  { key: "loss", header: "loss", text: (r) => r.loss ?? "–" },
+  { key: "optimizer", header: "optimizer", text: (r) => r.optimizer ?? "–" },
+  { key: "lr", header: "lr", text: (r) => num(r.lr) },
+  { key: "batchSize", header: "batch", text: (r) => num(r.batchSize) },
+  { key: "bestVal", header: "best val", text: (r) => r.bestValText ?? "–" },
+  { key: "testAccuracy", header: "test acc", text: (r) => pct(r.testAccuracy) },
+  { key: "samplesPerSec", header: "samples/s", text: (r) => num(r.samplesPerSec) },
+  { key: "durationMs", header: "duration", text: (r) => duration(r.durationMs) },
+];
+
+/** Rows sorted by column `key`, `dir` 1 or -1; missing values last. */
+export function sortRows(rows, { key, dir }) {
+  const value = (r) => (key === "name" ? r.letterIndex : r[key]);
+  return [...rows].sort((a, b) => {
+    const x = value(a), y = value(b);
+    if (x === undefined || x === null) return y === undefined || y === null ? 0 : 1;
+    if (y === undefined || y === null) return -1;
+    return (typeof x === "number" && typeof y === "number"
+      ? x - y
+      : String(x).localeCompare(String(y))) * dir;
+  });
+}
+
+/** Rows whose cells contain every word of `filter` (case-insensitive). */
+export function filterRows(rows, filter) {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  return rows.filter((r) => {
+    const text = COLUMNS.map((c) => c.text(r)).join(" ").toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}
+
+/**
+ * Sets up the table in `root` (a filter box and a table) and returns
+ * `render(rows)`. `view` = { sort: { key, dir } } is kept across renders;
+ * `onToggle(id)` and `onRename(id, name)` report what the user did.
+ */
+export function runTable(root, { onToggle, onRename }) {
+  const view = { sort: { key: "name", dir: -1 }, filter: "", editing: false, rows: [] };
+  const filter = el("input", {
+    type: "search",
+    className: "run-filter",
+    placeholder: "Filter runs, e.g. iris relu done",
+    oninput: () => {
+      view.filter = filter.value;
+      render(view.rows);
+    },
+  });
+  const head = el("tr");
+  const body = el("tbody");
+  const count = el("span", { className: "muted run-count" });
+  root.replaceChildren(
+    el("div", { className: "run-tools" }, filter, count),
+    el(
+      "div",
+      { className: "table-wrap" },
+      el("table", { className: "run-table" }, el("thead", {}, head), body),
+    ),
+  );
+
+  const renderHead = () =>
+    head.replaceChildren(
+      el("th", { title: "tick to overlay" }, "✓"),
+      ...COLUMNS.map((c) => {
+        const sorted = view.sort.key === c.key;
+        const th = el(
+          "th",
+          {
+            className: sorted ? "sorted" : "",
+            ariaSort: sorted ? (view.sort.dir > 0 ? "ascending" : "descending") : "none",
+          },
+          el("button", {
+            textContent: `${c.header}${sorted ? (view.sort.dir > 0 ? " ▲" : " ▼") : ""}`,
+            onclick: () => {
+              view.sort = { key: c.key, dir: sorted ? -view.sort.dir : 1 };
+              render(view.rows);
+            },
+          }),
+        );
+        th.dataset.key = c.key;
+        return th;
+      }),
+    );
+
+  const nameCell = (row) => {
+    const swatch = el("span", {
+      className: "swatch",
+      style: row.color === undefined ? "" : `--run: ${RUN_COLORS[row.color]}`,
+      textContent: row.letter,
+    });
+    const pencil = el("button", {
+      className: "rename",
+      textContent: "✎",
+      title: "rename (kept in this browser)",
+      onclick: () => {
+        view.editing = true;
+        const input = el("input", { className: "rename-input", value: row.userName });
+        const done = (save) => {
+          if (!view.editing) return;
+          view.editing = false;
+          if (save) onRename(row.id, input.value);
+          render(view.rows);
+        };
+        input.addEventListener("keydown", (e) => {
+          if (e.key === "Enter") done(true);
+          if (e.key === "Escape") done(false);
+        });
+        input.addEventListener("blur", () => done(true));
+        cell.replaceChildren(swatch, input);
+        input.focus();
+      },
+    });
+    const cell = el(
+      "td",
+      { className: "name" },
+      swatch,
+      el("span", { className: "run-name", textContent: row.name, title: row.title }),
+      pencil,
+    );
+    return cell;
+  };
+
+  const rowOf = (row) => {
+    const tr = el(
+      "tr",
+      {
+        className: row.selected ? "plotted" : "",
+        style: row.color === undefined ? "" : `--run: ${RUN_COLORS[row.color]}`,
+      },
+      el(
+        "td",
+        {},
+        el("input", {
+          type: "checkbox",
+          checked: row.selected,
+          ariaLabel: `overlay ${row.name}`,
+          onchange: () => onToggle(row.id),
+        }),
+      ),
+      nameCell(row),
+      ...COLUMNS.slice(1).map((c) =>
+        c.key === "status"
+          ? el(
+            "td",
+            {},
+            row.live ? el("span", { className: "badge live", textContent: "live" }) : undefined,
+            el("span", { className: `badge ${row.status}`, textContent: row.status }),
+          )
+          : el("td", { className: `c-${c.key}`, textContent: c.text(row), title: c.text(row) })
+      ),
+    );
+    tr.dataset.run = row.id;
+    return tr;
+  };
+
+  function render(rows) {
+    view.rows = rows;
+    if (view.editing) return; // keep the rename box while the user types
+    renderHead();
+    const shown = sortRows(filterRows(rows, view.filter), view.sort);
+    body.replaceChildren(...shown.map(rowOf));
+    count.textContent = `${shown.length} of ${rows.length} runs · ${
+      rows.filter((r) => r.selected).length
+    } overlaid`;
+  }
+  return render;
+}

@@ -7,7 +7,7 @@ import { onStopSignal, type StopSignal } from "./_signals.ts";
 
 /** How a run ended. */
 export type WatchResult =
-  | { status: "completed" }
+  | { status: "completed"; epoch: number }
   | { status: "interrupted"; epoch: number; signal: StopSignal }
   | { status: "failed"; error: Error };
 
@@ -40,7 +40,7 @@ export function watch(
         reporter.event(e);
       },
       error: (error) => finish({ status: "failed", error: error as Error }),
-      complete: () => finish({ status: "completed" }),
+      complete: () => finish({ status: "completed", epoch }),
     });
   });
 }

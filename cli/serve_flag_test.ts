@@ -107,3 +107,25 @@ Deno.test("train --serve --token prints the URL with it; SIGTERM while training 
     await cli.close();
   }
 });
+
+Deno.test("train --serve stopped from the dashboard says so, writes no model and exits 130", async () => {
+  const cli = await trainServe(["--dataset", "xor", "--epochs", "1000000", "--out", "xor.json"]);
+  try {
+    const [, url] = await cli.waitFor(/dashboard: (http:\/\/\S+\/)/);
+    let run: { id: string; metrics?: { epoch: number } } | undefined;
+    while (!run?.metrics?.epoch) {
+      run = (await (await fetch(`${url}api/runs`)).json()).runs[0];
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const stop = await fetch(`${url}api/runs/${run.id}/stop`, { method: "POST" });
+    assert.equal(stop.status, 200);
+    await stop.body?.cancel();
+    assert.equal((await cli.child.status).code, 130);
+    const said = await cli.rest();
+    assert.match(said, /stopped from the dashboard in epoch \d+ of 1000000: xor\.json not written/);
+    assert.doesNotMatch(said, /training done/);
+    await assert.rejects(Deno.stat(`${cli.dir}/xor.json`), Deno.errors.NotFound);
+  } finally {
+    await cli.close();
+  }
+});

@@ -3,8 +3,8 @@
  * progress, writes the model atomically and ends with the test accuracy.
  * With no flags it trains the default job (MNIST, 784-128-64-10, Adam).
  * Exit codes: 0 done, 2 bad flags, config or data (see {@linkcode printError}), 1 an
- * internal failure, 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM; both
- * stop training the same way and write nothing.
+ * internal failure, 130 interrupted by Ctrl-C (SIGINT) or stopped from the --serve
+ * dashboard, 143 by SIGTERM; all stop training the same way and write nothing.
  *
  * @module
  */
@@ -140,6 +140,9 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   }
 }
 
+/** Exit code of a run stopped from the dashboard: 130 as for Ctrl-C, so 0 always means a written model. */
+const STOPPED_EXIT_CODE = 130;
+
 /** Trains, reports and writes the model: the part of {@linkcode main} after the job is built. */
 async function trainAndSave(job: Job, options: {
   io: TrainIo;
@@ -203,7 +206,15 @@ async function trainAndSave(job: Job, options: {
     ? (recording ? recording.resumableOnCancel(live.events$) : live.events$)
     : (recording ? recording.track(training) : job.events$);
   const result = await watch(events$, { progress, reporter });
-  if (live && result.status !== "completed") await live.close();
+  // The dashboard's Stop completes the run early: like Ctrl-C, nothing is written.
+  const stopped = live?.run.status === "stopped" && result.status === "completed";
+  if (live && (result.status !== "completed" || stopped)) await live.close();
+  if (stopped) {
+    io.err(
+      `stopped from the dashboard in epoch ${result.epoch} of ${job.config.epochs}: ${job.config.out} not written`,
+    );
+    return STOPPED_EXIT_CODE;
+  }
   if (result.status === "interrupted") {
     const by = result.signal === "SIGTERM" ? " by SIGTERM" : "";
     io.err(

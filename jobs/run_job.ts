@@ -102,6 +102,8 @@ export interface Job {
    * folded into its first layer so the saved model takes raw inputs.
    */
   modelNetwork(): Network;
+  /** The data set's test samples (standardized as the network sees them), when it has them. */
+  readonly testData?: Arrays;
   /** Evaluates the data set's test samples; undefined when it has none. */
   evaluateTest(): Evaluation | undefined;
   /** What to store with the model: seed, config, final metrics, prepare state. */
@@ -331,6 +333,7 @@ async function buildJob(
       ...(test ? { test: test.rows } : {}),
     },
     events$,
+    ...(test ? { testData: test } : {}),
     evaluateTest: () =>
       test &&
       evaluate(network, test, { loss, accuracy: lastEpoch?.accuracy !== undefined }),

@@ -34,6 +34,7 @@ const OWN_FILES: Record<string, string> = {
   "/assets/live_view.js": "live_view.js",
   "/assets/axes.js": "axes.js",
   "/assets/decision_map.js": "decision_map.js",
+  "/assets/insights_view.js": "insights_view.js",
   "/assets/export.js": "export.js",
   "/assets/run_identity.js": "run_identity.js",
   "/assets/run_rows.js": "run_rows.js",

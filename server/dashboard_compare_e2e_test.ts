@@ -1,8 +1,8 @@
 // Comparing runs in the dashboard, in headless Chromium against a real
 // server on 127.0.0.1: a sortable, filterable runs table; eight runs overlaid
 // with colors and labels that survive a reload; values on hover; readable
-// ticks; per-run results, config and downloads; and a step-level loss curve
-// drawn before the first epoch ends.
+// ticks; per-run results, config, insights (confusion matrix, histograms) and
+// downloads; and a step-level loss curve drawn before the first epoch ends.
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { concatMap, from, map, of, timer } from "rxjs";
@@ -255,6 +255,46 @@ Deno.test({
         /%/,
       );
     });
+
+    await t.step(
+      "a finished run's card shows its test confusion matrix and layer histograms",
+      async () => {
+        const card = `.head[data-run="${ids[7]}"] .insights`;
+        const test = store.get(ids[7])!.test as { samples: number; accuracy: number };
+        await page.waitForSelector(`${card} .confusion`);
+        assert.equal(
+          await page.getAttribute(`${card} .confusion`, "data-total"),
+          String(test.samples),
+        );
+        const cells = await page.$$eval(
+          `${card} .confusion .cell`,
+          (s) => s.map((c) => Number(c.textContent)),
+        );
+        assert.equal(cells.length, 9);
+        assert.equal(
+          cells.reduce((a, b) => a + b, 0),
+          test.samples,
+        );
+        assert.equal((cells[0] + cells[4] + cells[8]) / test.samples, test.accuracy);
+        await page.hover(`${card} .confusion .cell >> nth=1`);
+        assert.match(
+          await page.getAttribute(`${card} .confusion .cell >> nth=1`, "title") ?? "",
+          new RegExp(`^true 0 → predicted 1: ${cells[1]} of \\d+`),
+        );
+        assert.equal(await page.locator(`${card} .histograms .layer canvas`).count(), 2);
+        const words = await page.$$eval(
+          `${card} .histograms .layer small`,
+          (s) => s.map((x) => x.textContent),
+        );
+        assert.match(words[0] ?? "", /^layer 1 \(relu, 8 units\): \d+% of ReLU units dead$/);
+        assert.equal(words[1], "layer 2 (softmax, 3 units)");
+        assert.equal(
+          await page.locator(`${card} .samples canvas`).count(),
+          0,
+          "iris has no images",
+        );
+      },
+    );
 
     await t.step("metrics download as CSV and a chart as PNG", async () => {
       const [csv] = await Promise.all([

@@ -8,6 +8,7 @@
 import { toModelFile } from "../core/model/model_file.ts";
 import type { Plugin } from "../core/math/types.ts";
 import { type Job, type JobOptions, runJob } from "../jobs/run_job.ts";
+import { computeInsights } from "../jobs/insights.ts";
 import { fileStream } from "../jobs/file_data.ts";
 import { admittedFileOf, openAdmittedFile } from "./data_path.ts";
 import type { Launch } from "./run_store.ts";
@@ -45,8 +46,13 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
   };
 }
 
-/** A finished run's model file and test scores, `test` being the job's `evaluateTest()`. */
+/**
+ * A finished run's model file, test scores (`test` being the job's `evaluateTest()`)
+ * and, when it has test data, its {@linkcode computeInsights} pictures.
+ */
 export function jobResult(job: Job, test: ReturnType<Job["evaluateTest"]>): TrainingResult {
   const model = toModelFile(job.modelNetwork(), job.modelMeta(test));
-  return { model, ...(test ? { test: { ...test } } : {}) };
+  const insights = job.testData &&
+    computeInsights(job.network, job.testData, { classifier: test?.accuracy !== undefined });
+  return { model, ...(test ? { test: { ...test } } : {}), ...(insights ? { insights } : {}) };
 }

@@ -11,6 +11,7 @@ import type { Checkpoint } from "../core/model/checkpoint.ts";
 import type { CheckpointOptions } from "../core/train/train_options.ts";
 import { type EpochSummary, isFinal, type Run, setStatus } from "./run.ts";
 import type { RecordExtras } from "./run_records.ts";
+import type { Insights } from "../jobs/insights.ts";
 
 /** What a finished training hands over. */
 export interface TrainingResult {
@@ -18,6 +19,8 @@ export interface TrainingResult {
   model?: ModelFile;
   /** Test-set metrics, e.g. `{ loss: 0.1, accuracy: 0.97 }`. */
   test?: Record<string, unknown>;
+  /** Confusion matrix, misclassified images, layer histograms: stored in the `end` event. */
+  insights?: Insights;
 }
 
 /** A training job ready to run: cold events, then its result. */
@@ -156,6 +159,7 @@ export function trackRun(
         reason: "completed",
         ...end,
         ...(result.test ? { test: result.test } : {}),
+        ...(result.insights ? { insights: result.insights } : {}),
       });
       setStatus(run, "done");
     };

@@ -45,13 +45,19 @@ async function allEnded(launch: WorkerLaunch): Promise<void> {
   await waitFor(() => launch.liveWorkers === 0, "every training Worker to end");
 }
 
-Deno.test("xor trains in a Worker to the same model and events as in-process", async () => {
+Deno.test("xor trains in a Worker to the same model, events and insights as in-process", async () => {
   const launch = launchInWorker({ backend: "ts" });
   const inWorker = await trainWith(launch, xor());
   const inProcess = await trainWith(launchJob({ backend: "ts" }), xor());
   assert.equal(timeless(inWorker.result.model), timeless(inProcess.result.model));
   assert.deepEqual(shape(inWorker.events), shape(inProcess.events));
   assert.deepEqual(inWorker.result.test, inProcess.result.test);
+  assert.deepEqual(inWorker.result.insights, inProcess.result.insights);
+  assert.equal(
+    inWorker.result.insights?.confusion?.classes,
+    2,
+    "insights cross the Worker boundary",
+  );
   await allEnded(launch);
 });
 

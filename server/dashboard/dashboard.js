@@ -5,6 +5,7 @@
 import { adoptUrlToken, api, followRun, setToken } from "./api.js";
 import { DASH, epochColumn, LAYER_DASHES, lineChart, RUN_COLORS } from "./charts.js";
 import { decisionMaps } from "./decision_map.js";
+import { insightsView } from "./insights_view.js";
 import { saveChartPng } from "./export.js";
 import { FINAL, runHead } from "./run_cards.js";
 import { liveCharts, liveData, liveHead } from "./live_view.js";
@@ -192,9 +193,17 @@ function draw() {
 function renderAll(views, label) {
   $("#empty").hidden = views.length > 0;
   $("#heads").replaceChildren(
-    ...views.map((run) => (run.summary?.live ? liveHead(run) : runHead(run, label.get(run.id)))),
+    ...views.map((run) => (run.summary?.live ? liveHead(run) : headWithInsights(run, label))),
   );
   renderTable();
+}
+
+/** A run's head card, with its insights (from its `end` event) once it is done. */
+function headWithInsights(run, label) {
+  const head = runHead(run, label.get(run.id));
+  const panel = insightsView(run.end?.insights, RUN_COLORS[run.color ?? 0]);
+  if (panel) head.append(panel);
+  return head;
 }
 
 function queueDraw() {

@@ -1,5 +1,5 @@
 /**
- * The runs API: create, list, inspect, stop, and download a run's model.
+ * The runs API: create, list, inspect, stop, download a run's model and read its insights.
  *
  * @module
  */
@@ -131,5 +131,27 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
       }
       c.header("Content-Disposition", `attachment; filename="nagare-${run.id}.json"`);
       return c.json(model);
+    })
+    .get("/:id/insights", async (c) => {
+      const run = await findRun(store, c.req.param("id"));
+      if (run.status !== "done") {
+        throw new ApiError(
+          409,
+          "insights_not_ready",
+          `Run ${run.id} is ${run.status}: its insights are computed once it is done`,
+          { status: run.status },
+        );
+      }
+      const end = run.log.since(0).findLast((e) => e.event === "end")?.data as
+        | { insights?: unknown }
+        | undefined;
+      if (!end?.insights) {
+        throw new ApiError(
+          404,
+          "no_insights",
+          `Run ${run.id} has no insights: they are computed on a data set's test samples (iris, xor, mnist)`,
+        );
+      }
+      return c.json(end.insights);
     });
 }

@@ -1,7 +1,7 @@
 // `deno task train --serve`: the dashboard and SSE stream for the CLI's own run.
 import type { Plugin } from "../core/math/types.ts";
 import type { Job } from "../jobs/run_job.ts";
-import { jobResult } from "../server/launch_job.ts";
+import { jobResult, stoppedResult } from "../server/launch_job.ts";
 import { type LiveTraining, serveTraining } from "../server/serve_training.ts";
 import type { ServeFlags } from "./flags.ts";
 import type { Recording } from "./_record.ts";
@@ -29,6 +29,7 @@ export function startDashboard(
   return serveTraining(job.config, {
     events$: job.events$,
     result: () => jobResult(job, options.test()),
+    stopped: () => stoppedResult(job),
   }, {
     ...(serve.host ? { host: serve.host } : {}),
     port: serve.port ?? 8000,

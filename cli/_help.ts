@@ -65,7 +65,8 @@ Runs (recorded with their curves and a checkpoint every epoch; deno task serve l
 Dashboard
   --serve                   serve the live dashboard for this run (http://127.0.0.1:8000/);
                             it stays up after training until Ctrl-C or SIGTERM; its Stop
-                            button stops training like Ctrl-C (no model written, exit 130)
+                            button ends training where it is: the model of the weights it
+                            reached is written (no test scores), exit 0
   --host <address>          with --serve: address to bind (default 127.0.0.1)
   --port <n>                with --serve: port (default 8000; 0 picks a free one)
   --token <secret>          with --serve: bearer token, required off loopback (or NAGARE_TOKEN)
@@ -81,5 +82,5 @@ Config file only (no flag; every field and its default: README.md, "Run config f
   loss, optimizer params    e.g. "optimizer": {"name": "adam", "params": {"beta1": 0.8}}
 
 Exit codes: 0 done, 2 bad flags, config or data (training that diverged too: lower --lr),
-1 an internal failure, 130 interrupted (Ctrl-C) or stopped from the --serve dashboard (no model
-written, like Ctrl-C: 0 always means the model was written), 143 interrupted by SIGTERM.`;
+1 an internal failure, 130 interrupted (Ctrl-C), 143 interrupted by SIGTERM (both write no
+model: the run goes on with --resume).`;

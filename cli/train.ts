@@ -3,8 +3,9 @@
  * progress, writes the model atomically and ends with the test accuracy.
  * With no flags it trains the default job (MNIST, 784-128-64-10, Adam).
  * Exit codes: 0 done, 2 bad flags, config or data (see {@linkcode printError}), 1 an
- * internal failure, 130 interrupted by Ctrl-C (SIGINT) or stopped from the --serve
- * dashboard, 143 by SIGTERM; all stop training the same way and write nothing.
+ * internal failure, 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM (both write
+ * nothing: the run can go on with --resume). Stopped from the --serve dashboard, a run
+ * keeps the weights it reached: the model is written and the exit code is 0.
  *
  * @module
  */
@@ -140,9 +141,6 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
   }
 }
 
-/** Exit code of a run stopped from the dashboard: 130 as for Ctrl-C, so 0 always means a written model. */
-const STOPPED_EXIT_CODE = 130;
-
 /** Trains, reports and writes the model: the part of {@linkcode main} after the job is built. */
 async function trainAndSave(job: Job, options: {
   io: TrainIo;
@@ -206,14 +204,19 @@ async function trainAndSave(job: Job, options: {
     ? (recording ? recording.resumableOnCancel(live.events$) : live.events$)
     : (recording ? recording.track(training) : job.events$);
   const result = await watch(events$, { progress, reporter });
-  // The dashboard's Stop completes the run early: like Ctrl-C, nothing is written.
+  // The dashboard's Stop ends the run early, as on the server: it keeps the weights it reached.
   const stopped = live?.run.status === "stopped" && result.status === "completed";
   if (live && (result.status !== "completed" || stopped)) await live.close();
   if (stopped) {
+    try {
+      await saveModel(job.config.out, job.modelNetwork(), job.modelMeta());
+    } catch (e) {
+      return printError(e, io.err, { context: `cannot write ${job.config.out}` });
+    }
     io.err(
-      `stopped from the dashboard in epoch ${result.epoch} of ${job.config.epochs}: ${job.config.out} not written`,
+      `stopped from the dashboard in epoch ${result.epoch} of ${job.config.epochs}: wrote ${job.config.out} with the weights it reached (no test scores)`,
     );
-    return STOPPED_EXIT_CODE;
+    return 0;
   }
   if (result.status === "interrupted") {
     const by = result.signal === "SIGTERM" ? " by SIGTERM" : "";

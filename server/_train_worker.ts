@@ -21,7 +21,7 @@ import {
   openAdmittedFile,
   withAdmittedFile,
 } from "./data_path.ts";
-import { jobResult } from "./launch_job.ts";
+import { jobResult, stoppedResult } from "./launch_job.ts";
 import type { TrainingResult } from "./run_tracker.ts";
 import { type ErrorData, errorData, errorFrom } from "./_thread_error.ts";
 
@@ -56,7 +56,7 @@ export type FromWorker =
   | { readonly type: "checkpoint"; readonly id: number; readonly checkpoint: Checkpoint }
   | { readonly type: "done"; readonly result: TrainingResult }
   | { readonly type: "error"; readonly error: ErrorData }
-  | { readonly type: "stopped" };
+  | { readonly type: "stopped"; readonly result?: TrainingResult };
 
 interface Scope {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
@@ -134,8 +134,17 @@ scope.onmessage = ({ data }) => {
   if (data.type === "start") build(data);
   else if (data.type === "train") train(job!);
   else if (data.type === "stop") {
-    subscription?.unsubscribe(); // the trainer stops within a batch
-    post({ type: "stopped" });
+    const trained = subscription !== undefined;
+    subscription?.unsubscribe(); // the trainer stops within a batch, its weights settled
+    flush();
+    let result: TrainingResult | undefined;
+    try {
+      // A stopped run keeps the weights it reached: its model, without test scores.
+      if (trained && job) result = stoppedResult(job);
+    } catch {
+      result = undefined; // no model: the run is stopped all the same
+    }
+    post({ type: "stopped", ...(result ? { result } : {}) });
   } else {
     const waiting = saves.get(data.id);
     saves.delete(data.id);

@@ -42,8 +42,24 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
       checkpoint,
       resume,
     });
-    return { events$: job.events$, result: () => jobResult(job, job.evaluateTest()) };
+    return {
+      events$: job.events$,
+      result: () => jobResult(job, job.evaluateTest()),
+      stopped: () => stoppedResult(job),
+    };
   };
+}
+
+/**
+ * What a stopped run keeps: the model of the weights it reached, no test scores.
+ *
+ * @example
+ * ```ts ignore
+ * stoppedResult(job).model; // the weights it reached
+ * ```
+ */
+export function stoppedResult(job: Job): TrainingResult {
+  return { model: toModelFile(job.modelNetwork(), job.modelMeta()) };
 }
 
 /**

@@ -285,7 +285,9 @@ export async function writeRun(
       JSON.stringify(logged.data),
       logged.event === "batch" ? "" : JSON.stringify(hashOf(rowOf(current, row.source))),
       checkpoint?.text ?? "",
-      logged.event === "end" && current.model ? JSON.stringify(current.model) : "",
+      (logged.event === "end" || (final && current.status === "stopped")) && current.model
+        ? JSON.stringify(current.model)
+        : "",
       final ? "1" : "0",
     ];
     chain = chain.then(async () => {

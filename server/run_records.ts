@@ -197,7 +197,7 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
         }, {
           ...(logged.event === "batch" ? {} : { row: rowOf(current, source) }),
           ...(checkpoint ? { checkpoint } : {}),
-          ...(logged.event === "end" && current.model
+          ...((logged.event === "end" || (final && current.status === "stopped")) && current.model
             ? { model: JSON.stringify(current.model) }
             : {}),
         });

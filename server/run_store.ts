@@ -269,6 +269,7 @@ export function createRunStore(options: RunStoreOptions): RunStore {
     await new Promise<void>((resolve) => {
       const subscription = trackRun(run, training, { ...options.track, gate })
         .subscribe({ error: () => resolve(), complete: () => resolve() });
+      subscription.add(() => resolve()); // unsubscribed by close() while a stop keeps its model
       if (!subscription.closed) subscriptions.set(run, subscription);
     });
     subscriptions.delete(run);

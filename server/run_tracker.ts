@@ -29,6 +29,11 @@ export interface Training {
   readonly events$: Observable<TrainEvent>;
   /** Called once after `events$` completed: the model and test metrics. */
   result?(): TrainingResult | Promise<TrainingResult>;
+  /**
+   * Called once after a stop: what the run keeps, the model of the weights
+   * it reached (no test scores). None keeps nothing.
+   */
+  stopped?(): TrainingResult | undefined | Promise<TrainingResult | undefined>;
 }
 
 /** Options of {@linkcode trackRun}. */
@@ -197,8 +202,20 @@ export function trackRun(
         complete() {
           if (run.stopper.signal.aborted) {
             gate?.flush();
-            setStatus(run, "stopped");
-            return subscriber.complete();
+            if (!training.stopped) {
+              setStatus(run, "stopped");
+              return subscriber.complete();
+            }
+            finishing = true;
+            // A stopped run keeps the weights it reached, marked stopped.
+            Promise.resolve()
+              .then(() => training.stopped?.())
+              .then((kept) => void (kept?.model && (run.model = kept.model)), () => {})
+              .finally(() => {
+                setStatus(run, "stopped");
+                subscriber.complete();
+              });
+            return;
           }
           finish().then(
             () => subscriber.complete(),

@@ -62,7 +62,7 @@ Deno.test({
   ignore: !hasChromium,
 }, async (t) => {
   const store = createRunStore({
-    launch: pacedLaunch(launchJob({ backend: "ts" }), 40),
+    launch: pacedLaunch(launchJob({ backend: "ts" }), 400),
     maxRunning: 2,
   });
   const assets = await loadAssets();

@@ -71,12 +71,14 @@ export function launchInWorker(options: WorkerLaunchOptions = {}): WorkerLaunch 
     live++;
     let onMessage: (message: FromWorker) => void = () => {};
     let ended = false, grace: ReturnType<typeof setTimeout> | undefined;
+    const kept = Promise.withResolvers<TrainingResult | undefined>();
     const post = (message: ToWorker) => {
       if (!ended) worker.postMessage(message);
     };
     const end = () => {
       if (ended) return;
       ended = true;
+      kept.resolve(undefined); // ended without a stop's answer: nothing kept
       clearTimeout(grace);
       signal.removeEventListener("abort", stop);
       worker.terminate();
@@ -85,7 +87,11 @@ export function launchInWorker(options: WorkerLaunchOptions = {}): WorkerLaunch 
     // Asks the worker to stop its run and ends it when it answers, or after the grace period.
     function stop(): void {
       if (ended || grace !== undefined) return;
-      onMessage = (message) => message.type === "stopped" && end();
+      onMessage = (message) => {
+        if (message.type !== "stopped") return;
+        kept.resolve(message.result); // the weights it reached
+        end();
+      };
       post({ type: "stop" });
       grace = setTimeout(end, graceMs);
     }
@@ -156,7 +162,7 @@ export function launchInWorker(options: WorkerLaunchOptions = {}): WorkerLaunch 
       post({ type: "train" });
       return stop;
     });
-    return { events$, result: () => result };
+    return { events$, result: () => result, stopped: () => kept.promise };
   };
   return Object.defineProperty(launch, "liveWorkers", { get: () => live }) as WorkerLaunch;
 }

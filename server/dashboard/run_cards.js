@@ -50,8 +50,12 @@ export function runHead(run, title) {
   const last = run.points.at(-1);
   const epochs = run.epochs ?? run.summary?.epochs ?? 0;
   const progress = el("progress", { max: epochs || 1, value: last?.epoch ?? 0 });
-  const download = run.status === "done"
-    ? el("button", { textContent: "Download model", onclick: () => downloadModel(run.id) })
+  // A stopped run keeps the weights it reached: its model downloads too.
+  const download = run.status === "done" || run.status === "stopped"
+    ? el("button", {
+      textContent: run.status === "done" ? "Download model" : "Download model (as stopped)",
+      onclick: () => downloadModel(run.id).catch((e) => alert(e.message)),
+    })
     : undefined;
   const csv = el("button", {
     textContent: "Metrics CSV",

@@ -115,7 +115,7 @@ export function curvesChart(el, { metric, names }) {
   return {
     update(trials, pointsOf) {
       const labels = curveLabels(trials, names);
-      if (labels.join("\n") !== key) {
+      if (!chart || labels.join("\n") !== key) { // the first update may have no trial yet
         chart?.destroy();
         key = labels.join("\n");
         chart = lineChart(el, {

@@ -118,12 +118,17 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
     })
     .get("/:id/model", async (c) => {
       const run = await findRun(store, c.req.param("id"));
-      const model = run.status === "done" ? await store.model(run.id) : undefined;
+      // A done run's model, or the weights a stopped run reached.
+      const model = run.status === "done" || run.status === "stopped"
+        ? await store.model(run.id)
+        : undefined;
       if (!model) {
         throw new ApiError(
           409,
           "model_not_ready",
-          `Run ${run.id} is ${run.status}: its model is available once it is done`,
+          run.status === "stopped"
+            ? `Run ${run.id} was stopped before it kept any weights: there is no model`
+            : `Run ${run.id} is ${run.status}: its model is available once it is done or stopped`,
           {
             status: run.status,
           },

@@ -4,7 +4,6 @@
 // ticks; per-run results, config, insights (confusion matrix, histograms) and
 // downloads; and a step-level loss curve drawn before the first epoch ends.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { concatMap, from, map, of, timer } from "rxjs";
 import { createRegistry } from "../core/checks/registry.ts";
 import { predict } from "../core/math/predict.ts";
@@ -17,10 +16,8 @@ import { launchJob } from "./launch_job.ts";
 import type { Launch } from "./run_store.ts";
 import { createRunStore } from "./run_store.ts";
 import { waitFor } from "./_testing/wait_for.ts";
+import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"];
-const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
 const IRIS = {
   dataset: "iris",
   layers: [{ units: 8, activation: "relu" }, { units: 3, activation: "softmax" }],
@@ -82,16 +79,8 @@ Deno.test({
   const app = createApp({ store, registry, assets: () => Promise.resolve(assets) });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   const url = `http://127.0.0.1:${server.addr.port}/`;
-  const profile = await Deno.makeTempDir({ prefix: "nagare-chromium-" });
-  const downloads = await Deno.makeTempDir({ prefix: "nagare-downloads-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    viewport: { width: 1440, height: 1200 },
-    acceptDownloads: true,
-    downloadsPath: downloads,
-  });
-  const problems: string[] = [];
+  const browser = await openBrowser({ viewport: { width: 1440, height: 1200 }, downloads: true });
+  const { problems } = browser;
   try {
     const ids = RATES.map((lr) => store.create(parseRunConfig({ ...IRIS, lr, epochs: 6 })).id);
     const xor = store.create(parseRunConfig({ dataset: "xor", epochs: 4 })).id;
@@ -100,11 +89,7 @@ Deno.test({
       "the nine runs to finish",
       120_000,
     );
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (/Content Security Policy|Uncaught/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    const page = await browser.page();
     await page.goto(url);
     const rows = () => page.$$eval("#runs tbody tr", (trs) => trs.map((tr) => tr.dataset.run));
 
@@ -355,10 +340,8 @@ Deno.test({
 
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await browser.close();
     await store.close();
     await server.shutdown();
-    await Deno.remove(profile, { recursive: true });
-    await Deno.remove(downloads, { recursive: true });
   }
 });

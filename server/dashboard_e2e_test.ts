@@ -2,7 +2,7 @@
 // start runs from the form, watch them train, stop one, survive a dropped
 // connection, overlay two runs, and save docs/dashboard.png.
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { createApp } from "./app.ts";
@@ -12,24 +12,13 @@ import { createRunStore } from "./run_store.ts";
 import { cuttable } from "./_testing/cuttable.ts";
 import { pacedLaunch } from "./_testing/paced_launch.ts";
 import { waitFor } from "./_testing/wait_for.ts";
+import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // The README's screenshot is refreshed only on request, so a test run leaves the tree clean:
 // NAGARE_UPDATE_SCREENSHOT=1 deno task test
 const SCREENSHOT = Deno.env.get("NAGARE_UPDATE_SCREENSHOT")
   ? new URL("../docs/dashboard.png", import.meta.url).pathname
   : `${Deno.makeTempDirSync()}/dashboard.png`;
-const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
 
 interface Dashboard {
   nagareDashboard: { epochs(id: string): number[]; plotted(): string[] };
@@ -84,19 +73,10 @@ Deno.test({
   const net = cuttable(app.fetch);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, net.fetch);
   const url = `http://127.0.0.1:${server.addr.port}/`;
-  const profile = await Deno.makeTempDir({ prefix: "nagare-chromium-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    viewport: { width: 1440, height: 1080 },
-  });
-  const problems: string[] = [];
+  const browser = await openBrowser({ viewport: { width: 1440, height: 1080 } });
+  const { problems } = browser;
   try {
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (/Content Security Policy|Uncaught/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    const page = await browser.page();
     await page.goto(url);
     const epochsOf = (id: string) =>
       page.evaluate((id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id), id);
@@ -225,10 +205,9 @@ Deno.test({
 
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await browser.close();
     await store.close();
     await server.shutdown();
-    await Deno.remove(profile, { recursive: true });
     if (!Deno.env.get("NAGARE_UPDATE_SCREENSHOT")) {
       await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
     }
@@ -254,15 +233,10 @@ Deno.test({
     return res;
   });
   const url = `http://127.0.0.1:${server.addr.port}/`;
-  const profile = await Deno.makeTempDir({ prefix: "nagare-chromium-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-  });
+  const browser = await openBrowser();
+  const { context, problems } = browser;
   try {
-    const page = context.pages()[0] ?? await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    const page = await browser.page();
     await page.goto(`${url}?token=${token}`);
     await page.waitForSelector("select[name=dataset] option[value=xor]", { state: "attached" });
     assert.equal(page.url(), url, "the token left the address bar");
@@ -287,9 +261,8 @@ Deno.test({
     assert.equal(refused?.status(), 401);
     assert.match(await fresh.textContent("body") ?? "", /\/\?token=<token>/);
   } finally {
-    await context.close();
+    await browser.close();
     await store.close();
     await server.shutdown();
-    await Deno.remove(profile, { recursive: true });
   }
 });

@@ -4,7 +4,6 @@
 // stream into the window accuracy chart, downloads its current model and
 // stops it, and a data-set run still opens the epoch charts afterwards.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { createRegistry } from "../core/checks/registry.ts";
 import { parseRunConfig } from "../jobs/run_config.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
@@ -15,10 +14,7 @@ import { createLiveRuns } from "./live_runs.ts";
 import { createRunStore } from "./run_store.ts";
 import { lineSamples } from "./_testing/line_samples.ts";
 import { waitFor } from "./_testing/wait_for.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"];
-const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
 
 const WINDOW = 400, BODIES = 4, PER_BODY = 800; // 3,200 samples: 100 steps of 32, 8 windows
 
@@ -58,16 +54,8 @@ Deno.test({
     assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
     return await res.json();
   };
-  const profile = await Deno.makeTempDir({ prefix: "nagare-chromium-" });
-  const downloads = await Deno.makeTempDir({ prefix: "nagare-downloads-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-    downloadsPath: downloads,
-  });
-  const problems: string[] = [];
+  const browser = await openBrowser({ viewport: { width: 1280, height: 900 }, downloads: true });
+  const { problems } = browser;
   try {
     const epochRun = store.create(parseRunConfig({ dataset: "xor", epochs: 5 }));
     const run = await post(
@@ -86,11 +74,7 @@ Deno.test({
       );
       assert.equal(answer.accepted, PER_BODY);
     }
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (/Content Security Policy|Uncaught/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    const page = await browser.page();
     await page.goto(url);
 
     await t.step("the runs list marks the live run, and ticking it plots it alone", async () => {
@@ -180,11 +164,9 @@ Deno.test({
 
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await browser.close();
     await live.close();
     await store.close();
     await server.shutdown();
-    await Deno.remove(profile, { recursive: true });
-    await Deno.remove(downloads, { recursive: true });
   }
 });

@@ -13,7 +13,12 @@ import { estimateRunMemory, type MemoryEstimate } from "../jobs/memory_estimate.
 import { type ConfigIssue, lossFitIssue } from "../jobs/run_config.ts";
 import { memoryIssue } from "../jobs/run_preflight.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
-import { DEFAULT_LIMITS, pluginIssue, type RunLimits } from "./run_policy.ts";
+import {
+  configPluginIssues,
+  DEFAULT_LIMITS,
+  layerLimitIssues,
+  type RunLimits,
+} from "./run_policy.ts";
 
 /** Options of {@linkcode admitLiveConfig}. */
 export interface AdmitLiveOptions {
@@ -70,26 +75,10 @@ export function admitLiveConfig(
   const { config } = parsed;
   const registry = options.registry ?? createRegistry(builtinPlugins());
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { layers, loss, optimizer } = config;
-  const issues: ConfigIssue[] = layers.length > limits.maxLayers
-    ? [{ path: "layers", message: `must list at most ${limits.maxLayers} layers on this server` }]
-    : [];
-  layers.forEach(({ units, activation }, i) => {
-    const at = `layers.${i}`;
-    if (units > limits.maxUnits) {
-      issues.push({
-        path: `${at}.units`,
-        message: `must be at most ${limits.maxUnits} on this server`,
-      });
-    }
-    if (activation !== undefined) {
-      issues.push(...pluginIssue(registry, "activation", activation, `${at}.activation`));
-    }
-  });
-  issues.push(
-    ...pluginIssue(registry, "loss", loss, "loss"),
-    ...pluginIssue(registry, "optimizer", optimizer, "optimizer"),
-  );
+  const issues: ConfigIssue[] = [
+    ...layerLimitIssues(config.layers, limits),
+    ...configPluginIssues(registry, config),
+  ];
   if (issues.length === 0) {
     const misfit = lossFitIssue(config, registry);
     if (misfit) issues.push(misfit);

@@ -66,6 +66,33 @@ export interface AdmitOptions {
 }
 
 /**
+ * Layers past the server's size limits: too many, or too wide.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIMITS, layerLimitIssues } from "./run_policy.ts";
+ * layerLimitIssues([{ units: 5000 }], DEFAULT_LIMITS)[0].path; // "layers.0.units"
+ * ```
+ */
+export function layerLimitIssues(
+  layers: readonly { units: number }[],
+  limits: Pick<RunLimits, "maxLayers" | "maxUnits">,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = layers.length > limits.maxLayers
+    ? [{ path: "layers", message: `must list at most ${limits.maxLayers} layers on this server` }]
+    : [];
+  layers.forEach(({ units }, i) => {
+    if (units > limits.maxUnits) {
+      issues.push({
+        path: `layers.${i}.units`,
+        message: `must be at most ${limits.maxUnits} on this server`,
+      });
+    }
+  });
+  return issues;
+}
+
+/**
  * What a config names that the registry lacks or refuses: each layer's
  * activation, the loss and the optimizer, with their parameters (checked by
  * configuring them), as issues naming the field and the known names.
@@ -76,7 +103,14 @@ export interface AdmitOptions {
  * // [{ path: "optimizer", message: 'unknown optimizer "sgdd": use one of adam, ...' }]
  * ```
  */
-export function configPluginIssues(registry: Registry, config: RunConfig): ConfigIssue[] {
+export function configPluginIssues(
+  registry: Registry,
+  config: {
+    layers?: readonly { activation?: PluginRef }[];
+    loss?: PluginRef;
+    optimizer: PluginRef;
+  },
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   (config.layers ?? []).forEach((layer, i) => {
     if (layer.activation !== undefined) {
@@ -93,17 +127,8 @@ export function configPluginIssues(registry: Registry, config: RunConfig): Confi
 /**
  * The issue of a plugin reference at `path`: an unknown name (listing the
  * known ones) or parameters its factory refuses; none when it configures.
- *
- * @example
- * ```ts
- * import { createRegistry } from "../core/checks/registry.ts";
- * import { builtinPlugins } from "../plugins/mod.ts";
- * import { pluginIssue } from "./run_policy.ts";
- * const registry = createRegistry(builtinPlugins());
- * pluginIssue(registry, "activation", "rleu", "layers.0.activation")[0].path; // "layers.0.activation"
- * ```
  */
-export function pluginIssue(
+function pluginIssue(
   registry: Registry,
   kind: PluginKind,
   ref: PluginRef,
@@ -158,21 +183,7 @@ export async function admitRunConfig(
     issues.push({ path: "epochs", message: `must be at most ${limits.maxEpochs} on this server` });
   }
   const layers = config.layers ?? []; // none: a csv data set's model is chosen from its target
-  if (layers.length > limits.maxLayers) {
-    issues.push({
-      path: "layers",
-      message: `must list at most ${limits.maxLayers} layers on this server`,
-    });
-  }
-  layers.forEach((layer, i) => {
-    if (layer.units > limits.maxUnits) {
-      issues.push({
-        path: `layers.${i}.units`,
-        message: `must be at most ${limits.maxUnits} on this server`,
-      });
-    }
-  });
-  issues.push(...configPluginIssues(registry, config));
+  issues.push(...layerLimitIssues(layers, limits), ...configPluginIssues(registry, config));
 
   const dataset = config.dataset;
   if (typeof dataset === "string") {

@@ -50,8 +50,11 @@ export interface RunRecords {
    * from another process gets its new events through `log.mirror`.
    */
   restore(id: string, log?: RunLogOptions, hold?: boolean): { run: Run; held: boolean } | undefined;
-  /** True when the run's lease is held by a process that is alive (this one included). */
-  isLive(id: string): boolean;
+  /**
+   * True when the run's lease is held by a process that is alive (this one
+   * included); `row`, when given, is the run's row just read (saves a query).
+   */
+  isLive(id: string, row?: { owner?: string; leaseUntil?: number }): boolean;
   /** Reads a stored run's model file. */
   model(id: string): ModelFile | undefined;
   /** Stops recording a run here and lets another process take it. */
@@ -220,8 +223,8 @@ export function openRunRecords(dir: string, options: RunRecordsOptions = {}): Ru
       }
     };
 
-  const isLive = (id: string) => {
-    const row = db.run(id);
+  const isLive = (id: string, known?: { owner?: string; leaseUntil?: number }) => {
+    const row = known ?? db.run(id);
     if (!row || !row.owner || row.leaseUntil === undefined) return false;
     return row.owner === owner || (row.leaseUntil >= now() && !ownerGone(row.owner));
   };

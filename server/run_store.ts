@@ -197,7 +197,7 @@ export function createRunStore(options: RunStoreOptions): RunStore {
       if (own.has(row.id)) continue;
       try {
         const final = FINAL_STATUSES.includes(row.status as RunStatus);
-        const live = !final && records.isLive(row.id);
+        const live = !final && records.isLive(row.id, row);
         const known = runs.get(row.id);
         if (row.source === "server" && !final && !live) adopt(row.id);
         else if (known && !known.log.closed) follow(known, row, live);

@@ -3,7 +3,6 @@
 // filtered, plotted, its best model downloaded; another one stopped from
 // the page. Saves docs/sweep.png on request.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { createRegistry } from "../core/checks/registry.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { createApp } from "./app.ts";
@@ -11,9 +10,8 @@ import { loadAssets } from "./assets.ts";
 import { launchJob } from "./launch_job.ts";
 import { createRunStore } from "./run_store.ts";
 import { pacedLaunch } from "./_testing/paced_launch.ts";
+import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"];
 const TOKEN = "sweep-e2e-secret-token";
 const BEARER = { authorization: `Bearer ${TOKEN}` };
 // The README's screenshot (of examples/sweep_iris.json) is refreshed only on request:
@@ -22,7 +20,6 @@ const UPDATE = Boolean(Deno.env.get("NAGARE_UPDATE_SCREENSHOT"));
 const SCREENSHOT = UPDATE
   ? new URL("../docs/sweep.png", import.meta.url).pathname
   : `${Deno.makeTempDirSync()}/sweep.png`;
-const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
 
 const SMALL_SWEEP = {
   name: "iris, small",
@@ -84,19 +81,10 @@ Deno.test({
     assert.ok(res.ok, `${path}: ${res.status}`);
     return await res.json();
   };
-  const profile = await Deno.makeTempDir({ prefix: "nagare-chromium-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    viewport: { width: 1440, height: 1080 },
-  });
-  const problems: string[] = [];
+  const browser = await openBrowser({ viewport: { width: 1440, height: 1080 } });
+  const { problems } = browser;
   try {
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (/Content Security Policy|Uncaught/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    const page = await browser.page();
     const sweepOf = () =>
       page.evaluate(() => (globalThis as unknown as SweepView).nagareSweeps.sweep());
     const metrics = async () =>
@@ -224,10 +212,9 @@ Deno.test({
     assert.deepEqual(seen.filter((s) => s.status === 401), [], "every request carried the token");
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await browser.close();
     await store.close();
     await server.shutdown();
-    await Deno.remove(profile, { recursive: true });
     if (!UPDATE) {
       await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
     }

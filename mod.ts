@@ -45,7 +45,12 @@ export {
   parameters,
 } from "./core/math/network.ts";
 export { forwardLayer, type LayerIO } from "./core/math/forward.ts";
-export { predict } from "./core/math/predict.ts";
+export { predict, type PredictBackend, type PredictOptions } from "./core/wasm/predict.ts";
+export {
+  createWasmInference,
+  type WasmInference,
+  type WasmInferenceOptions,
+} from "./core/wasm/wasm_inference.ts";
 export { argmaxRow, countCorrect } from "./core/math/metrics.ts";
 export { checkLossPairing, type PairingOptions } from "./core/checks/pairing.ts";
 export {

@@ -5,8 +5,8 @@
  * 2. inside core/, folders import only folders below them, in this order:
  *    math; checks, data, wasm; model; train (see {@linkcode CORE_ORDER});
  * 3. inside core/, only train/ and data/ import rxjs;
- * 4. the inference path (core/math/predict.ts, edge/handler.ts, plugins/activations)
- *    reaches no rxjs, no hono, and no Deno or Node APIs;
+ * 4. the inference path (core/math/predict.ts, core/wasm/predict.ts, edge/handler.ts,
+ *    plugins/activations) reaches no rxjs, no hono, and no Deno or Node APIs;
  * 5. plugins/ import only core/math/types.ts and small core/math helpers;
  * 6. no import cycles, type imports included;
  * 7. a `_name.ts` file (or anything in a `_testing/` folder) is private to its
@@ -103,8 +103,12 @@ for (const group of cycles(relEdges)) {
   problems.push(`import cycle (type imports included): ${group.join(" -> ")}`);
 }
 
-const inferenceRoots = ["core/math/predict.ts", "edge/handler.ts", "plugins/activations/mod.ts"]
-  .map((p) => `${rootPath}${p}`);
+const inferenceRoots = [
+  "core/math/predict.ts",
+  "core/wasm/predict.ts",
+  "edge/handler.ts",
+  "plugins/activations/mod.ts",
+].map((p) => `${rootPath}${p}`);
 for (const root of inferenceRoots.filter((p) => !files.includes(p))) {
   problems.push(
     `${rel(root)} is gone: name the inference path's new start in _tools/check_graph.ts`,

@@ -9,8 +9,8 @@
 import { filter, lastValueFrom, toArray } from "rxjs";
 import type { EpochEvent } from "../core/train/train_events.ts";
 import { loadMnist } from "../jobs/datasets/mnist.ts";
-import { parseRunConfig } from "../jobs/run_config.ts";
-import { runJob } from "../jobs/run_job.ts";
+import { parseRunConfig, type RunConfig } from "../jobs/run_config.ts";
+import { type JobOptions, runJob } from "../jobs/run_job.ts";
 import type { Tfjs } from "./_tfjs.ts";
 
 /** What one W1 run measured. */
@@ -22,9 +22,9 @@ export interface MnistResult {
   /** Threads and kernels actually used (nagare), or the backend (TensorFlow.js). */
   readonly setup: string;
   /**
-   * nagare, runs of 3 epochs or more: samples/s over the epochs after the
-   * second, read from the run's own epoch events (the first two epochs are
-   * slower: start-up).
+   * nagare: samples/s over the epochs after the first two (W1, runs of 3
+   * epochs or more) or the first (Fashion-MNIST), read from the run's own
+   * epoch events (the first epochs are slower: start-up).
    */
   readonly laterSamplesPerSec?: number;
   /** Training samples, and when training began and ended (ms since the Unix epoch). */
@@ -44,12 +44,31 @@ const wallClock = (): number => performance.timeOrigin + performance.now();
  * await nagareMnist({ backend: "wasm", workers: 1, epochs: 5 }); // { samplesPerSec: 25000, ... }
  * ```
  */
-export async function nagareMnist(
+export function nagareMnist(
   options: { backend: "ts" | "wasm"; workers: number; epochs: number },
 ): Promise<MnistResult> {
   const { backend, workers, epochs } = options;
   const config = parseRunConfig({ dataset: "mnist", validationSplit: 0, backend, workers, epochs });
-  const job = await runJob(config);
+  return timedJob(config, {}, 2);
+}
+
+/**
+ * Runs a job to completion, timing from subscription to the last epoch, and
+ * the epochs after the first `skip` on their own (runs of `skip + 1` epochs
+ * or more), from the run's own epoch events: the first epochs are slower
+ * (start-up).
+ *
+ * @example
+ * ```ts ignore
+ * await timedJob(parseRunConfig({ dataset: "mnist", epochs: 3 }), {}, 1);
+ * ```
+ */
+export async function timedJob(
+  config: RunConfig,
+  options: JobOptions,
+  skip: number,
+): Promise<MnistResult> {
+  const job = await runJob(config, options);
   const began = wallClock();
   const ends = await lastValueFrom(job.events$.pipe(
     filter((e): e is EpochEvent => e.type === "epoch"),
@@ -58,10 +77,13 @@ export async function nagareMnist(
   const ended = wallClock(), n = ends.length, train = job.samples.train!, samples = train * n;
   return {
     samplesPerSec: samples / ((ended - began) / 1000),
-    ...(n >= 3
-      ? { laterSamplesPerSec: train * (n - 2) * 1000 / (ends[n - 1].elapsedMs - ends[1].elapsedMs) }
+    ...(n > skip
+      ? {
+        laterSamplesPerSec: train * (n - skip) * 1000 /
+          (ends[n - 1].elapsedMs - (skip ? ends[skip - 1].elapsedMs : 0)),
+      }
       : {}),
-    accuracy: job.evaluateTest()!.accuracy!,
+    accuracy: job.evaluateTest()?.accuracy ?? ends[n - 1].valAccuracy ?? NaN,
     setup: `${job.backend}, ${job.workers} thread${job.workers > 1 ? "s" : ""}`,
     window: { samples, began, ended },
   };

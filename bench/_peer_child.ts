@@ -11,16 +11,20 @@ import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
 import { builtinPlugins } from "../plugins/mod.ts";
 import { backendRunner, measure, type Runner, SHAPES, tfjsRunner } from "./gflops.ts";
 import { nagareMnist, tfjsMnist } from "./_mnist.ts";
+import { nagareFashion } from "./_fashion.ts";
 import { loadTfjs } from "./_tfjs.ts";
 import { handXor, tfjsXor, trainXor } from "./_xor.ts";
 import { peakKb } from "./_peak.ts";
+import { nagarePredict, tfjsPredict } from "./_predict.ts";
 
 /** What a child measures. */
 export type PeerSpec =
   | { task: "w1"; impl: "nagare"; backend: "ts" | "wasm"; workers: number; epochs: number }
   | { task: "w1"; impl: "tfjs-cpu" | "tfjs-wasm"; epochs: number }
+  | { task: "fashion"; workers: number; epochs: number }
   | { task: "w2"; impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm"; epochs: number; runs: number }
-  | { task: "w3"; impl: "nagare" | "tfjs-cpu" | "tfjs-wasm"; budgetMs: number };
+  | { task: "w3"; impl: "nagare" | "tfjs-cpu" | "tfjs-wasm"; budgetMs: number }
+  | { task: "w4"; impl: "nagare-ts" | "nagare-wasm" | "tfjs-wasm"; rows: number; calls: number };
 
 /** Peak resident memory of this process in MB (Linux), else the current one. */
 function peakMB(): number {
@@ -52,6 +56,7 @@ async function measureSpec(spec: PeerSpec): Promise<Record<string, unknown>> {
       : await tfjsMnist(await tfjsOf(spec.impl), spec.epochs);
     return { ...result, peakMB: peakMB() };
   }
+  if (spec.task === "fashion") return { ...await nagareFashion(spec), peakMB: peakMB() };
   if (spec.task === "w2") {
     const { epochs, runs } = spec;
     if (spec.impl === "hand") {
@@ -63,6 +68,13 @@ async function measureSpec(spec: PeerSpec): Promise<Record<string, unknown>> {
     }
     const tfjs = await tfjsOf(spec.impl);
     return { stepsPerSec: await stepsPerSec(epochs, runs, () => tfjsXor(tfjs, epochs)) };
+  }
+  if (spec.task === "w4") {
+    const { rows, calls } = spec;
+    if (spec.impl === "tfjs-wasm") {
+      return { ...await tfjsPredict(await tfjsOf(spec.impl), rows, calls) };
+    }
+    return { ...await nagarePredict(spec.impl === "nagare-ts" ? "ts" : "wasm", rows, calls) };
   }
   const runner: Runner = spec.impl === "nagare"
     ? backendRunner(createWasmBackend({ memoryMiB: 128 }))

@@ -4,11 +4,18 @@
  * measurement in a child process of its own (see `_peer_child.ts`). Prints a
  * markdown table (nagare, peer, nagare/peer) with the machine and date, and
  * saves it atomically to docs/bench_peers.md. About 4 minutes; `--quick`
- * (1 epoch, fewer runs, no TensorFlow.js cpu GEMM) takes about 1.
+ * (1 epoch, fewer runs, no TensorFlow.js cpu GEMM) takes about 1. W4 times
+ * 64-row MNIST `predict` in-process (nagare ts, nagare wasm and TensorFlow.js
+ * wasm in turn); `--only predict` runs W4 alone and prints it without saving.
+ * Fashion-MNIST (54,065 training rows, W1's network) times one thread and two
+ * in turn, over epochs 2-3, which adds about 2 minutes (`--only fashion`: that
+ * alone, printed, not saved).
  *
  * @example
  * ```sh
  * deno task bench:peers --quick
+ * deno task bench:peers --only predict
+ * deno task bench:peers --only fashion
  * ```
  *
  * @module
@@ -16,8 +23,13 @@
 import { writeFileAtomic } from "../io/write_atomic.ts";
 import type { PeerSpec } from "./_peer_child.ts";
 import { type BenchTarget, peerReport, type PeerRow } from "./_report.ts";
+import { FASHION_CSV } from "./_fashion.ts";
 
 const quick = Deno.args.includes("--quick");
+const onlyAt = Deno.args.indexOf("--only"), only = onlyAt < 0 ? undefined : Deno.args[onlyAt + 1];
+if (only !== undefined && only !== "predict" && only !== "fashion") {
+  throw new TypeError(`Unknown --only: ${only}, expected predict or fashion`);
+}
 const EPOCHS = quick ? 1 : 5, REPEATS = quick ? 1 : 3, ROUNDS = quick ? 1 : 5;
 const XOR_EPOCHS = quick ? 1000 : 5000, XOR_RUNS = quick ? 2 : 3, BUDGET_MS = quick ? 300 : 1000;
 const OUT = new URL("../docs/bench_peers.md", import.meta.url);
@@ -117,6 +129,119 @@ async function rounds(n: number) {
   };
 }
 
+const side = (r: Result, key: string, scale = 1) => ({
+  setup: r.setup as string,
+  value: r[key] * scale,
+});
+
+const PREDICT_ROWS = 64, PREDICT_CALLS = 2000, PREDICT_ROUNDS = quick ? 1 : 3;
+const W4 = "W4 mnist-predict";
+
+/**
+ * W4: nagare ts, nagare wasm and TensorFlow.js wasm in turn, `PREDICT_ROUNDS`
+ * rounds, each the median call of its own process; the median round of each.
+ */
+async function predictRows(): Promise<{ rows: PeerRow[]; target: BenchTarget; note: string }> {
+  const runs: Record<"nagare-ts" | "nagare-wasm" | "tfjs-wasm", Result[]> = {
+    "nagare-ts": [],
+    "nagare-wasm": [],
+    "tfjs-wasm": [],
+  };
+  for (let i = 0; i < PREDICT_ROUNDS; i++) {
+    for (const impl of ["nagare-ts", "nagare-wasm", "tfjs-wasm"] as const) {
+      runs[impl].push(
+        await child({ task: "w4", impl, rows: PREDICT_ROWS, calls: PREDICT_CALLS }),
+      );
+    }
+  }
+  const [ts, wasm, tf] = [runs["nagare-ts"], runs["nagare-wasm"], runs["tfjs-wasm"]]
+    .map((r) => medianOf(r, "callsPerSec"));
+  const row = (nagare: Result): PeerRow => ({
+    workload: W4,
+    measure: `${PREDICT_ROWS}-row MNIST predict in-process, calls/s`,
+    nagare: side(nagare, "callsPerSec"),
+    peer: side(tf, "callsPerSec"),
+  });
+  const vsTf = row(wasm);
+  const ms = (r: Result) => `${r.ms.toFixed(3)} ms`;
+  const note = `${PREDICT_ROWS}-row MNIST predict in-process, median ms per call: nagare ts ${
+    ms(ts)
+  }, nagare wasm ${ms(wasm)}, TensorFlow.js wasm ${ms(tf)} (TF.js / nagare wasm = ${
+    (tf.ms / wasm.ms).toFixed(2)
+  }x).\n`;
+  return {
+    rows: [vsTf, row(ts)],
+    target: { label: "W4 predict wasm ≥ TensorFlow.js wasm calls/s", row: vsTf, atLeast: 1 },
+    note,
+  };
+}
+
+const machine = (mode: string) => ({
+  cpu: cpuModel(),
+  cores: navigator.hardwareConcurrency,
+  deno: Deno.version.deno,
+  v8: Deno.version.v8,
+  date: new Date().toISOString().slice(0, 10),
+  mode,
+});
+
+if (only === "predict") {
+  const w4 = await predictRows();
+  const mode =
+    `W4 only: ${PREDICT_ROUNDS} rounds of ${PREDICT_CALLS} calls after as many warm-up calls`;
+  console.log(peerReport(machine(mode), w4.rows, [w4.target]) + "\n" + w4.note);
+  Deno.exit(0);
+}
+
+const FASHION_EPOCHS = 3, FASHION = "Fashion-MNIST mlp";
+
+/**
+ * Fashion-MNIST, one thread and two in turn for `n` rounds (the same process
+ * type: a child each), samples/s over epochs 2-3; the medians and the ratio
+ * of each round. Builds the CSV first when `bench:data` has not.
+ */
+async function fashionRounds(
+  n: number,
+): Promise<{ row: PeerRow; target: BenchTarget; note: string }> {
+  try {
+    await Deno.stat(FASHION_CSV);
+  } catch {
+    console.error("building the Fashion-MNIST CSV ...");
+    await Deno.mkdir(new URL("../.tmp-bench/", import.meta.url), { recursive: true });
+    const make = new URL("./_data_child.ts", import.meta.url).pathname;
+    const built = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-lock", make, "make", FASHION_CSV],
+    }).output();
+    if (!built.success) throw new Error(`Building ${FASHION_CSV} failed`);
+  }
+  const one: Result[] = [], two: Result[] = [];
+  for (let i = 0; i < n; i++) {
+    one.push(await child({ task: "fashion", workers: 1, epochs: FASHION_EPOCHS }));
+    two.push(await child({ task: "fashion", workers: 2, epochs: FASHION_EPOCHS }));
+  }
+  const key = "laterSamplesPerSec";
+  const row: PeerRow = {
+    workload: FASHION,
+    measure: `samples/s over epochs 2-${FASHION_EPOCHS} (54,065 rows), 2 threads vs 1`,
+    nagare: side(medianOf(two, key), key),
+    peer: side(medianOf(one, key), key),
+  };
+  const ratios = two.map((r, i) => (r[key] / one[i][key]).toFixed(2)).join(", ");
+  return {
+    row,
+    target: { label: "Fashion-MNIST two threads ≥ 1.6x one thread", row, atLeast: 1.6 },
+    note:
+      `Fashion-MNIST two threads vs one over epochs 2-${FASHION_EPOCHS}, round by round: ${ratios}.\n`,
+  };
+}
+
+if (only === "fashion") {
+  const f = await fashionRounds(ROUNDS);
+  const mode = `Fashion-MNIST only: ${ROUNDS} rounds of one thread and two in turn (medians)`;
+  console.log(peerReport(machine(mode), [f.row], [f.target]) + "\n" + f.note);
+  Deno.exit(0);
+}
+
 const scaling = await rounds(ROUNDS);
 const { one: wasm1, two: wasm2, pair } = scaling;
 const [ts1, ts2] = [await child(nagareSpec("ts", 1)), await child(nagareSpec("ts", 2))];
@@ -135,10 +260,6 @@ const [gemmNagare, gemmWasm] = [await gemm("nagare"), await gemm("tfjs-wasm")];
 const gemmCpu = quick ? undefined : await gemm("tfjs-cpu");
 
 const W1 = "W1 mnist-mlp", W2 = "W2 xor-tiny", W3 = "W3 GEMM";
-const side = (r: Result, key: string, scale = 1) => ({
-  setup: r.setup as string,
-  value: r[key] * scale,
-});
 const samples = (measure: string, a: Result, b: Result, key = "samplesPerSec"): PeerRow => ({
   workload: W1,
   measure,
@@ -200,6 +321,10 @@ const flops = (peer: Result, setup: string) =>
 const gemmRows = flops(gemmWasm, "tfjs-wasm, 1 thread");
 rows.push(...gemmRows);
 if (gemmCpu) rows.push(...flops(gemmCpu, "tfjs-cpu"));
+const w4 = await predictRows();
+rows.push(...w4.rows);
+const fashion = await fashionRounds(ROUNDS);
+rows.push(fashion.row);
 
 const targets: BenchTarget[] = [
   { label: "W1 one thread ≥ 3x TensorFlow.js wasm samples/s", row: vsWasm, atLeast: 3 },
@@ -210,6 +335,8 @@ const targets: BenchTarget[] = [
   { label: "W2 train() ≥ 50x TensorFlow.js cpu model.fit", row: xorVsCpu, atLeast: 50 },
   { label: "W2 train() ≥ half the hand-written loop", row: xorVsHand, atLeast: 0.5 },
   ...gemmRows.map((row) => ({ label: `W3 ${row.measure} ≥ TensorFlow.js wasm`, row, atLeast: 1 })),
+  w4.target,
+  fashion.target,
 ];
 const mode = quick
   ? `quick: W1 ${EPOCHS} epoch, one run each; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s)`
@@ -220,19 +347,8 @@ const listed = (ratios: number[]) => ratios.map((r) => r.toFixed(2)).join(", ");
 const perRound = `Two threads vs one, round by round: ${listed(scaling.ratios)}${
   scaling.later ? `; over epochs 3-${EPOCHS} only: ${listed(scaling.later.ratios)}` : ""
 }.\n`;
-const report = peerReport(
-  {
-    cpu: cpuModel(),
-    cores: navigator.hardwareConcurrency,
-    deno: Deno.version.deno,
-    v8: Deno.version.v8,
-    date: new Date().toISOString().slice(0, 10),
-    mode,
-  },
-  rows,
-  targets,
-);
-const text = report + "\n" + perRound;
+const report = peerReport(machine(mode), rows, targets);
+const text = report + "\n" + perRound + w4.note + fashion.note;
 console.log(text);
 await writeFileAtomic(OUT.pathname, text);
 console.error(`saved ${OUT.pathname}`);

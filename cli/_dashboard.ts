@@ -1,6 +1,7 @@
 // `deno task train --serve`: the dashboard and SSE stream for the CLI's own run.
 import type { Plugin } from "../core/math/types.ts";
 import type { Job } from "../jobs/run_job.ts";
+import { withDecisionGrids } from "../jobs/decision_grid.ts";
 import { jobResult, stoppedResult } from "../server/launch_job.ts";
 import { type LiveTraining, serveTraining } from "../server/serve_training.ts";
 import type { ServeFlags } from "./flags.ts";
@@ -27,7 +28,7 @@ export function startDashboard(
 ): Promise<LiveTraining> {
   const token = serve.token ?? Deno.env.get("NAGARE_TOKEN");
   return serveTraining(job.config, {
-    events$: job.events$,
+    events$: job.events$.pipe(withDecisionGrids(job)),
     result: () => jobResult(job, options.test()),
     stopped: () => stoppedResult(job),
   }, {

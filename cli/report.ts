@@ -34,7 +34,8 @@ export interface ReporterOptions {
 const pct = (x: number | undefined): string => (x === undefined ? "-" : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | undefined): string =>
   x === undefined ? "-" : x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(4);
-const int = (x: number): string => Math.round(x).toLocaleString("en-US");
+// Thousands separated by commas, as toLocaleString("en-US") does, without its ICU start-up (~8 ms).
+const int = (x: number): string => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 /**
  * One line per epoch: epoch, loss, val loss, accuracy, val accuracy, lr,

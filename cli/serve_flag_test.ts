@@ -79,6 +79,38 @@ Deno.test("train --serve shows the run on the API and serves its model until Ctr
   }
 });
 
+Deno.test("train --serve streams an xor run's decision boundary with its epoch events", async () => {
+  const cli = await trainServe(["--dataset", "xor", "--epochs", "3", "--out", "xor.json"]);
+  try {
+    const [, url] = await cli.waitFor(/dashboard: (http:\/\/\S+\/)/);
+    await cli.waitFor(/training done; the dashboard stays at/);
+    const { runs } = await (await fetch(`${url}api/runs`)).json();
+    const controller = new AbortController();
+    const response = await fetch(`${url}api/runs/${runs[0].id}/events`, {
+      signal: controller.signal,
+    });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while ((text.match(/^event: epoch$/gm) ?? []).length < 3 || !/^event: end$/m.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    controller.abort();
+    await reader.cancel().catch(() => {});
+    const epochs = text.split("\n\n").filter((block) => /^event: epoch$/m.test(block))
+      .map((block) => JSON.parse(block.match(/^data: (.*)$/m)![1]));
+    assert.equal(epochs.length, 3);
+    for (const epoch of epochs) {
+      assert.equal(epoch.boundary.size, 32, JSON.stringify(Object.keys(epoch)));
+    }
+    cli.child.kill("SIGINT");
+    assert.equal((await cli.child.status).code, 0);
+  } finally {
+    await cli.close();
+  }
+});
+
 Deno.test("train --serve --token prints the URL with it; SIGTERM while training stops like Ctrl-C, exit 143", async () => {
   const token = "serve-flag-secret";
   const cli = await trainServe(["--dataset", "xor", "--epochs", "1000000", "--token", token]);

@@ -25,6 +25,7 @@ function freePort(): number {
   return port;
 }
 
+/** workerd's config for worker.js and the kernels.wasm beside it, as a wasm module. */
 function workerdConfig(port: number): string {
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -32,10 +33,25 @@ const config :Workerd.Config = (
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
 );
 const worker :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "kernels.wasm", wasm = embed "kernels.wasm"),
+  ],
   compatibilityDate = "${COMPATIBILITY_DATE}",
 );
 `;
+}
+
+/** Serves the Cloudflare folder `out` in workerd and runs `check` against it. */
+async function inWorkerd(out: string, check: (base: string) => Promise<void>): Promise<void> {
+  const port = freePort();
+  await Deno.writeTextFile(join(out, "config.capnp"), workerdConfig(port));
+  await withServer({
+    command: WORKERD,
+    args: ["serve", "config.capnp"],
+    cwd: out,
+    base: `http://127.0.0.1:${port}`,
+  }, check);
 }
 
 interface Server {
@@ -88,7 +104,12 @@ async function withServer(server: Server, check: (base: string) => Promise<void>
   }
 }
 
-async function checkServer(base: string, expected: number[], inputs: number[][]): Promise<void> {
+async function checkServer(
+  base: string,
+  expected: number[],
+  inputs: number[][],
+  kernels: string,
+): Promise<void> {
   const post = (body: string) =>
     fetch(`${base}/predict`, {
       method: "POST",
@@ -154,12 +175,17 @@ async function checkServer(base: string, expected: number[], inputs: number[][])
     outputs: 3,
     classifier: true,
     maxRows: 1000,
+    kernels,
   });
 }
 
-/** Trains a small model with a custom activation, builds `target` in a temp dir and hands over what to check. */
+/**
+ * Trains a small model with a custom activation, builds `target` in a temp dir
+ * and hands over what to check, `kernels` being the ones health must report.
+ */
 async function buildFor(
   target: TargetName,
+  kernels: "wasm-simd" | "ts",
   run: (out: string, check: (base: string) => Promise<void>) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "nagare-e2e-" });
@@ -175,27 +201,28 @@ async function buildFor(
     const out = join(dir, target);
     // maxRows given: the default is measured on this machine, and the health check pins it.
     await buildEdge({ model, target, out, plugins: [PLUGIN], maxRows: 1000, corsOrigin: "*" });
-    await run(out, (base) => checkServer(base, expected, inputs));
+    await run(out, (base) => checkServer(base, expected, inputs, kernels));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-Deno.test("e2e: the Cloudflare bundle answers in workerd like the trainer", async () => {
-  await buildFor("cloudflare", async (out, check) => {
-    const port = freePort();
-    await Deno.writeTextFile(join(out, "config.capnp"), workerdConfig(port));
-    await withServer({
-      command: WORKERD,
-      args: ["serve", "config.capnp"],
-      cwd: out,
-      base: `http://127.0.0.1:${port}`,
-    }, check);
+Deno.test("e2e: the Cloudflare bundle answers in workerd like the trainer, on wasm kernels", async () => {
+  await buildFor("cloudflare", "wasm-simd", async (out, check) => {
+    await inWorkerd(out, check);
   });
 });
 
-Deno.test("e2e: the Deno Deploy bundle answers under deno serve like the trainer", async () => {
-  await buildFor("deno", async (out, check) => {
+Deno.test("e2e: a Cloudflare bundle whose kernels do not load answers in TypeScript in workerd", async () => {
+  await buildFor("cloudflare", "ts", async (out, check) => {
+    // An empty wasm module where the kernels should be: it imports as a module, exports nothing.
+    await Deno.writeFile(join(out, "kernels.wasm"), new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    await inWorkerd(out, check);
+  });
+});
+
+Deno.test("e2e: the Deno Deploy bundle answers under deno serve like the trainer, on wasm kernels", async () => {
+  await buildFor("deno", "wasm-simd", async (out, check) => {
     const port = freePort();
     const args = ["serve", "--no-config", "--host", "127.0.0.1", "--port", String(port), "main.js"];
     await withServer(
@@ -205,8 +232,8 @@ Deno.test("e2e: the Deno Deploy bundle answers under deno serve like the trainer
   });
 });
 
-Deno.test("e2e: the Supabase function answers through Deno.serve under its function path", async () => {
-  await buildFor("supabase", async (out, check) => {
+Deno.test("e2e: the Supabase function answers through Deno.serve under its function path, on wasm kernels", async () => {
+  await buildFor("supabase", "wasm-simd", async (out, check) => {
     const port = freePort();
     await withServer({
       command: Deno.execPath(),
@@ -221,8 +248,8 @@ Deno.test("e2e: the Supabase function answers through Deno.serve under its funct
 /** Vercel's Edge Runtime emulator, the one `vercel dev` uses, pinned and installed from npm. */
 const EDGE_RUNTIME = "edge-runtime@4.0.1";
 
-Deno.test("e2e: the Vercel functions answer in Vercel's Edge Runtime like the trainer", async () => {
-  await buildFor("vercel", async (out, check) => {
+Deno.test("e2e: the Vercel functions answer in Vercel's Edge Runtime like the trainer, in TypeScript", async () => {
+  await buildFor("vercel", "ts", async (out, check) => {
     // Vercel compiles each api/*.js with its imports into one script for the
     // Edge Runtime sandbox (web APIs only: no Node or Deno globals); so does this.
     await Deno.writeTextFile(

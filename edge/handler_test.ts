@@ -54,6 +54,7 @@ Deno.test("GET /health answers the model's name and widths", async () => {
     outputs: 3,
     classifier: true,
     maxRows: 1000,
+    kernels: "ts",
   });
   const head = await handler(new Request("http://edge.test/health", { method: "HEAD" }));
   assert.equal(head.status, 200);
@@ -451,5 +452,38 @@ Deno.test("a corsOrigin that is not an origin fails when the handler is made", (
       name: "TypeError",
       message: /^Invalid corsOrigin: .* is not an origin: pass scheme:\/\/host\[:port\]/,
     }, corsOrigin);
+  }
+});
+
+const KERNELS = await Deno.readFile(new URL("../wasm/gemm_simd.wasm", import.meta.url));
+
+Deno.test("with wasm kernels, as a module or as bytes, a request's batch predicts like the trainer within 1e-6", async () => {
+  const inputs = rows(37);
+  const x = { data: new Float32Array(inputs.flat()), rows: 37, cols: 6 };
+  const want = Array.from(predict(small.network, x).data);
+  for (const kernels of [new WebAssembly.Module(KERNELS), KERNELS]) {
+    const h = createPredictHandler({ model: file, kernels });
+    assert.equal(
+      (await (await h(new Request("http://edge.test/health"))).json()).kernels,
+      "wasm-simd",
+    );
+    const got: number[] = (await (await postJson(h, { inputs })).json()).outputs.flat();
+    assert.equal(got.length, want.length);
+    got.forEach((y, i) =>
+      assert.ok(Math.abs(y - want[i]) <= 1e-6, `output ${i}: ${y} vs ${want[i]}`)
+    );
+  }
+});
+
+Deno.test("kernels that do not load leave the handler on TypeScript, with the trainer's bits", async () => {
+  const inputs = rows(5);
+  const want = Array.from(
+    predict(small.network, { data: new Float32Array(inputs.flat()), rows: 5, cols: 6 }).data,
+  );
+  const broken = [new Uint8Array([1, 2, 3]), new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])];
+  for (const kernels of broken) {
+    const h = createPredictHandler({ model: file, kernels });
+    assert.equal((await (await h(new Request("http://edge.test/health"))).json()).kernels, "ts");
+    assert.deepEqual((await (await postJson(h, { inputs })).json()).outputs.flat(), want);
   }
 });

@@ -11,6 +11,7 @@ import { createRowsParser } from "./_rows.ts";
 import { type Table, unscaleOutputs } from "../core/data/table.ts";
 import { clip, quote } from "./_quote.ts";
 import { isOrigin } from "./origin.ts";
+import { createWasmInference, type WasmInference } from "../core/wasm/wasm_inference.ts";
 
 /** Options of `createPredictHandler` and {@linkcode createModelHandler}. */
 export interface PredictHandlerOptions {
@@ -40,6 +41,16 @@ export interface PredictHandlerOptions {
    * `Access-Control-Allow-Origin` to every reply. Default: no CORS headers.
    */
   corsOrigin?: string;
+  /**
+   * The WebAssembly SIMD kernels (wasm/gemm_simd.wasm) to run each request's
+   * batch on: a `WebAssembly.Module`, as runtimes that forbid compiling wasm
+   * at run time import one (`import kernels from "./kernels.wasm"` in
+   * Cloudflare Workers), or the bytes, compiled here where the runtime allows
+   * it (Deno Deploy, Supabase). Default, or when they fail to load (no SIMD,
+   * compiling forbidden): the pure TypeScript kernels. `GET /health` says
+   * which run, as `kernels`.
+   */
+  kernels?: WebAssembly.Module | Uint8Array<ArrayBuffer>;
 }
 
 /** A fetch-style handler, the contract shared by Workers, Deno, Vercel Edge and Supabase. */
@@ -75,6 +86,19 @@ function preflight(methods: string): Response {
       "access-control-max-age": "86400",
     },
   });
+}
+
+/** The kernels' inference engine, or undefined (TypeScript) when they cannot load here. */
+function loadKernels(kernels: PredictHandlerOptions["kernels"]): WasmInference | undefined {
+  if (kernels === undefined) return undefined;
+  try {
+    const module = kernels instanceof WebAssembly.Module
+      ? kernels
+      : new WebAssembly.Module(kernels);
+    return createWasmInference(module, { maxMemoryMiB: 64 });
+  } catch {
+    return undefined; // no SIMD, or compiling from bytes is forbidden: TypeScript answers alike
+  }
 }
 
 function loadNetwork(
@@ -174,6 +198,7 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
   const parseRows = table && createRowsParser(table, maxRows);
   const names = table?.target.type === "classes" ? table.target.classes : undefined;
   const cors = corsHeaders(options.corsOrigin);
+  const wasm = loadKernels(options.kernels);
   const health = JSON.stringify({
     status: "ok",
     name: options.name ?? name ?? "nagare-model",
@@ -181,6 +206,7 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
     outputs: network.outputs,
     classifier,
     maxRows,
+    kernels: wasm?.name ?? "ts",
     ...(table ? { columns: describeColumns(table), target: describeTarget(table) } : {}),
   });
 
@@ -212,7 +238,9 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
       throw new HttpError(400, "invalid_rows", 'Send "rows" or "inputs", not both');
     }
     const rows = named ? parseRows((body as { rows: unknown }).rows) : undefined;
-    const y = predict(network, rows ?? parseInputs(body));
+    // The whole request is one batch: one fused matrix product per layer.
+    const x = rows ?? parseInputs(body);
+    const y = wasm?.run(network, x) ?? predict(network, x);
     if (table) unscaleOutputs(table, y.data); // a number target in its own units
     const outputs = toRows(y);
     if (!classifier) return jsonResponse({ outputs });

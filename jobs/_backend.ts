@@ -109,22 +109,26 @@ function inputsBefore(dataset: unknown): number | undefined {
 /**
  * Workers worth starting before a job's data is loaded: what
  * {@linkcode pickWorkers} will choose, less this thread. A built-in data set's
- * width gives the network's size. A file's is unknown until read: its network
- * counts as big enough to split, but no more than one worker starts ahead
- * unless `workers` asks for more (a run starts the rest it needs, and a job
- * that needs fewer ends the extra ones).
+ * width gives the network's size; a file's `fileInputs` (a csv header's
+ * count) gives it as the header shows it: none start when one thread would
+ * serve that network. A file of unknown width counts as big enough to split.
+ * No more than one worker starts ahead of a file unless `workers` asks for
+ * more (a run starts the rest it needs, and a job that needs fewer ends the
+ * extra ones).
  */
 export function workersAhead(
   config: { workers?: number; batchSize: number; dataset: unknown; layers: readonly LayerSpec[] },
   options: { workers?: number },
+  fileInputs?: number,
 ): number {
-  const asked = options.workers ?? config.workers, inputs = inputsBefore(config.dataset);
+  const asked = options.workers ?? config.workers, builtin = inputsBefore(config.dataset);
+  const inputs = builtin ?? fileInputs;
   let params = inputs === undefined ? Infinity : 0;
   for (let n = inputs ?? 0, i = 0; inputs !== undefined && i < config.layers.length; i++) {
     params += (n + 1) * config.layers[i].units, n = config.layers[i].units;
   }
   const threads = workersFor(asked, config.batchSize, params, true);
-  const cap = inputs === undefined && asked === undefined ? 2 : 256;
+  const cap = builtin === undefined && asked === undefined ? 2 : 256;
   return Math.min(threads, cap) - 1;
 }
 

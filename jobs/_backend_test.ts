@@ -94,6 +94,20 @@ Deno.test("workersAhead: the workers pickWorkers would use beyond this thread, n
   assert.equal(workersAhead({ ...mnist, layers: [{ units: 10 }] }, {}), 0);
 });
 
+Deno.test("workersAhead: none for a file whose header shows a network one thread serves", () => {
+  const cores = Math.max(1, navigator.hardwareConcurrency ?? 1);
+  const csv = { dataset: { csv: "fashion.csv", target: "label" }, batchSize: 32 };
+  // 784 inputs to 10 softmax units: 32 x 7,850 multiply-adds, under a million.
+  assert.equal(workersAhead({ ...csv, layers: [{ units: 10 }] }, {}, 784), 0);
+  // 784-128-64-10: 32 x 109,386, over it: one worker ahead of a file, as for an unknown width.
+  const big = [{ units: 128 }, { units: 64 }, { units: 10 }];
+  assert.equal(workersAhead({ ...csv, layers: big }, {}, 784), Math.min(cores, 2) - 1);
+  assert.equal(
+    workersAhead({ ...csv, layers: [{ units: 10 }] }, { workers: 2 }, 784),
+    Math.min(cores, 2) - 1,
+  );
+});
+
 Deno.test("warmUpFor: the job's layers, plugins, batch and likely backend, MNIST's width for MNIST", () => {
   const layers = [{ units: 8, activation: "relu" }, { units: 10, activation: "softmax" }];
   const plugins = {

@@ -7,16 +7,23 @@ async function tempFile(bytes: Uint8Array): Promise<string> {
   return path;
 }
 
-Deno.test("fileStream: every byte in order, in reads of its chunk size, then the file is closed", async () => {
+Deno.test("fileStream: every byte in order, in reads of its chunk size, then the file is closed, with async and sync reads", async () => {
   const bytes = Uint8Array.from({ length: 2500 }, (_, i) => (i * 31) % 251);
   const path = await tempFile(bytes);
   try {
-    const file = Deno.openSync(path);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of fileStream(file, 1000)) chunks.push(chunk);
-    assert.deepEqual(chunks.map((c) => c.length), [1000, 1000, 500]);
-    assert.deepEqual(Uint8Array.from(chunks.flatMap((c) => Array.from(c))), bytes);
-    assert.throws(() => file.statSync(), Deno.errors.BadResource); // closed at the end
+    // 100-byte reads: 26 of them, past the 16th (a sync stream's one read in 16 that waits).
+    for (const [sync, size] of [[false, 1000], [true, 1000], [true, 100]] as const) {
+      const file = Deno.openSync(path);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of fileStream(file, size, { sync })) chunks.push(chunk);
+      const lengths = Array.from(
+        { length: Math.ceil(2500 / size) },
+        (_, i) => Math.min(size, 2500 - i * size),
+      );
+      assert.deepEqual(chunks.map((c) => c.length), lengths);
+      assert.deepEqual(Uint8Array.from(chunks.flatMap((c) => Array.from(c))), bytes);
+      assert.throws(() => file.statSync(), Deno.errors.BadResource); // closed at the end
+    }
   } finally {
     await Deno.remove(path);
   }

@@ -102,3 +102,21 @@ Deno.test("28x28 inputs keep up to 16 misclassified images with their true and p
   assert.equal(first.label, 0), assert.equal(first.predicted, 1);
   assert.equal(atob(first.pixels).length, 784);
 });
+
+Deno.test("the confusion matrix counts every row of a set larger than one block of forward passes", () => {
+  // Identity weights: each row's class is the column of its largest input.
+  const net = createNetwork({ inputs: 3, layers: [{ units: 3, init: "zeros" }] }, { registry });
+  net.layers[0].weights.set([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  const rows = 5_000, x = new Float32Array(rows * 3), y = new Float32Array(rows * 3);
+  const expected = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  for (let r = 0; r < rows; r++) {
+    const label = r % 3, predicted = Math.floor(r / 3) % 3;
+    x[r * 3 + predicted] = 1 + (r % 5), y[r * 3 + label] = 1;
+    expected[label][predicted]++;
+  }
+  const insights = computeInsights(net, { x, y, inputs: 3, outputs: 3, rows }, {
+    classifier: true,
+  });
+  assert.deepEqual(insights.confusion?.counts, expected);
+  assert.equal(insights.samples, 512);
+});

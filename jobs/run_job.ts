@@ -39,6 +39,7 @@ import {
   workersAhead,
 } from "./_backend.ts";
 import { scheduleOf } from "./_schedule.ts";
+import { headerInputs } from "./run_preflight.ts";
 import { lossFitIssue, type ResolvedRunConfig, type RunConfig } from "./run_config.ts";
 import { chooseModel, loadTableData, type TableData } from "./table_data.ts";
 import type { Table } from "../core/data/table.ts";
@@ -104,6 +105,8 @@ export interface Job {
   modelNetwork(): Network;
   /** The data set's test samples (standardized as the network sees them), when it has them. */
   readonly testData?: Arrays;
+  /** A csv or ndjson file's validation rows (as the trainer reads them, before its prepare steps). */
+  readonly validationData?: DataSource;
   /** Evaluates the data set's test samples; undefined when it has none. */
   evaluateTest(): Evaluation | undefined;
   /** What to store with the model: seed, config, final metrics, prepare state. */
@@ -142,7 +145,9 @@ export async function runJob(config: RunConfig, options: JobOptions = {}): Promi
   const given = config.layers && config.loss ? config as ResolvedRunConfig : undefined;
   if (given) checkFit(given, registry);
   // Workers load their modules, then warm up, while the data loads; the first run takes them.
-  const ahead = given ? workersAhead(given, options) : 0;
+  // A csv header's width tells a network one thread serves: no workers for it.
+  const fileInputs = given && options.open ? await headerInputs(given, options.open) : undefined;
+  const ahead = given ? workersAhead(given, options, fileInputs) : 0;
   const pool = ahead > 0 ? startWorkers(ahead) : undefined;
   try {
     if (given) {
@@ -334,6 +339,7 @@ async function buildJob(
     },
     events$,
     ...(test ? { testData: test } : {}),
+    ...(validationData ? { validationData } : {}),
     evaluateTest: () =>
       test &&
       evaluate(network, test, { loss, accuracy: lastEpoch?.accuracy !== undefined }),

@@ -76,6 +76,30 @@ async function csvShape(
   return { inputs, issues: [] };
 }
 
+/**
+ * The inputs a csv run's header shows (a category column counts once, before
+ * its values widen it), or undefined for other data sets and a header that
+ * cannot be read (loading the data reports why).
+ *
+ * @example
+ * ```ts ignore
+ * await headerInputs(config, open); // 784 for Fashion-MNIST as CSV with its label column
+ * ```
+ */
+export async function headerInputs(
+  config: RunConfig,
+  open: OpenFile,
+): Promise<number | undefined> {
+  const dataset = config.dataset;
+  if (typeof dataset !== "object" || !("csv" in dataset)) return undefined;
+  try {
+    const shape = await csvShape({ ...config, dataset }, open);
+    return shape.issues.length === 0 ? shape.inputs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function ndjsonShape(
   config: RunConfig & { dataset: { ndjson: string; target?: string } },
   open: OpenFile,

@@ -22,6 +22,7 @@ const PER_THREAD = 4;
 export const GRADIENTS = 1; // gradients only: the main thread reduces and updates
 export const GRADIENTS_AND_UPDATE = 2; // then the threads share the reduction and update
 export const STOP = 3;
+export const EVALUATE = 4; // loss and correct count of each thread's rows, weights untouched
 
 /** Float64 words: learning rate and step count of the update, then one loss per thread. */
 export const LR = 0;

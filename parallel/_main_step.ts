@@ -8,7 +8,7 @@
 import type { Network } from "../core/math/network.ts";
 import { type OptimizerState, updateParams } from "../core/math/optimize.ts";
 import type { TrainStep, TrainStepOptions } from "../core/math/train_step.ts";
-import type { Batch } from "../core/math/types.ts";
+import type { Batch, Floats } from "../core/math/types.ts";
 import { checkBatchShape } from "../core/math/check_batch.ts";
 import { createStatsTracker } from "../core/math/layer_stats.ts";
 import {
@@ -16,6 +16,7 @@ import {
   claimAt,
   CMD,
   correctAt,
+  EVALUATE,
   FINISH,
   GEN,
   GRADIENTS,
@@ -105,6 +106,23 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
     tracker.after();
   };
 
+  /**
+   * Copies `rows` rows of `x`/`t` into the shared batch and starts `command`
+   * on the workers: their rows first, so that they start while this thread
+   * copies its own (which the kernels read from the shared memory too: in
+   * place, or for the first layer).
+   */
+  const launch = (x: Floats, t: Floats, rows: number, command: number): void => {
+    const mine = control[rowCount(0)];
+    layout.x.set(x.subarray(mine * inputs, rows * inputs), mine * inputs);
+    layout.t.set(t.subarray(mine * outputs, rows * outputs), mine * outputs);
+    Atomics.store(control, ARRIVE, 0);
+    Atomics.store(control, CMD, command);
+    arrive(control, GEN);
+    layout.x.set(x.subarray(0, mine * inputs));
+    layout.t.set(t.subarray(0, mine * outputs));
+  };
+
   /** Starts `command` on every thread, computes this thread's rows, waits for all gradients. */
   const gradients = (batch: Batch, command: number): number => {
     if (closed) throw new TypeError("Parallel step closed: its workers have ended");
@@ -116,20 +134,11 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       control[rowStart(i)] = start;
       control[rowCount(i)] = Math.floor((i + 1) * rows / threads) - start;
     }
-    // The other threads' rows first, so that they start while this thread copies its own.
-    const mine = control[rowCount(0)];
-    layout.x.set(batch.x.data.subarray(mine * inputs, rows * inputs), mine * inputs);
-    layout.t.set(batch.t.data.subarray(mine * outputs, rows * outputs), mine * outputs);
-    Atomics.store(control, ARRIVE, 0);
     Atomics.store(control, FINISH, 0);
     for (let i = 0; i < threads; i++) {
       Atomics.store(control, claimAt(i), rangeStart(chunks.length, threads, i));
     }
-    Atomics.store(control, CMD, command);
-    arrive(control, GEN);
-    // The kernels read this thread's rows from the shared memory too (in place, or for the first layer).
-    layout.x.set(batch.x.data.subarray(0, mine * inputs));
-    layout.t.set(batch.t.data.subarray(0, mine * outputs));
+    launch(batch.x.data, batch.t.data, rows, command);
     own.gradients(batch.x.data, batch.t.data, command === GRADIENTS_AND_UPDATE);
     arrive(control, ARRIVE);
     waitFor(layout, ARRIVE, threads);
@@ -142,6 +151,42 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       lastCorrect += control[correctAt(i)];
     }
     return loss;
+  };
+
+  /**
+   * Loss and correct count over any number of rows, in chunks of a batch
+   * whose rows the threads share as in a step: each thread scores its
+   * `ceil(batchSize / threads)` rows of a chunk, first rows first, so the
+   * sums run over the same runs of rows, in the same order, as on this
+   * thread alone with a thread's share of the batch.
+   */
+  const evaluate = (batch: Batch): { loss: number; correct: number } => {
+    if (closed) throw new TypeError("Parallel step closed: its workers have ended");
+    settle();
+    checkBatchShape(batch, network, Infinity); // each thread checks its rows' values
+    const per = Math.ceil(batchSize / threads), all = batch.x.rows;
+    let total = 0, correct = 0;
+    for (let offset = 0; offset < all; offset += batchSize) {
+      const rows = Math.min(batchSize, all - offset);
+      for (let i = 0; i < threads; i++) {
+        const start = Math.min(rows, i * per);
+        control[rowStart(i)] = start;
+        control[rowCount(i)] = Math.min(rows, start + per) - start;
+      }
+      const x = batch.x.data.subarray(offset * inputs, (offset + rows) * inputs);
+      const t = batch.t.data.subarray(offset * outputs, (offset + rows) * outputs);
+      launch(x, t, rows, EVALUATE);
+      own.evaluateRows(x, t);
+      arrive(control, ARRIVE);
+      waitFor(layout, ARRIVE, threads);
+      for (let i = 0; i < threads; i++) {
+        const count = control[rowCount(i)];
+        if (count === 0) continue;
+        total += results[lossAt(i)] * count;
+        correct += control[correctAt(i)];
+      }
+    }
+    return { loss: all ? total / all : NaN, correct };
   };
 
   return {
@@ -177,10 +222,7 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       if (stats) tracker.after();
       return loss;
     },
-    evaluate(batch) {
-      settle();
-      return own.evaluate(batch);
-    },
+    evaluate,
     stats() {
       settle();
       return tracker.read();

@@ -13,6 +13,7 @@
 import {
   ARRIVE,
   CMD,
+  EVALUATE,
   FINISH,
   GEN,
   GRADIENTS_AND_UPDATE,
@@ -48,6 +49,11 @@ function serve(init: WorkerInit, ready: WorkerStep): void {
     const command = Atomics.load(control, CMD);
     if (command === STOP) return;
     try {
+      if (command === EVALUATE) {
+        step.evaluateRows(layout.x, layout.t);
+        arrive(control, ARRIVE);
+        continue;
+      }
       step.gradients(layout.x, layout.t, command === GRADIENTS_AND_UPDATE);
       arrive(control, ARRIVE);
       if (command === GRADIENTS_AND_UPDATE) {

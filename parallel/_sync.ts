@@ -1,16 +1,20 @@
 /**
  * Waiting on the shared control words. A thread spins first: a step's threads
  * finish within microseconds of each other, and waking a sleeping thread
- * costs 25-50 µs on Linux. After half a millisecond it sleeps in `Atomics.wait`, so an
- * idle worker (between runs, while the main thread serves requests) costs no
- * CPU. Browsers forbid `Atomics.wait` on the main thread: there it keeps
- * spinning. Internal.
+ * costs 25-50 µs on Linux. After 50 µs it sleeps in `Atomics.wait`: when
+ * another process holds one of two cores, the thread it waits for may need
+ * this core, and every spin then delays it (beside one busy process, two
+ * threads trained Fashion-MNIST at 22,000 samples/s spinning half a
+ * millisecond, 34,000 spinning 50 µs; one thread alone 41,000). An idle
+ * worker (between runs, while the main thread serves requests) costs no CPU.
+ * Browsers forbid `Atomics.wait` on the main thread: there it keeps spinning.
+ * Internal.
  *
  * @module
  */
 import { failure, type Layout } from "./_layout.ts";
 
-const SPIN_MS = 0.5;
+const SPIN_MS = 0.05;
 /** A worker that has not answered for this long is taken for dead. */
 const DEAD_MS = 300_000;
 

@@ -25,7 +25,7 @@ export interface ThreadStepOptions extends TrainStepOptions {
   readonly layout: Layout;
 }
 
-/** A thread's step: `gradients` of its rows into its slot, `evaluate` with the shared weights. */
+/** A thread's step: `gradients` of its rows into its slot, `evaluateRows` of its rows with the shared weights. */
 export interface ThreadStep extends ThreadKernels {
   /**
    * True when the kernels read the shared weights and batch rows in place:
@@ -45,8 +45,11 @@ export interface ThreadStep extends ThreadKernels {
    * the weights, gradients and optimizer state untouched.
    */
   warmUp(): void;
-  /** Loss and correct count with the current shared weights (main thread: validation). */
-  evaluate(batch: Batch): { loss: number; correct: number };
+  /**
+   * Mean loss and correct count of rows `rowStart..+rowCount` of the shared
+   * batch, as the control words say, into this thread's result words.
+   */
+  evaluateRows(xs: Floats, ts: Floats): void;
 }
 
 /**
@@ -78,6 +81,22 @@ export function createThreadStep(network: Network, options: ThreadStepOptions): 
   const pull = (): void => {
     if (!inPlace) { for (let i = 0; i < own.length; i++) own[i].set(layout.params[i]); }
   };
+  /** Points `batch` at this thread's rows of `xs`/`ts` (the shared ones in place); gives their count. */
+  const rowsOf = (xs: Floats, ts: Floats): number => {
+    const start = layout.control[rowStart(thread)], count = layout.control[rowCount(thread)];
+    if (count === 0) return 0;
+    if (inPlace) {
+      x.data = layout.x.subarray(start * inputs, (start + count) * inputs);
+      t.data = layout.t.subarray(start * outputs, (start + count) * outputs);
+    } else {
+      pull();
+      x.data = lx, t.data = lt;
+      lx.set(xs.subarray(start * inputs, (start + count) * inputs));
+      lt.set(ts.subarray(start * outputs, (start + count) * outputs));
+    }
+    x.rows = t.rows = count;
+    return count;
+  };
   let scratch: { p: Float32Array; g: Float32Array; slots: Float32Array[] } | undefined;
   return {
     inPlace,
@@ -104,26 +123,20 @@ export function createThreadStep(network: Network, options: ThreadStepOptions): 
       options.optimizer.update(scratch.p, scratch.g, scratch.slots, { lr: 1e-3, t: 1 });
     },
     gradients(xs, ts, deferFirst) {
-      const start = layout.control[rowStart(thread)], count = layout.control[rowCount(thread)];
+      const count = rowsOf(xs, ts);
       if (count === 0) return;
-      if (inPlace) {
-        x.data = layout.x.subarray(start * inputs, (start + count) * inputs);
-        t.data = layout.t.subarray(start * outputs, (start + count) * outputs);
-      } else {
-        pull();
-        x.data = lx, t.data = lt;
-        lx.set(xs.subarray(start * inputs, (start + count) * inputs));
-        lt.set(ts.subarray(start * outputs, (start + count) * outputs));
-      }
-      x.rows = t.rows = count;
       layout.results[lossAt(thread)] = inner.gradients(batch, deferFirst ? DEFER : undefined);
       layout.control[correctAt(thread)] = inner.lastCorrect;
-      if (deferFirst) shareDelta(layout, inner.firstDelta, start, count);
+      if (deferFirst) {
+        shareDelta(layout, inner.firstDelta, layout.control[rowStart(thread)], count);
+      }
       for (let i = deferFirst ? 2 : 0; i < slot.length; i++) slot[i].set(inner.grads[i]);
     },
-    evaluate(b) {
-      pull();
-      return inner.evaluate(b);
+    evaluateRows(xs, ts) {
+      if (rowsOf(xs, ts) === 0) return;
+      const { loss, correct } = inner.evaluate(batch);
+      layout.results[lossAt(thread)] = loss;
+      layout.control[correctAt(thread)] = correct;
     },
   };
 }

@@ -80,7 +80,9 @@ function spawn(thread: number, pool: WorkerPool | undefined): StartedWorker {
  * layer's gradient are computed over the whole batch at once (with the bits
  * one thread would get when the split is even over 2 or 4 threads). Steps synchronise through `Atomics` on shared control
  * words, not messages; the main thread computes a slice itself and waits on
- * the rest. A run is deterministic for a given worker count: same seed, same
+ * the rest. Validation (`evaluate`) is split too: each thread scores its
+ * share of the rows of every batch, summed in thread order, the same runs of
+ * rows (so the same bits) as one thread scoring them in runs of its share. A run is deterministic for a given worker count: same seed, same
  * count, same bits. Across counts the summation order differs, within float32
  * rounding.
  *

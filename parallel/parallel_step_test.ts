@@ -269,3 +269,66 @@ Deno.test("a worker warmed up while it waited trains to the same bits", async ()
     pool.close();
   }
 });
+
+for (const wasm of [false, true]) {
+  Deno.test(
+    `two workers score a batch in runs of a thread's share of rows, with one thread's bits${
+      wasm ? " (wasm)" : ""
+    }`,
+    { ignore: wasm && !wasmSimdSupported() },
+    async () => {
+      // 77 rows in chunks of 32: 16 + 16, 16 + 16, then a tail of 13 that the main thread scores alone.
+      const rows = 77, share = 16;
+      const batch: Batch = {
+        x: { data: x.subarray(0, rows * INPUTS), rows, cols: INPUTS },
+        t: { data: y.subarray(0, rows * CLASSES), rows, cols: CLASSES },
+      };
+      const options = (batchSize: number) => ({
+        loss: registry.get("loss", "crossEntropy"),
+        optimizer: registry.get("optimizer", "adam"),
+        batchSize,
+        ...(wasm ? { backend: createWasmBackend({ memoryMiB: 8 }) } : {}),
+      });
+      const step = await parallel({ workers: 2 })(network(), options(2 * share));
+      try {
+        const scored = step.evaluate(batch);
+        const alone = createTrainStep(network(), options(share)).evaluate(batch);
+        assert.ok(Object.is(scored.loss, alone.loss), `${scored.loss} vs ${alone.loss}`);
+        assert.equal(scored.correct, alone.correct);
+        assert.deepEqual(step.evaluate(batch), scored);
+        // The workers serve steps again after scoring.
+        const first: Batch = {
+          x: { data: batch.x.data, rows: 2 * share, cols: INPUTS },
+          t: { data: batch.t.data, rows: 2 * share, cols: CLASSES },
+        };
+        assert.ok(Number.isFinite(step.run(first)));
+      } finally {
+        step.close!();
+      }
+    },
+  );
+}
+
+Deno.test("scoring with two workers runs on the worker too: its error reaches the caller", async () => {
+  const rows = 64,
+    step = await parallel({ workers: 2, plugins: [pluginModule] })(
+      network("test/failsInWorker"),
+      {
+        loss: registry.get("loss", "crossEntropy"),
+        optimizer: registry.get("optimizer", "sgd"),
+        batchSize: rows,
+      },
+    );
+  try {
+    assert.throws(
+      () =>
+        step.evaluate({
+          x: { data: x.subarray(0, rows * INPUTS), rows, cols: INPUTS },
+          t: { data: y.subarray(0, rows * CLASSES), rows, cols: CLASSES },
+        }),
+      (e: Error) => e instanceof RangeError && /boom \(in worker 1\)/.test(e.message),
+    );
+  } finally {
+    step.close!();
+  }
+});

@@ -22,6 +22,7 @@ import {
   withAdmittedFile,
 } from "./data_path.ts";
 import { jobResult, stoppedResult } from "./launch_job.ts";
+import { withDecisionGrids } from "../jobs/decision_grid.ts";
 import type { TrainingResult } from "./run_tracker.ts";
 import { type ErrorData, errorData, errorFrom } from "./_thread_error.ts";
 
@@ -110,7 +111,7 @@ async function build(start: StartMessage): Promise<void> {
 }
 
 function train(ready: Job): void {
-  subscription = ready.events$.subscribe({
+  subscription = ready.events$.pipe(withDecisionGrids(ready)).subscribe({
     next(event) {
       pending.push(event);
       if (event.type !== "batch" || performance.now() - flushedAt >= flushMs) flush();
@@ -121,11 +122,12 @@ function train(ready: Job): void {
     },
     complete() {
       flush();
-      try {
-        post({ type: "done", result: jobResult(ready, ready.evaluateTest()) });
-      } catch (error) {
-        post({ type: "error", error: errorData(error) });
-      }
+      Promise.resolve()
+        .then(() => jobResult(ready, ready.evaluateTest()))
+        .then(
+          (result) => post({ type: "done", result }),
+          (error) => post({ type: "error", error: errorData(error) }),
+        );
     },
   });
 }

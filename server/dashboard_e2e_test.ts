@@ -1,6 +1,6 @@
 // The dashboard in headless Chromium against a real server on 127.0.0.1:
 // start runs from the form, watch them train, stop one, survive a dropped
-// connection, overlay two runs, and save docs/dashboard.png.
+// connection, overlay two runs, and take a screenshot.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { createRegistry } from "../core/checks/registry.ts";
@@ -14,11 +14,8 @@ import { pacedLaunch } from "./_testing/paced_launch.ts";
 import { waitFor } from "./_testing/wait_for.ts";
 import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
 
-// The README's screenshot is refreshed only on request, so a test run leaves the tree clean:
-// NAGARE_UPDATE_SCREENSHOT=1 deno task test
-const SCREENSHOT = Deno.env.get("NAGARE_UPDATE_SCREENSHOT")
-  ? new URL("../docs/dashboard.png", import.meta.url).pathname
-  : `${Deno.makeTempDirSync()}/dashboard.png`;
+// A screenshot to a temporary folder; the README's are made by `deno task screenshots`.
+const SCREENSHOT = `${Deno.makeTempDirSync()}/dashboard.png`;
 
 interface Dashboard {
   nagareDashboard: { epochs(id: string): number[]; plotted(): string[] };
@@ -208,9 +205,7 @@ Deno.test({
     await browser.close();
     await store.close();
     await server.shutdown();
-    if (!Deno.env.get("NAGARE_UPDATE_SCREENSHOT")) {
-      await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
-    }
+    await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
   }
 });
 

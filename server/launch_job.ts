@@ -9,6 +9,8 @@ import { toModelFile } from "../core/model/model_file.ts";
 import type { Plugin } from "../core/math/types.ts";
 import { type Job, type JobOptions, runJob } from "../jobs/run_job.ts";
 import { computeInsights } from "../jobs/insights.ts";
+import { withDecisionGrids } from "../jobs/decision_grid.ts";
+import { validationInsights } from "../jobs/validation_insights.ts";
 import { fileStream } from "../jobs/file_data.ts";
 import { admittedFileOf, openAdmittedFile } from "./data_path.ts";
 import type { Launch } from "./run_store.ts";
@@ -43,7 +45,7 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
       resume,
     });
     return {
-      events$: job.events$,
+      events$: job.events$.pipe(withDecisionGrids(job)),
       result: () => jobResult(job, job.evaluateTest()),
       stopped: () => stoppedResult(job),
     };
@@ -51,24 +53,36 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
 }
 
 /**
- * What a stopped run keeps: the model of the weights it reached, no test scores.
+ * What a stopped run keeps: the model of the weights it reached, no test
+ * scores, its training metadata marked `status: "stopped"`.
  *
  * @example
  * ```ts ignore
- * stoppedResult(job).model; // the weights it reached
+ * stoppedResult(job).model?.training?.status; // "stopped"
  * ```
  */
 export function stoppedResult(job: Job): TrainingResult {
-  return { model: toModelFile(job.modelNetwork(), job.modelMeta()) };
+  const meta = job.modelMeta();
+  return {
+    model: toModelFile(job.modelNetwork(), {
+      ...meta,
+      training: { ...meta.training, status: "stopped" },
+    }),
+  };
 }
 
 /**
  * A finished run's model file, test scores (`test` being the job's `evaluateTest()`)
- * and, when it has test data, its {@linkcode computeInsights} pictures.
+ * and its {@linkcode computeInsights} pictures: on its test data, or for a
+ * file's classifier, on its validation rows.
  */
-export function jobResult(job: Job, test: ReturnType<Job["evaluateTest"]>): TrainingResult {
+export async function jobResult(
+  job: Job,
+  test: ReturnType<Job["evaluateTest"]>,
+): Promise<TrainingResult> {
   const model = toModelFile(job.modelNetwork(), job.modelMeta(test));
-  const insights = job.testData &&
-    computeInsights(job.network, job.testData, { classifier: test?.accuracy !== undefined });
+  const insights = job.testData
+    ? computeInsights(job.network, job.testData, { classifier: test?.accuracy !== undefined })
+    : await validationInsights(job);
   return { model, ...(test ? { test: { ...test } } : {}), ...(insights ? { insights } : {}) };
 }

@@ -6,6 +6,7 @@ import { builtinPlugins } from "../plugins/mod.ts";
 import { launchJob } from "./launch_job.ts";
 import { admitRunConfig } from "./run_policy.ts";
 import { createRunStore } from "./run_store.ts";
+import { runSummary } from "./run.ts";
 import { postJson, withApp } from "./_testing/test_app.ts";
 import { waitFor } from "./_testing/wait_for.ts";
 
@@ -22,6 +23,11 @@ Deno.test("a real XOR run trains to done with a model file and test metrics", as
     const end = run.log.since(0).find((e) => e.event === "end")?.data as Record<string, unknown>;
     assert.equal(end.reason, "completed");
     assert.deepEqual(end.test, run.test);
+    const epochs = run.log.since(0).filter((e) => e.event === "epoch");
+    assert.ok(epochs.every((e) => (e.data as { boundary?: unknown }).boundary), "grids streamed");
+    const summary = runSummary(run).metrics as { boundary?: unknown; epoch: number };
+    assert.equal(summary.epoch, 20);
+    assert.equal(summary.boundary, undefined, "but left out of the summary");
   } finally {
     await store.close();
   }
@@ -122,5 +128,29 @@ Deno.test("a file data set the run policy did not admit is not opened", async ()
     } finally {
       await store.close();
     }
+  });
+});
+
+Deno.test("a csv classifier run's insights are its validation rows' confusion matrix", async () => {
+  await withDataFolder(async ({ dir }) => {
+    await withApp(async ({ app, store }) => {
+      const config = {
+        ...POINTS,
+        layers: [{ units: 4, activation: "tanh" }, { units: 2, activation: "softmax" }],
+        validationSplit: 0.25,
+      };
+      const res = await app.request("/api/runs", postJson(config));
+      assert.equal(res.status, 201);
+      const { id } = await res.json();
+      await waitFor(() => store.get(id)?.status === "done", "the run to finish", 20_000);
+      const insights = await (await app.request(`/api/runs/${id}/insights`)).json();
+      assert.equal(insights.set, "validation");
+      const counts: number[][] = insights.confusion.counts;
+      assert.equal(counts.length, 2);
+      const rows = counts.flat().reduce((a, b) => a + b, 0);
+      assert.ok(rows > 0 && rows < 40, `${rows} validation rows of the file's 40`);
+      const end = store.get(id)!.log.since(0).findLast((e) => e.event === "end")?.data;
+      assert.deepEqual((end as { insights: unknown }).insights, insights, "kept in the end event");
+    }, { dataDir: dir, store: { launch: launchJob({ backend: "ts" }) } });
   });
 });

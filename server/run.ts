@@ -178,6 +178,12 @@ export function layersLabel(layers: readonly LayerSpec[]): string {
   return layers.map((l) => `${l.units}:${activationName(l.activation)}`).join(",");
 }
 
+/** An epoch's metrics without the decision grid its event may carry (for the events stream only). */
+function withoutGrid(metrics: EpochSummary): EpochSummary {
+  const { boundary: _grid, ...rest } = metrics as EpochSummary & { boundary?: unknown };
+  return rest;
+}
+
 /**
  * The JSON summary of a run for `GET /api/runs`.
  *
@@ -200,7 +206,7 @@ export function runSummary(run: Run): RunSummary {
     dataset,
     epochs,
     layers: layers ? layersLabel(layers) : "chosen from the target",
-    ...(run.metrics ? { metrics: run.metrics } : {}),
+    ...(run.metrics ? { metrics: withoutGrid(run.metrics) } : {}),
     ...(run.error ? { error: run.error } : {}),
     links: runLinks(run.id),
   };

@@ -58,6 +58,10 @@ Deno.test("xor trains in a Worker to the same model, events and insights as in-p
     2,
     "insights cross the Worker boundary",
   );
+  const grids = (events: TrainEvent[]) =>
+    events.filter((e) => e.type === "epoch").map((e) => (e as { boundary?: unknown }).boundary);
+  assert.equal(grids(inWorker.events).filter((g) => g !== undefined).length, 30);
+  assert.deepEqual(grids(inWorker.events), grids(inProcess.events), "so do the decision grids");
   await allEnded(launch);
 });
 

@@ -25,6 +25,11 @@ export interface CsvRecord {
   missing(field: number): boolean;
   /** `number` of each of `fields` into `out`, in one call: for hot loops over many columns. */
   numbers(fields: Int32Array, out: Float64Array): void;
+  /**
+   * Every field's number, when every field is a plain whole number (digits
+   * only, no leading zero): `text` gives each as `String` writes it. Else undefined.
+   */
+  values(): Float64Array | undefined;
 }
 
 /** Options of {@linkcode createCsvReader}. */
@@ -43,10 +48,14 @@ export interface CsvReader {
   end(): void;
 }
 
+import { plainLaneFits, plainRecord } from "./_plain_record.ts";
+import { parseNumber } from "./parse_number.ts";
+
+export { parseNumber };
+
+/** The texts of 0..1023, made once: the fast lane's cells are mostly small whole numbers. */
+const DIGITS = Array.from({ length: 1024 }, (_, i) => String(i));
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
-const ascii = new TextDecoder();
-/** Exact powers of ten: a mantissa of up to 15 digits times one of these rounds once, as `Number()` does. */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 function csvError(line: number, what: string): TypeError {
   return new TypeError(`Invalid CSV: line ${line} ${what}`);
@@ -64,70 +73,6 @@ export function delimiterByte(delimiter = ","): number {
     );
   }
   return code;
-}
-
-/** Parses `bytes[from..to)` as a strict decimal number; NaN when it is not one. */
-export function parseNumber(bytes: Uint8Array, from: number, to: number): number {
-  // Most cells are short whole numbers: read their digits and be done.
-  if (to > from && to - from <= 15) {
-    let value = 0, i = from;
-    for (; i < to; i++) {
-      const d = bytes[i] - 0x30;
-      if (d < 0 || d > 9) break;
-      value = value * 10 + d;
-    }
-    if (i === to) return value;
-  }
-  return parseDecimal(bytes, from, to);
-}
-
-function parseDecimal(bytes: Uint8Array, from: number, to: number): number {
-  while (from < to && (bytes[from] === SPACE || bytes[from] === TAB)) from++;
-  while (to > from && (bytes[to - 1] === SPACE || bytes[to - 1] === TAB)) to--;
-  let i = from, negative = false;
-  if (i < to && (bytes[i] === 0x2d || bytes[i] === 0x2b)) negative = bytes[i++] === 0x2d;
-  const unsigned = i;
-  let mantissa = 0, digits = 0, significant = 0, scale = 0;
-  for (; i < to; i++) {
-    const d = bytes[i] - 0x30;
-    if (d < 0 || d > 9) break;
-    digits++;
-    if (significant > 0 || d > 0) significant++;
-    mantissa = mantissa * 10 + d;
-  }
-  if (i < to && bytes[i] === 0x2e) {
-    for (i++; i < to; i++) {
-      const d = bytes[i] - 0x30;
-      if (d < 0 || d > 9) break;
-      digits++;
-      if (significant > 0 || d > 0) significant++;
-      mantissa = mantissa * 10 + d;
-      scale--;
-    }
-  }
-  if (digits === 0) return NaN;
-  if (i < to && (bytes[i] === 0x65 || bytes[i] === 0x45)) {
-    let e = 0, eNegative = false, eDigits = 0;
-    if (++i < to && (bytes[i] === 0x2d || bytes[i] === 0x2b)) eNegative = bytes[i++] === 0x2d;
-    for (; i < to; i++) {
-      const d = bytes[i] - 0x30;
-      if (d < 0 || d > 9) break;
-      if (e < 100_000) e = e * 10 + d;
-      eDigits++;
-    }
-    if (eDigits === 0) return NaN;
-    scale += eNegative ? -e : e;
-  }
-  if (i !== to) return NaN;
-  let value: number;
-  if (significant <= 15 && scale >= -22 && scale <= 22) {
-    value = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
-  } else {
-    // Rare (long mantissas, large exponents): let the engine round the validated ASCII text.
-    value = Number(ascii.decode(bytes.subarray(unsigned, to)));
-  }
-  if (!Number.isFinite(value)) return NaN;
-  return negative ? -value : value;
 }
 
 const lower = (b: number) => (b >= 0x41 && b <= 0x5a ? b + 32 : b);
@@ -190,6 +135,9 @@ export function createCsvReader(
   let starts = new Int32Array(64), ends = new Int32Array(64);
   let quoted = new Uint8Array(64); // 1: quoted, 2: quoted with "" inside
   let count = 0, line = 1, recordLine = 1, first = true;
+  // A record of plain whole numbers is read by the fast lane: `plain` says the record is one.
+  const lane = { values: new Float64Array(64), count: 0 }, fast = plainLaneFits(delimiter);
+  let plain = false;
   const record: CsvRecord = {
     get line() {
       return recordLine;
@@ -198,13 +146,24 @@ export function createCsvReader(
       return count;
     },
     text(f) {
+      if (plain) {
+        const v = lane.values[f];
+        return v < 1024 ? DIGITS[v | 0] : String(v);
+      }
       const text = shortAscii(buf, starts[f], ends[f]) ??
         decoder.decode(buf.subarray(starts[f], ends[f]));
       return quoted[f] === 2 ? text.replaceAll('""', '"') : text;
     },
-    number: (f) => (quoted[f] === 2 ? NaN : parseNumber(buf, starts[f], ends[f])),
-    missing: (f) => quoted[f] === 0 && isMissing(buf, starts[f], ends[f]),
+    number: (f) =>
+      plain ? lane.values[f] : quoted[f] === 2 ? NaN : parseNumber(buf, starts[f], ends[f]),
+    missing: (f) => !plain && quoted[f] === 0 && isMissing(buf, starts[f], ends[f]),
+    values: () => plain ? lane.values.subarray(0, count) : undefined,
     numbers(fields, out) {
+      if (plain) {
+        const values = lane.values;
+        for (let k = 0; k < fields.length; k++) out[k] = values[fields[k]];
+        return;
+      }
       const bytes = buf, s = starts, e = ends, q = quoted;
       for (let k = 0; k < fields.length; k++) {
         const f = fields[k];
@@ -219,6 +178,7 @@ export function createCsvReader(
       return b;
     };
     starts = more(starts), ends = more(ends);
+    lane.values = new Float64Array(starts.length);
     const q = new Uint8Array(quoted.length * 2);
     q.set(quoted);
     quoted = q;
@@ -257,6 +217,15 @@ export function createCsvReader(
           i += 2, line++;
           continue;
         }
+      }
+      if (fast) {
+        const next = plainRecord(bytes, i, delimiter, lane);
+        if (next >= 0) {
+          plain = true, count = lane.count, recordLine = line++, i = next;
+          onRecord(record);
+          continue;
+        }
+        plain = false;
       }
       count = 0;
       let lines = 0;

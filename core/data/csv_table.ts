@@ -172,7 +172,7 @@ export async function fitCsvTable(
     const held = heldOut(row, split);
     if (held) validation++, fit!.heldOut(record, record.line);
     else train++, fit!.add(record, record.line);
-    if (cache && !cache.add(fit!.raw, held)) cache = undefined; // over budget: stream instead
+    if (cache && !cache.add(fit!.raw, held, fit!.rawBytes())) cache = undefined; // over budget: stream instead
   });
   if (train === 0) {
     throw new RangeError(

@@ -84,6 +84,19 @@ Deno.test("numeric class labels sort as numbers", async () => {
   assert.deepEqual(table.target.classes, ["1", "2", "10"]);
 });
 
+Deno.test("a column of small whole numbers and a text is a category of all its values", async () => {
+  const text = "code,y\n3,1\n1,2\n3,3\nx,4\n2,5\n1023,6\n";
+  for (const cacheBytes of [undefined, 1 << 20]) {
+    const { table } = await fitCsvTable(bytes(text), {
+      target: "y",
+      ...(cacheBytes ? { cacheBytes } : {}),
+    });
+    assert.deepEqual(table.columns, [
+      { name: "code", type: "category", values: ["1", "1023", "2", "3", "x"], missing: false },
+    ]);
+  }
+});
+
 Deno.test("the held-out rows are a seeded hash of the row number: disjoint, complete, repeatable", async () => {
   const split = { fraction: 0.25, seed: 7 };
   const held = Array.from({ length: 4000 }, (_, row) => heldOut(row, split));
@@ -221,3 +234,66 @@ Deno.test("a header with a blank name, or a header with no rows, is a clear erro
     message: "Invalid data: the file has a header but no rows to train on",
   });
 });
+
+Deno.test("an image table (a label, then pixel bytes) is kept and scaled as the streamed file is", async () => {
+  // Plain rows take the reader's fast lane; a leading zero, a quoted pixel, a CRLF line and a
+  // pixel past a byte (after the sniffed rows: its column widens) take the general path.
+  for (const widens of [false, true]) await imageTable(widens);
+});
+
+async function imageTable(widens: boolean): Promise<void> {
+  const width = 40, lines = ["label," + Array.from({ length: width }, (_, i) => `p${i}`).join(",")];
+  const pixel = (r: number, i: number) => (r * 31 + i * 17 + ((r * i) % 7)) % 256;
+  for (let r = 0; r < 5000; r++) {
+    const cells = Array.from({ length: width }, (_, i) => String(pixel(r, i)));
+    if (r === 100) cells[3] = "007";
+    if (r === 101) cells[4] = '"12"';
+    if (r === 4321 && widens) cells[5] = "300";
+    lines.push(`${r % 10},${cells.join(",")}${r === 102 ? "\r" : ""}`);
+  }
+  const text = lines.join("\n") + "\n", split = { fraction: 0.2, seed: 9 };
+  const fit = await fitCsvTable(bytes(text), {
+    target: "label",
+    numericTarget: "classes",
+    split,
+    cacheBytes: 1 << 22,
+    sniffRows: 200,
+  });
+  // Means and deviations of the training rows, computed directly.
+  const value = (r: number, i: number) =>
+    r === 100 && i === 3
+      ? 7
+      : r === 101 && i === 4
+      ? 12
+      : r === 4321 && i === 5 && widens
+      ? 300
+      : pixel(r, i);
+  const train = Array.from({ length: 5000 }, (_, r) => r).filter((r) => !heldOut(r, split));
+  fit.table.columns.forEach((column, i) => {
+    assert.equal(column.type, "number");
+    if (column.type !== "number") return;
+    const xs = train.map((r) => value(r, i)), mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const deviation = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length);
+    assert.ok(Math.abs(column.center - mean) < 1e-12 * mean, column.name);
+    assert.ok(Math.abs(column.scale - deviation) < 1e-12 * deviation, column.name);
+  });
+  const memory = fit.memory!(10)!;
+  for (const part of ["train", "validation"] as const) {
+    const streamed = await samples(csvTableSource(bytes(text), fit.table, { part, split }));
+    const source = part === "train" ? memory.train : memory.validation!;
+    assert.equal(source.size, streamed.length);
+    const order = Uint32Array.from({ length: source.size }, (_, i) => (i * 7919) % source.size);
+    const x = new Float32Array(source.size * width), t = new Float32Array(source.size * 10);
+    source.encodeRows!(order, { x, t });
+    const picked = Array.from(order, (r) => streamed[r]);
+    sameFloats(x, Float32Array.from(picked.flatMap((s) => Array.from(s.x))), `${part} x`);
+    sameFloats(t, Float32Array.from(picked.flatMap((s) => Array.from(s.y as Float32Array))), part);
+  }
+}
+
+/** Equal bit for bit; else fails at the first difference (a diff of 200,000 floats takes ages). */
+function sameFloats(got: Float32Array, want: Float32Array, what: string): void {
+  assert.equal(got.length, want.length, what);
+  const at = got.findIndex((v, i) => !Object.is(v, want[i]));
+  assert.equal(at, -1, `${what}: ${got[at]} at ${at}, want ${want[at]}`);
+}

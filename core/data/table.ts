@@ -121,6 +121,11 @@ export interface HeaderCells {
   text(field: number): string;
   /** `number` of each of `fields` into `out`, in one call, where the reader offers it. */
   numbers?(fields: Int32Array, out: Float64Array): void;
+  /**
+   * Every cell's number by header position, when every cell is a plain whole
+   * number (none missing, each text the number as `String` writes it); else undefined.
+   */
+  values?(): Float64Array | undefined;
 }
 
 /** What the fit saw and chose, for people: printed by the CLI. */

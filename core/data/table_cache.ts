@@ -10,7 +10,13 @@
  * @module
  */
 import type { MemorySource } from "./data_source.ts";
-import { type Table, tableInputs } from "./table.ts";
+import {
+  type BooleanColumn,
+  columnWidth,
+  type NumberColumn,
+  type Table,
+  tableInputs,
+} from "./table.ts";
 
 const CHUNK = 1 << 12, SHIFT = 12, MISSING_BYTE = 0xff, MISSING_CODE = 0xffff;
 const U8 = 0, F64 = 1, U16 = 2;
@@ -20,9 +26,10 @@ export interface TableCacheBuilder {
   /**
    * Stores one row from its cells by header position (numbers and booleans,
    * NaN when missing; category and class ids, -1 when missing); false once
-   * the budget is spent (the cache is dropped).
+   * the budget is spent (the cache is dropped). `rawBytes`: every number
+   * of the row is a whole number 0..255 (as the fit found).
    */
-  add(raw: Float64Array, heldOut: boolean): boolean;
+  add(raw: Float64Array, heldOut: boolean, rawBytes?: boolean): boolean;
   /**
    * The training and validation rows as in-memory sources for `outputs`
    * outputs; `vocabulary(field)` gives a column's texts in id order.
@@ -75,6 +82,24 @@ export function createTableCache(
   let rows = 0, bytes = 0, dropped = false;
   let block = new Uint8Array(0);
   const curF64: Float64Array[] = [], curU16: Uint16Array[] = [];
+  // The byte columns' fields, in their order in a row: most rows are all bytes, copied in one loop.
+  let byteFields = Int32Array.from(fields.filter((_, c) => kinds[c] === U8));
+  // Byte columns that are numbers (no booleans), side by side in the header: one copy per row.
+  let numbersInRow = byteFields.length > 0 &&
+    byteFields.every((f, j) => f === byteFields[0] + j && booleans[fields.indexOf(f)] === 0);
+  const others = Int32Array.from(fields.flatMap((_, c) => kinds[c] === U8 ? [] : [c]));
+  /** Stores column `c` of a row. */
+  const put = (raw: Float64Array, c: number, base: number, at: number): void => {
+    const v = raw[fields[c]], kind = kinds[c];
+    if (kind === U8 && (v & 255) === v) block[base + byteAt[c]] = v; // a whole number 0..255
+    else if (kind === U16) curU16[c][at] = v < 0 ? MISSING_CODE : v;
+    else if (kind === U8 && booleans[c] === 1 && Number.isNaN(v)) {
+      block[base + byteAt[c]] = MISSING_BYTE;
+    } else {
+      if (kind === U8) widen(c);
+      curF64[c][at] = v;
+    }
+  };
 
   /** A byte column that met another number: its bytes so far become eight-byte numbers. */
   const widen = (c: number): void => {
@@ -85,10 +110,11 @@ export function createTableCache(
     bytes += f64[c].length * CHUNK * 8;
     kinds[c] = F64;
     curF64[c] = f64[c].at(-1)!;
+    byteFields = new Int32Array(0), numbersInRow = false; // the row loop serves every row now
   };
 
   return {
-    add(raw, heldOut) {
+    add(raw, heldOut, rawBytes = false) {
       if (dropped) return false;
       const at = rows & (CHUNK - 1), chunk = rows >>> SHIFT;
       if (at === 0) {
@@ -102,18 +128,19 @@ export function createTableCache(
         }
         held.push(new Uint8Array(CHUNK)), bytes += CHUNK;
       }
-      const base = at * width;
-      for (let c = 0; c < fields.length; c++) {
-        const v = raw[fields[c]], kind = kinds[c];
-        if (kind === U8 && (v & 255) === v) block[base + byteAt[c]] = v; // a whole number 0..255
-        else if (kind === U16) curU16[c][at] = v < 0 ? MISSING_CODE : v;
-        else if (kind === U8 && booleans[c] === 1 && Number.isNaN(v)) {
-          block[base + byteAt[c]] = MISSING_BYTE;
-        } else {
-          if (kind === U8) widen(c);
-          curF64[c][at] = v;
-        }
+      const base = at * width, nBytes = byteFields.length;
+      let j = 0;
+      if (rawBytes && numbersInRow) { // whole numbers 0..255 in a row: copied in one call
+        block.set(raw.subarray(byteFields[0], byteFields[0] + nBytes), base), j = nBytes;
       }
+      for (; j < nBytes; j++) {
+        const v = raw[byteFields[j]];
+        if ((v & 255) !== v) break;
+        block[base + j] = v;
+      }
+      if (nBytes > 0 && j === nBytes) { // every byte column stored above
+        for (let r = 0; r < others.length; r++) put(raw, others[r], base, at);
+      } else for (let c = 0; c < fields.length; c++) put(raw, c, base, at);
       held[chunk][at] = heldOut ? 1 : 0;
       rows++;
       if (bytes > options.maxBytes) {
@@ -201,41 +228,58 @@ function rowEncoder(
   );
   const inputs = tableInputs(table), t = slot(table.target.name), target = table.target;
   const classes = target.type === "classes" ? remap(t, target.classes) : new Int32Array(0);
-  // A byte column's 256 possible inputs, encoded once: one table load per cell.
-  const luts = columns.map(({ column, c }) => {
-    if (column.type === "category" || kinds[c] !== U8) return new Float32Array(0);
-    return Float32Array.from({ length: 256 }, (_, b) => {
-      const v = b === MISSING_BYTE && column.type === "boolean" ? column.fill : b;
-      return (v - column.center) / column.scale;
-    });
+  // Each column's first input in a row; byte columns apart, read in one loop over the row.
+  const offsets = new Int32Array(columns.length);
+  for (let k = 1; k < columns.length; k++) {
+    offsets[k] = offsets[k - 1] + columnWidth(columns[k - 1].column);
+  }
+  const isByte = ({ column, c }: typeof columns[number]) =>
+    column.type !== "category" && kinds[c] === U8;
+  const byteCols = columns.filter(isByte),
+    rest = columns.flatMap((_, k) => isByte(columns[k]) ? [] : [k]);
+  const from = Int32Array.from(byteCols, ({ c }) => byteAt[c]);
+  const to = Int32Array.from(byteCols, (col) => offsets[columns.indexOf(col)]);
+  // Number byte columns that are the first inputs, stored in the same order (images): one
+  // plain loop of the formula itself (a table lookup per cell misses the cache on shuffled rows),
+  // a multiply by 1 / scale where it rounds as the division does (exactInverses).
+  const n = from.length,
+    inOrder = from.every((f, j) => f === j && to[j] === j) &&
+      byteCols.every(({ column }) => column.type === "number");
+  const centers = Float64Array.from(byteCols, ({ column }) => (column as NumberColumn).center);
+  const scales = Float64Array.from(byteCols, ({ column }) => (column as NumberColumn).scale);
+  const { inverses, divided } = exactInverses(centers, scales);
+  // A byte column's 256 possible inputs, encoded once (256 per column, in one array).
+  const lut = new Float32Array(byteCols.length * 256);
+  byteCols.forEach(({ column }, j) => {
+    const { center, scale, fill } = column as NumberColumn | BooleanColumn;
+    for (let b = 0; b < 256; b++) {
+      const v = b === MISSING_BYTE && column.type === "boolean" ? fill : b;
+      lut[j * 256 + b] = (v - center) / scale;
+    }
   });
-  // A column's place in a stored row of bytes, -1 when it is not a byte column.
-  const bytePlace = Int32Array.from(
-    columns,
-    ({ column, c }) => column.type !== "category" && kinds[c] === U8 ? byteAt[c] : -1,
-  );
   return (row, into, at) => {
     const chunk = row >>> SHIFT, i = row & (CHUNK - 1), x = into.x;
-    const bytes = blocks[chunk], base = i * width;
-    let o = at * inputs;
-    for (let k = 0; k < columns.length; k++) {
-      const place = bytePlace[k];
-      if (place >= 0) {
-        x[o++] = luts[k][bytes[base + place]];
-        continue;
+    const bytes = blocks[chunk], base = i * width, start = at * inputs;
+    if (inOrder) {
+      for (let j = 0; j < n; j++) x[start + j] = (bytes[base + j] - centers[j]) * inverses[j];
+      for (let k = 0; k < divided.length; k++) {
+        const j = divided[k];
+        x[start + j] = (bytes[base + j] - centers[j]) / scales[j];
       }
-      const { column, c } = columns[k];
+    } else for (let j = 0; j < n; j++) x[start + to[j]] = lut[(j << 8) | bytes[base + from[j]]];
+    for (let r = 0; r < rest.length; r++) {
+      const k = rest[r];
+      const o = start + offsets[k], { column, c } = columns[k];
       if (column.type === "category") {
         const width = column.values.length + (column.missing ? 2 : 1), id = u16[c][chunk][i];
         x.fill(0, o, o + width);
         const known = id === MISSING_CODE ? -2 : maps[k][id];
         const missingSlot = column.missing ? column.values.length : width - 1;
         x[o + (known >= 0 ? known : known === -2 ? missingSlot : width - 1)] = 1;
-        o += width;
         continue;
       }
       const v = f64[c][chunk][i];
-      x[o++] = ((Number.isNaN(v) ? column.fill : v) - column.center) / column.scale;
+      x[o] = ((Number.isNaN(v) ? column.fill : v) - column.center) / column.scale;
     }
     const tOut = into.t, tAt = at * outputs;
     if (target.type === "number") {
@@ -246,4 +290,27 @@ function rowEncoder(
       else tOut.fill(0, tAt, tAt + outputs)[tAt + k] = 1;
     }
   };
+}
+
+/**
+ * Each column's `1 / scale`, for byte columns: `(b - center) * (1 / scale)`
+ * rounds to the same float32 as `(b - center) / scale` for most columns and
+ * all 256 bytes (a multiply costs a fraction of a divide); `divided` lists
+ * the columns where some byte does not, which keep the division.
+ */
+function exactInverses(
+  centers: Float64Array,
+  scales: Float64Array,
+): { inverses: Float64Array; divided: Int32Array } {
+  const inverses = scales.map((s) => 1 / s), divided: number[] = [];
+  for (let j = 0; j < scales.length; j++) {
+    for (let b = 0; b < 256; b++) {
+      const d = b - centers[j];
+      if (Math.fround(d * inverses[j]) !== Math.fround(d / scales[j])) {
+        divided.push(j);
+        break;
+      }
+    }
+  }
+  return { inverses, divided: Int32Array.from(divided) };
 }

@@ -17,6 +17,8 @@ import {
   type TableReport,
 } from "./table.ts";
 import { tableHeaderProblem } from "./csv_header.ts";
+import { byteMoments, mergeByteMoments, type Moments } from "./_byte_moments.ts";
+import { plainTexts } from "./_plain_texts.ts";
 
 export type { ColumnChoice, HeaderCells, TableReport };
 
@@ -47,6 +49,8 @@ export interface TableFitOptions {
 export interface TableFit {
   /** The last typed row by header position: numbers, 0/1, ids (`vocabulary`); NaN or -1 if missing. */
   readonly raw: Float64Array;
+  /** True when every number of the last row (in `raw`) is a whole number 0..255. */
+  rawBytes(): boolean;
   /** A column's texts in id order (category values, class names). */
   vocabulary(field: number): string[];
   /** Adds one training row; `line` names it in errors. */
@@ -62,8 +66,8 @@ export interface TableFit {
   types(): { types: Record<string, ColumnChoice>; reasons: Record<string, string> };
 }
 
-/** Running statistics of one column. */
-interface ColumnStats {
+/** Running statistics of one column (`Moments`: Welford's, over its numbers). */
+interface ColumnStats extends Moments {
   readonly name: string;
   readonly field: number;
   /** Declared, or chosen once the sniffed rows are in; `why` says which and why. */
@@ -75,9 +79,6 @@ interface ColumnStats {
   numeric: number;
   boolean: number;
   missing: number;
-  n: number;
-  mean: number;
-  m2: number;
   bn: number;
   bmean: number;
   bm2: number;
@@ -94,9 +95,8 @@ const MISSING_TARGET = "the target is missing; fill the cell or remove the row";
 const MISSING_CELL =
   'the cell is missing, and missing cells are refused (--missing error, "missing": "error"); fill it or remove the row';
 
-function fitError(line: number, column: string, what: string): TypeError {
-  return new TypeError(`Invalid data: line ${line}, column "${column}": ${what}`);
-}
+const fitError = (line: number, column: string, what: string): TypeError =>
+  new TypeError(`Invalid data: line ${line}, column "${column}": ${what}`);
 
 /**
  * Starts a fit over a file whose header is `header`. Throws a TypeError when
@@ -116,8 +116,7 @@ function fitError(line: number, column: string, what: string): TypeError {
 export function createTableFit(header: readonly string[], options: TableFitOptions): TableFit {
   const problem = tableHeaderProblem(header, options);
   if (problem) throw new TypeError(problem.message);
-  const names = header.map((h) => h.trim());
-  const declared = options.columns ?? {};
+  const names = header.map((h) => h.trim()), declared = options.columns ?? {};
   const targetField = names.indexOf(options.target);
   const sniffRows = options.sniffRows ?? 1_000, maxCategories = options.maxCategories ?? 1_000;
   const refuseMissing = options.missing === "error";
@@ -134,7 +133,10 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
   }));
   const target = stats[targetField];
   const allDeclared = stats.every((s) => s.declared);
-  let rows = 0;
+  let rows = 0, plainRow: Float64Array | undefined;
+  const plain = plainTexts(stats.length), textCap = maxCategories * 10;
+  /** A column's texts, its plain numbers' (deferred: most such columns need none) included. */
+  const textsOf = (s: ColumnStats) => plain.flush(s.field, s.texts!, textCap);
 
   const addNumber = (s: ColumnStats, x: number): void => {
     const d = x - s.mean;
@@ -162,16 +164,17 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
     return texts.size - 1;
   };
 
-  /** Sniffing: every kind of evidence, since the type is not known yet. */
-  /** Type evidence from a cell; statistics too for a training row (`add`). */
-  const sniff = (s: ColumnStats, cells: HeaderCells, line: number, add = true): void => {
-    const f = s.field, x = cells.number(f);
+  /** Type evidence from a cell (of any type: it is not chosen yet); statistics too when `add`. */
+  const sniff = (s: ColumnStats, cells: HeaderCells, line: number, add: boolean): void => {
+    const f = s.field, x = plainRow ? plainRow[f] : cells.number(f);
     if (!Number.isNaN(x)) s.numeric++, add && addNumber(s, x);
+    // A plain whole number's text is the number's, made only if the column's texts are read.
+    if (plainRow && x < 1024) return plain.add(f, x);
     const text = cells.text(f).trim();
-    const b = booleanValue(text);
+    const b = Number.isNaN(x) ? booleanValue(text) : NaN; // a number is never true/false
     if (!Number.isNaN(b)) s.boolean++, add && addBoolean(s, b);
     if (Number.isNaN(x) && s.firstText === undefined) s.firstText = { line, text };
-    if (s.texts && s.texts.size <= maxCategories * 10 && !s.texts.has(text)) {
+    if (s.texts && textsOf(s).size <= textCap && !s.texts.has(text)) {
       s.texts.set(text, s.texts.size);
     }
   };
@@ -182,7 +185,7 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
       else if (s.numeric === s.nonMissing) s.type = "number", s.why = "numbers";
       else if (s.boolean === s.nonMissing) {
         s.type = "boolean", s.why = "true/false or yes/no values";
-      } else if (s !== target && s.texts!.size > Math.max(50, s.nonMissing / 2)) {
+      } else if (s !== target && textsOf(s).size > Math.max(50, s.nonMissing / 2)) {
         const distinct = `${s.texts!.size} distinct texts in ${s.nonMissing} rows`;
         s.type = "ignore", s.why = `${distinct}: an identifier or free text`;
       } else {
@@ -211,14 +214,14 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
         "is declared boolean but holds values other than true/false or yes/no",
       );
     }
-    if (s.type === "category" && s.texts!.size > (s === target ? 10 : 1) * maxCategories) {
+    if (s.type === "category" && textsOf(s).size > (s === target ? 10 : 1) * maxCategories) {
       throw fitError(
         0,
         s.name,
         `more than ${maxCategories} distinct values; leave it out (--ignore ${s.name})`,
       );
     }
-    if (s.type !== "category") s.texts = undefined; // numbers need no list of values
+    if (s.type !== "category") s.texts = undefined, plain.drop(s.field); // numbers need none
   };
 
   /** After the sniffed rows: the evidence the chosen type needs. */
@@ -244,34 +247,47 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
   };
   // The last row's cells by header position: numbers, 0/1, category ids; NaN or -1 when missing.
   const raw = new Float64Array(stats.length);
-  let numberStats: ColumnStats[] = [], numberFields = new Int32Array(0);
-  let numberValues = new Float64Array(0);
-
-  let typed = false;
+  let numberStats: ColumnStats[] = [], otherStats: ColumnStats[] = [];
+  let numberFields = new Int32Array(0), numberValues = new Float64Array(0), typed = false;
+  let bytes = byteMoments(0), rawBytes = false;
   const chooseAll = (): void => {
     for (const s of stats) choose(s);
     typed = true;
     numberStats = stats.filter((s) => s.type === "number");
+    otherStats = stats.filter((s) => s.type !== "number" && s.type !== "ignore");
     numberFields = Int32Array.from(numberStats, (s) => s.field);
     numberValues = new Float64Array(numberStats.length);
+    bytes = byteMoments(numberStats.length);
   };
   /** A typed row: numbers in one call, then the rest; `add` for a training row's statistics. */
   const typedRow = (cells: HeaderCells, line: number, add: boolean): void => {
-    if (cells.numbers) cells.numbers(numberFields, numberValues);
-    else {for (let k = 0; k < numberFields.length; k++) {
-        numberValues[k] = cells.number(numberFields[k]);
-      }}
+    const byField = cells.values?.();
+    if (byField) raw.set(byField); // the other columns' cells come below
+    else {
+      cells.numbers?.(numberFields, numberValues);
+      for (let k = 0; k < numberFields.length; k++) {
+        raw[numberFields[k]] = cells.numbers ? numberValues[k] : cells.number(numberFields[k]);
+      }
+    }
+    const { other, sums } = bytes;
+    if (add) bytes.rows++;
+    rawBytes = true;
     for (let k = 0; k < numberStats.length; k++) {
-      const s = numberStats[k], x = numberValues[k];
-      raw[s.field] = x;
+      const x = raw[numberFields[k]];
+      if ((x & 255) === x) { // a whole number 0..255: exact sums, merged in `result`
+        if (add) sums[2 * k] += x, sums[2 * k + 1] += x * x;
+        continue;
+      }
+      const s = numberStats[k];
+      if (add) other[k]++;
+      rawBytes = false;
       if (!Number.isNaN(x)) {
         if (add) s.nonMissing++, addNumber(s, x);
       } else if (!cells.missing(s.field)) throw notNumber(s, cells, line);
       else if (refuseMissing) throw fitError(line, s.name, MISSING_CELL);
       else if (add) s.missing++;
     }
-    for (const s of stats) {
-      if (s.type === "number" || s.type === "ignore") continue;
+    for (const s of otherStats) {
       if (!cells.missing(s.field)) {
         if (add) s.nonMissing++;
         observe(s, cells, line, add);
@@ -283,6 +299,7 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
 
   /** A row of the sniffed first rows: evidence of every type; statistics too when `add`. */
   const sniffRow = (cells: HeaderCells, line: number, add: boolean): void => {
+    plainRow = cells.values?.();
     for (const s of stats) {
       if (s.type === "ignore") continue;
       if (!cells.missing(s.field)) s.nonMissing++, sniff(s, cells, line, add);
@@ -295,10 +312,12 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
 
   return {
     raw,
+    rawBytes: () => rawBytes,
     add(cells, line) {
       rows++;
       if (cells.missing(targetField)) throw fitError(line, target.name, MISSING_TARGET);
       if (typed) return typedRow(cells, line, true);
+      rawBytes = false;
       sniffRow(cells, line, true);
       if (rows === sniffRows) chooseAll();
     },
@@ -306,7 +325,7 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
       if (cells.missing(targetField)) throw fitError(line, target.name, MISSING_TARGET);
       // Its cells are evidence of the types, and must read as them: a bad cell fails now.
       if (typed) typedRow(cells, line, false);
-      else sniffRow(cells, line, false);
+      else rawBytes = false, sniffRow(cells, line, false);
     },
     vocabulary: (field) => [...(stats[field].texts?.keys() ?? [])],
     types() {
@@ -320,6 +339,7 @@ export function createTableFit(header: readonly string[], options: TableFitOptio
         throw new RangeError("Invalid data: the file has a header but no rows to train on");
       }
       if (!typed) chooseAll();
+      numberStats.forEach((s, k) => s.nonMissing += mergeByteMoments(bytes, k, s));
       const standardize = options.standardize ?? true;
       const scaling = (n: number, mean: number, m2: number) => {
         const deviation = n > 1 ? Math.sqrt(m2 / n) : 0;

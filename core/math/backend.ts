@@ -62,6 +62,12 @@ export interface Backend {
    * declare `kernel: "adam"`.
    */
   adam?(param: Floats, grad: Floats, m: Floats, v: Floats, c: AdamConstants): void;
+  /**
+   * Optional: the ReLU's backward pass over the first `count` floats,
+   * dz = dy · (z > 0 ? 1 : 0), bit-identical to the built-in plugin's loop;
+   * run in place of activations that declare `kernel: "relu"`.
+   */
+  reluBackward?(z: Floats, dy: Floats, dz: Floats, count: number): void;
 }
 
 /**

@@ -173,6 +173,8 @@ export function createGradientStep(network: Network, options: GradientStepOption
   };
   // Layers whose ReLU the kernels write from the product (the plugin keeps its kernel promise).
   const fuse = layers.map((l) => backend.epilogue === true && reluKernel(l.activation));
+  // Layers whose ReLU backward pass the backend runs (the same bits as the plugin's loop).
+  const gate = layers.map((l) => backend.reluBackward !== undefined && reluKernel(l.activation));
   const forward = (): void => {
     for (let i = 0; i < layers.length; i++) forwardLayer(backend, layers[i], io[i], fuse[i]);
   };
@@ -211,7 +213,14 @@ export function createGradientStep(network: Network, options: GradientStepOption
         if (i === 0) break;
         inputDims[i].m = rows;
         backend.gemm(dz[i].data, layer.weights, dy[i - 1].data, inputDims[i]);
-        layers[i - 1].activation.backward(back[i - 1]);
+        if (gate[i - 1]) {
+          backend.reluBackward!(
+            z[i - 1].data,
+            dy[i - 1].data,
+            dz[i - 1].data,
+            rows * layers[i - 1].units,
+          );
+        } else layers[i - 1].activation.backward(back[i - 1]);
       }
       return value;
     },

@@ -34,6 +34,7 @@ export interface Kernels {
   ): void;
   addBias(c: number, bias: number, rows: number, cols: number): void;
   colSums(a: number, out: number, rows: number, cols: number): void;
+  reluBackward(z: number, dy: number, dz: number, n: number): void;
   weightedSum(a: number, b: number, out: number, n: number, wa: number, wb: number): void;
   adam(
     p: number,

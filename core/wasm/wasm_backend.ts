@@ -54,6 +54,8 @@ export interface WasmBackend extends Backend {
    * weight drops its term. Arrays outside the memory are copied.
    */
   weightedSum(a: Floats, b: Floats, out: Floats, wa: number, wb: number): void;
+  /** The ReLU's backward pass, see {@linkcode Backend.reluBackward}; arrays outside the memory run the plugin's loop. */
+  reluBackward(z: Floats, dy: Floats, dz: Floats, count: number): void;
 }
 
 const ALIGN = 64;
@@ -253,6 +255,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         kernels.colSums(pointer(a, rows * cols, true), po, rows, cols);
         if (!inside(out)) out.set(view(po, cols));
       });
+    },
+    reluBackward(z: Floats, dy: Floats, dz: Floats, count: number): void {
+      checkLength(z, count, "z");
+      checkLength(dy, count, "dy");
+      checkLength(dz, count, "dz");
+      if (inside(z) && inside(dy) && inside(dz)) {
+        return kernels.reluBackward(z.byteOffset, dy.byteOffset, dz.byteOffset, count);
+      }
+      for (let i = 0; i < count; i++) dz[i] = dy[i] * (z[i] > 0 ? 1 : 0); // the plugin's loop
     },
     adam(param: Floats, grad: Floats, m: Floats, v: Floats, c: AdamConstants): void {
       const n = param.length;

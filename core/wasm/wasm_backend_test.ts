@@ -342,3 +342,21 @@ Deno.test("wasm adam is bit-identical to the TypeScript rule, in or outside its 
     }
   }
 });
+
+Deno.test("wasm reluBackward gives the bits of the plugin's loop, in or outside its memory", () => {
+  // Edge values on both sides: -0 where dy < 0 and z <= 0, NaN kept, the kink at 0 gated off.
+  const zs = [1, -1, 0, -0, 2.5, -3, NaN, Infinity, -Infinity, 1e-40, -1e-40];
+  const dys = [-2, 3, -0.5, 0.25, NaN, -Infinity, 1, -1, 7, -7, 0.5];
+  const n = 11 * 7; // 77: the SIMD body and a tail of one
+  const z = fill(wasm.alloc(n), 3), dy = fill(wasm.alloc(n), 4), dz = wasm.alloc(n);
+  zs.forEach((v, i) => (z[i] = v, dy[i] = dys[i]));
+  const want = new Float32Array(n).map((_, i) => dy[i] * (z[i] > 0 ? 1 : 0));
+  wasm.reluBackward(z, dy, dz, n);
+  const outside = new Float32Array(n);
+  wasm.reluBackward(z.slice(), dy.slice(), outside, n);
+  for (let i = 0; i < n; i++) {
+    assert.ok(Object.is(dz[i], want[i]), `in memory, element ${i}: ${dz[i]} vs ${want[i]}`);
+    assert.ok(Object.is(outside[i], want[i]), `outside, element ${i}: ${outside[i]} vs ${want[i]}`);
+  }
+  assert.throws(() => wasm.reluBackward(z, dy, dz, n + 1), /Array too short: z has 77 elements/);
+});

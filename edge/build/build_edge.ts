@@ -24,7 +24,13 @@ import {
   type RowCost,
 } from "./cpu_budget.ts";
 import { type EntryOptions, entrySource } from "./entry_source.ts";
-import { checkLimits, formatSizeReport, gzipSize, type LimitCheck } from "./size_report.ts";
+import {
+  checkLimits,
+  formatBytes,
+  formatSizeReport,
+  gzipSize,
+  type LimitCheck,
+} from "./size_report.ts";
 import { type TargetName, targets } from "./targets.ts";
 
 /** Options of {@linkcode buildEdge}. */
@@ -55,8 +61,11 @@ export interface EdgeBuildOptions {
 export interface EdgeBuildResult {
   /** Files written, relative to the output folder; the bundle first. */
   files: string[];
-  /** Minified and gzip-compressed bundle sizes in bytes. */
-  sizes: { raw: number; gzip: number };
+  /**
+   * Minified and gzip-compressed bundle sizes in bytes, with the kernels
+   * when they ship beside the bundle (`kernels`: that file alone).
+   */
+  sizes: { raw: number; gzip: number; kernels?: { raw: number; gzip: number } };
   checks: LimitCheck[];
   /** Rows per request the bundle takes: `maxRows`, or the default derived from `cpu`. */
   maxRows: number;
@@ -67,6 +76,9 @@ export interface EdgeBuildResult {
 }
 
 const here = (path: string) => new URL(path, import.meta.url);
+/** The kernels edge bundles run: plain SIMD, the same bits on every engine. */
+const KERNELS = here("../../wasm/gemm_simd.wasm");
+const KERNELS_FILE = "kernels.wasm";
 
 /**
  * A worker or function name every platform accepts: lowercase letters, digits and dashes.
@@ -232,11 +244,13 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
   const { urls } = loaded;
   const { model, network, activations, warnings } = await readModel(options.model, loaded);
   const fn = functionName(options.name ?? (model.name as string | undefined));
+  const kernels = target.kernels === "none" ? undefined : await Deno.readFile(KERNELS);
   // The handler the bundle will run, on this machine: it checks corsOrigin and measures a row.
   const sample = 32;
   const probe = createModelHandler({
     model: network,
     maxRows: sample,
+    ...(kernels ? { kernels } : {}),
     ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
   });
   const cost = options.rowCost ?? await measureRowCost(probe, network.inputs, { rows: sample });
@@ -247,6 +261,16 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
       join(work, "model.js"),
       `export default ${JSON.stringify(JSON.stringify(model))};\n`,
     );
+    if (target.kernels === "embed") {
+      await Deno.writeTextFile(
+        join(work, "kernels.js"),
+        `export default Uint8Array.from(atob("${kernels!.toBase64()}"), (c) => c.charCodeAt(0));\n`,
+      );
+    }
+    const kernelsSpecifier =
+      { import: `./${KERNELS_FILE}`, embed: "./kernels.js", none: undefined }[
+        target.kernels
+      ];
     await Deno.writeTextFile(
       join(work, "entry.js"),
       entrySource({
@@ -258,13 +282,20 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
         activations: builtinImports(activations),
         maxRows,
         corsOrigin: options.corsOrigin,
+        kernelsSpecifier,
       }),
     );
     const config = options.config ?? fileURLToPath(here("../../deno.json"));
-    await bundleModule(join(work, "entry.js"), join(work, "bundle.js"), { config });
+    const imported = target.kernels === "import" ? kernels : undefined;
+    await bundleModule(join(work, "entry.js"), join(work, "bundle.js"), {
+      config,
+      ...(imported ? { external: [kernelsSpecifier!] } : {}),
+    });
     const bundle = await Deno.readFile(join(work, "bundle.js"));
+    const kernelsPath = join(dirname(target.bundlePath(fn)), KERNELS_FILE);
     const contents: Record<string, string | Uint8Array> = {
       [target.bundlePath(fn)]: bundle,
+      ...(imported ? { [kernelsPath]: imported } : {}),
       ...target.files(fn),
     };
     for (const [file, content] of Object.entries(contents)) {
@@ -272,8 +303,27 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
       await Deno.mkdir(dirname(path), { recursive: true });
       await writeFileAtomic(path, content);
     }
-    const sizes = { raw: bundle.length, gzip: await gzipSize(bundle) };
-    const checks = checkLimits(target, sizes.raw, sizes.gzip);
+    const wasmSizes = imported && { raw: imported.length, gzip: await gzipSize(imported) };
+    const sizes = {
+      raw: bundle.length,
+      gzip: await gzipSize(bundle),
+      ...(wasmSizes ? { kernels: wasmSizes } : {}),
+    };
+    // The platform counts the .wasm beside the bundle as code too.
+    const checks = checkLimits(
+      target,
+      sizes.raw + (wasmSizes?.raw ?? 0),
+      sizes.gzip + (wasmSizes?.gzip ?? 0),
+    );
+    const kernelsLine = {
+      import: `kernels: ${join(options.out, kernelsPath)} (wasm SIMD, ${
+        formatBytes(wasmSizes ? wasmSizes.raw : 0)
+      }, ${
+        formatBytes(wasmSizes ? wasmSizes.gzip : 0)
+      } gzip), imported as a module: ${target.kernelsNote}`,
+      embed: `kernels: wasm SIMD, embedded in the bundle: ${target.kernelsNote}`,
+      none: `kernels: pure TypeScript: ${target.kernelsNote}`,
+    }[target.kernels];
     const report = [
       `${target.title}: wrote ${Object.keys(contents).map((f) => join(options.out, f)).join(", ")}`,
       ...formatSizeReport(
@@ -282,6 +332,7 @@ export async function buildEdge(options: EdgeBuildOptions): Promise<EdgeBuildRes
         checks,
         target.limitsNote,
       ),
+      kernelsLine,
       ...formatCpuReport({
         network,
         cost,

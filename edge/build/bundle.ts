@@ -4,6 +4,8 @@ export interface BundleOptions {
   config: string;
   /** Minify (default true). */
   minify?: boolean;
+  /** Specifiers left as imports for the platform to resolve (e.g. `"./kernels.wasm"`). */
+  external?: readonly string[];
 }
 
 /**
@@ -31,6 +33,7 @@ export async function bundleModule(
     "--format",
     "esm",
     ...(options.minify === false ? [] : ["--minify"]),
+    ...(options.external ?? []).flatMap((specifier) => ["--external", specifier]),
     "--output",
     output,
     entry,

@@ -16,6 +16,12 @@ export interface EntryOptions {
   maxRows?: number;
   /** Passed to the handler: the origin to answer CORS for, or `"*"`. */
   corsOrigin?: string;
+  /**
+   * Relative specifier of the kernels, passed to the handler: a .wasm file
+   * (a `WebAssembly.Module` where the platform imports wasm) or a module
+   * whose default export is their bytes. Default: none, pure TypeScript.
+   */
+  kernelsSpecifier?: string;
 }
 
 /**
@@ -47,6 +53,10 @@ export function entrySource(options: EntryOptions): string {
       : []),
   ];
   const handlerOptions = ["model", "plugins"];
+  if (options.kernelsSpecifier !== undefined) {
+    lines.push(`import kernels from ${q(options.kernelsSpecifier)};`);
+    handlerOptions.push("kernels");
+  }
   if (options.pluginUrls.length > 0) {
     lines.push(
       `import { collectPlugins } from ${q(options.collectUrl)};`,

@@ -23,6 +23,14 @@ export interface CpuLimit {
   readonly note?: string;
 }
 
+/**
+ * How a bundle carries the WebAssembly SIMD kernels: `"import"` a .wasm file
+ * beside it as a module (`import kernels from "./kernels.wasm"`, compiled by
+ * the platform at deploy), `"embed"` its bytes in the bundle (compiled at
+ * startup, where the runtime allows it), or `"none"` (pure TypeScript).
+ */
+export type KernelShipping = "import" | "embed" | "none";
+
 /** How one platform lays out a deployable folder. */
 export interface Target {
   readonly name: TargetName;
@@ -40,6 +48,10 @@ export interface Target {
   readonly cpuNote: string;
   /** Commands to deploy the folder, run inside it. */
   deploy(fn: string): string[];
+  /** How the bundle ships the wasm kernels; the handler falls back to TypeScript when they fail to load. */
+  readonly kernels: KernelShipping;
+  /** Why that way: what the platform allows. */
+  readonly kernelsNote: string;
 }
 
 /** Workers reject dates newer than their runtime; this one is old enough for any current wrangler. */
@@ -75,6 +87,9 @@ const cloudflare: Target = {
   ],
   cpuNote: "developers.cloudflare.com/workers/platform/limits (CPU time)",
   deploy: () => ["npx wrangler dev    # local try-out", "npx wrangler deploy"],
+  kernels: "import",
+  kernelsNote:
+    "Workers forbid compiling wasm at run time; wrangler uploads an imported .wasm as a compiled module",
 };
 
 const deno: Target = {
@@ -101,6 +116,8 @@ const deno: Target = {
     "deno deploy --prod    # Deno Deploy: the entrypoint is main.js, a `deno serve` module",
     "deployctl deploy --entrypoint serve.js    # Deno Deploy Classic (Deno.serve)",
   ],
+  kernels: "embed",
+  kernelsNote: "Deno compiles wasm bytes at run time; one file stays one deployable module",
 };
 
 const vercel: Target = {
@@ -128,6 +145,9 @@ const vercel: Target = {
   }],
   cpuNote: "vercel.com/docs/functions/limitations (maximum duration)",
   deploy: () => ["npx vercel dev    # local try-out", "npx vercel deploy --prod"],
+  kernels: "none",
+  kernelsNote:
+    "the Edge runtime forbids compiling wasm at run time and imports .wasm only through Vercel's own bundler (`?module`), which this build does not run",
 };
 
 const supabase: Target = {
@@ -151,6 +171,8 @@ const supabase: Target = {
     `supabase functions serve ${fn} --no-verify-jwt    # local try-out`,
     `supabase functions deploy ${fn} --no-verify-jwt --project-ref <ref>`,
   ],
+  kernels: "embed",
+  kernelsNote: "the Supabase Edge Runtime (Deno) compiles wasm bytes at run time",
 };
 
 /**

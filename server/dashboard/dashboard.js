@@ -30,7 +30,7 @@ let charts = [];
 let builtFor = "";
 let drawQueued = false;
 let smoothing = 0.6;
-let mapProbabilities = {};
+let maps = { probabilities: {}, epochs: {} };
 const updateMaps = decisionMaps(
   document.querySelector("#decision-maps"),
   (id) => api(`/api/runs/${encodeURIComponent(id)}/model`),
@@ -186,7 +186,7 @@ function draw() {
     ),
   ];
   data.forEach((columns, i) => charts[i + 1].setData([x, ...columns]));
-  mapProbabilities = updateMaps(views, label);
+  maps = updateMaps(views, label);
   renderAll(views, label);
 }
 
@@ -329,7 +329,9 @@ globalThis.nagareDashboard = {
   /** What the chart in element `id` draws: uPlot's [x[], ...y[]]. */
   chartData: (id) => charts.find((c) => c.el.id === id)?.data(),
   /** Class-1 probabilities at the xor rows of each decision map drawn: { id: number[4] }. */
-  decisionMaps: () => mapProbabilities,
+  decisionMaps: () => maps.probabilities,
+  /** The epoch of the live decision grid drawn for each run: { id: epoch }. */
+  decisionGrids: () => maps.epochs,
   /** The tick labels the chart in element `id` last drew: { x, y }. */
   ticks: (id) => charts.find((c) => c.el.id === id)?.ticks?.(),
 };

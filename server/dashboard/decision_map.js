@@ -1,7 +1,8 @@
-// The decision boundary of a finished xor run, as in TensorFlow Playground:
-// the trained model (GET /api/runs/:id/model) evaluated over the input plane
-// in the page, the color the probability of class 1, with the four xor rows
-// on top. Only the built-in activations are known here; a model using a
+// The decision boundary of a 2-input run, as in TensorFlow Playground: live,
+// from the grid of outputs its epoch events carry (jobs/decision_grid.ts);
+// for a finished xor run, the trained model (GET /api/runs/:id/model)
+// evaluated over the input plane in the page, the color the probability of
+// class 1, with the four xor rows on top. Only the built-in activations are known here; a model using a
 // plugin's activation is named instead of drawn.
 
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
@@ -78,74 +79,154 @@ function shade(p) {
     : [mix(255, 234), mix(255, 88), mix(255, 12)];
 }
 
+/** Paints a `cells` x `cells` image, `colorAt(row, col)` = [r, g, b], smoothed over `canvas`. */
+function paint(canvas, cells, colorAt) {
+  const image = new ImageData(cells, cells);
+  for (let row = 0; row < cells; row++) {
+    for (let col = 0; col < cells; col++) {
+      image.data.set([...colorAt(row, col), 255], (row * cells + col) * 4);
+    }
+  }
+  const small = Object.assign(document.createElement("canvas"), { width: cells, height: cells });
+  small.getContext("2d").putImageData(image, 0, 0);
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+}
+
+/** The four xor rows as dots on `canvas`, which spans `x` across and `y` up. */
+function drawXorRows(canvas, x, y) {
+  const ctx = canvas.getContext("2d");
+  for (const [x1, x2, label] of XOR_ROWS) {
+    ctx.beginPath();
+    ctx.arc(
+      ((x1 - x[0]) / (x[1] - x[0])) * canvas.width,
+      canvas.height - ((x2 - y[0]) / (y[1] - y[0])) * canvas.height,
+      canvas.width / 28,
+      0,
+      2 * Math.PI,
+    );
+    ctx.fillStyle = label ? "#ea580c" : "#2563eb";
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 2;
+    ctx.fill();
+    ctx.stroke();
+  }
+}
+
 /**
  * Draws the decision boundary of model `predict` on `canvas` (square) over
  * [-0.5, 1.5]², with the xor rows as dots. Returns the probabilities at the
  * four rows, for tests.
  */
 export function drawDecisionMap(canvas, predict, cells = 64) {
-  const size = canvas.width;
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(cells, cells);
-  for (let row = 0; row < cells; row++) {
-    for (let col = 0; col < cells; col++) {
-      const x1 = LOW + ((col + 0.5) / cells) * (HIGH - LOW);
-      const x2 = HIGH - ((row + 0.5) / cells) * (HIGH - LOW);
-      const [r, g, b] = shade(classOne(predict([x1, x2])));
-      image.data.set([r, g, b, 255], (row * cells + col) * 4);
-    }
-  }
-  const small = Object.assign(document.createElement("canvas"), { width: cells, height: cells });
-  small.getContext("2d").putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(small, 0, 0, size, size);
-  const at = (v) => ((v - LOW) / (HIGH - LOW)) * size;
-  for (const [x1, x2, y] of XOR_ROWS) {
-    ctx.beginPath();
-    ctx.arc(at(x1), size - at(x2), size / 28, 0, 2 * Math.PI);
-    ctx.fillStyle = y ? "#ea580c" : "#2563eb";
-    ctx.strokeStyle = "#fff";
-    ctx.lineWidth = 2;
-    ctx.fill();
-    ctx.stroke();
-  }
+  const at = (i) => LOW + ((i + 0.5) / cells) * (HIGH - LOW);
+  paint(canvas, cells, (row, col) => shade(classOne(predict([at(col), HIGH + LOW - at(row)]))));
+  drawXorRows(canvas, [LOW, HIGH], [LOW, HIGH]);
   return XOR_ROWS.map(([x1, x2]) => classOne(predict([x1, x2])));
 }
 
+/** Colors of the classes of a grid with more than two. */
+const CLASS_COLORS = [
+  [37, 99, 235],
+  [234, 88, 12],
+  [22, 163, 74],
+  [147, 51, 234],
+  [220, 38, 38],
+  [8, 145, 178],
+  [202, 138, 4],
+  [219, 39, 119],
+];
+
+/** Decodes base64 bytes. */
+const decodeBytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
 /**
- * Keeps one decision map per overlaid finished xor run in `figure` (hidden
- * when there is none). `load(id)` fetches a run's model file. Returns
- * `update(views, label)`, cheap to call on every draw: a run's map is drawn
- * once, when its model first loads.
+ * Draws a live decision grid (an epoch event's `boundary`: the network's
+ * outputs over its two inputs, `size` cells a side, top row first) on
+ * `canvas`, smoothed to the canvas' size; the xor rows as dots when `xor`.
+ */
+export function drawDecisionGrid(canvas, boundary, xor = false) {
+  const { size, classes, x, y } = boundary;
+  const values = decodeBytes(boundary.values);
+  paint(canvas, size, (row, col) => {
+    const v = values[row * size + col];
+    return classes === 2 ? shade(v / 255) : CLASS_COLORS[v % CLASS_COLORS.length];
+  });
+  if (xor) drawXorRows(canvas, x, y);
+}
+
+const range = ([low, high]) => `${low.toPrecision(3)} … ${high.toPrecision(3)}`;
+
+/** The last epoch event of `run` that carries a decision grid. */
+const lastGrid = (run) => run.points.findLast((p) => p.boundary);
+
+/**
+ * Keeps one decision map per overlaid run of a 2-input network in `figure`
+ * (hidden when there is none): redrawn from the grid of each new epoch event
+ * while the run trains; a finished xor run's map is its trained model
+ * evaluated in the page. `load(id)` fetches a run's model file. Returns
+ * `update(views, label)`, cheap to call on every draw; it returns the class-1
+ * probabilities at the xor rows of each model drawn and the epoch of each grid drawn.
  */
 export function decisionMaps(figure, load) {
-  const maps = new Map(); // id -> { node, probabilities }
+  const maps = new Map(); // id -> { node, canvas, caption, mode, epoch, probabilities }
   const grid = figure.querySelector(".maps");
+  const entry = (run, mode) => {
+    const old = maps.get(run.id);
+    if (old?.mode === mode) return old;
+    const canvas = Object.assign(document.createElement("canvas"), { width: 240, height: 240 });
+    const caption = document.createElement("figcaption");
+    const node = document.createElement("figure");
+    node.className = "map";
+    node.dataset.run = run.id;
+    node.append(canvas, caption);
+    const made = { node, canvas, caption, mode, epoch: undefined, probabilities: undefined };
+    maps.set(run.id, made);
+    return made;
+  };
+  const fromModel = (run) => {
+    const map = entry(run, "model");
+    if (map.loading) return map;
+    map.loading = load(run.id).then((model) => {
+      map.probabilities = drawDecisionMap(map.canvas, modelFunction(model));
+    }).catch((error) => {
+      map.caption.title = error.message;
+      map.canvas.replaceWith(Object.assign(document.createElement("p"), {
+        className: "muted",
+        textContent: error.message,
+      }));
+    });
+    return map;
+  };
+  const fromGrid = (run, point) => {
+    const map = entry(run, "grid");
+    if (map.epoch !== point.epoch) {
+      drawDecisionGrid(map.canvas, point.boundary, run.summary?.dataset === "xor");
+      map.epoch = point.epoch;
+      map.canvas.title = `x₁ ${range(point.boundary.x)}, x₂ ${range(point.boundary.y)}`;
+      map.node.dataset.epoch = String(point.epoch);
+    }
+    return map;
+  };
   return function update(views, label) {
-    const shown = views.filter((r) => r.summary?.dataset === "xor" && r.status === "done");
+    const shown = views.filter((r) =>
+      (r.summary?.dataset === "xor" && r.status === "done") || lastGrid(r)
+    );
     figure.hidden = shown.length === 0;
     for (const run of shown) {
-      if (maps.has(run.id)) continue;
-      const canvas = Object.assign(document.createElement("canvas"), { width: 240, height: 240 });
-      const caption = document.createElement("figcaption");
-      const node = document.createElement("figure");
-      node.className = "map";
-      node.dataset.run = run.id;
-      node.append(canvas, caption);
-      const entry = { node, caption, probabilities: undefined };
-      maps.set(run.id, entry);
-      load(run.id).then((model) => {
-        entry.probabilities = drawDecisionMap(canvas, modelFunction(model));
-      }).catch((error) => {
-        entry.caption.title = error.message;
-        canvas.replaceWith(Object.assign(document.createElement("p"), {
-          className: "muted",
-          textContent: error.message,
-        }));
-      });
+      const map = run.summary?.dataset === "xor" && run.status === "done"
+        ? fromModel(run)
+        : fromGrid(run, lastGrid(run));
+      map.caption.textContent = map.mode === "grid"
+        ? `${label.get(run.id)} · epoch ${map.epoch}`
+        : label.get(run.id);
     }
-    for (const run of shown) maps.get(run.id).caption.textContent = label.get(run.id);
     grid.replaceChildren(...shown.map((r) => maps.get(r.id).node));
-    return Object.fromEntries(shown.map((r) => [r.id, maps.get(r.id).probabilities]));
+    const of = (pick) => Object.fromEntries(shown.map((r) => [r.id, pick(maps.get(r.id))]));
+    return {
+      probabilities: of((m) => (m.mode === "model" ? m.probabilities : undefined)),
+      epochs: of((m) => (m.mode === "grid" ? m.epoch : undefined)),
+    };
   };
 }

@@ -7,7 +7,7 @@ import { el } from "./run_cards.js";
 const percent = (f) => `${Math.round(f * 100)}%`;
 
 /** The confusion matrix: counts[true][predicted], each cell shaded by its share of its row. */
-function confusionGrid({ classes, counts }) {
+function confusionGrid({ classes, counts }, set) {
   const total = counts.flat().reduce((a, b) => a + b, 0);
   const grid = el("div", { className: "confusion", title: "rows: true class, columns: predicted" });
   grid.style.setProperty("--classes", String(classes));
@@ -27,7 +27,7 @@ function confusionGrid({ classes, counts }) {
   return el(
     "figure",
     {},
-    el("figcaption", { textContent: `confusion matrix (${total} samples)` }),
+    el("figcaption", { textContent: `confusion matrix, ${set} set (${total} samples)` }),
     grid,
   );
 }
@@ -91,7 +91,7 @@ export function insightsView(insights, color = "#4e79a7") {
     "details",
     { className: "insights", open: true },
     el("summary", { textContent: `insights (${insights.set} set)` }),
-    insights.confusion ? confusionGrid(insights.confusion) : undefined,
+    insights.confusion ? confusionGrid(insights.confusion, insights.set) : undefined,
     insights.images ? misclassifiedGrid(insights.images) : undefined,
     el(
       "figure",

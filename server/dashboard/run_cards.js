@@ -95,6 +95,24 @@ export function runHead(run, title) {
   });
 }
 
+// A card is rebuilt on every draw (many a second while a run trains); its Stop
+// button is kept, so that a press and its release land on the same button.
+const stopButtons = new Map();
+const stopButton = (id) => {
+  if (!stopButtons.has(id)) {
+    stopButtons.set(
+      id,
+      el("button", {
+        textContent: "Stop",
+        className: "danger",
+        onclick: () =>
+          api(`/api/runs/${id}/stop`, { method: "POST" }).catch((e) => alert(e.message)),
+      }),
+    );
+  }
+  return stopButtons.get(id);
+};
+
 /**
  * The head card of a plotted run, for runHead and the live view: title,
  * status, connection, then `progress`, the `facts` (undefined ones are
@@ -108,12 +126,8 @@ export function headCard(
   tag,
   { title, progress, facts, download, points, badges = [], after },
 ) {
-  const stop = FINAL.has(run.status) ? undefined : el("button", {
-    textContent: "Stop",
-    className: "danger",
-    onclick: () =>
-      api(`/api/runs/${run.id}/stop`, { method: "POST" }).catch((e) => alert(e.message)),
-  });
+  if (FINAL.has(run.status)) stopButtons.delete(run.id);
+  const stop = FINAL.has(run.status) ? undefined : stopButton(run.id);
   const head = el(
     "div",
     { className: "card head", style: `--run: ${RUN_COLORS[i]}` },

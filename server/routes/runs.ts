@@ -154,7 +154,7 @@ export function runsRoutes(options: RunsRoutesOptions): Hono {
         throw new ApiError(
           404,
           "no_insights",
-          `Run ${run.id} has no insights: they are computed on a data set's test samples (iris, xor, mnist)`,
+          `Run ${run.id} has no insights: they are computed on a data set's test samples (iris, xor, mnist), or on a classifier's validation rows of a csv or ndjson file`,
         );
       }
       return c.json(end.insights);

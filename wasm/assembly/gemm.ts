@@ -18,7 +18,7 @@ import { MR, NR, tile, tile4 } from "./kernel";
 import { addBias } from "./rows";
 import { packA, packB } from "./pack";
 
-export { addBias, colSums, weightedSum } from "./rows";
+export { addBias, colSums, reluBackward, weightedSum } from "./rows";
 export { adam } from "./adam";
 
 const KC: i32 = 256;

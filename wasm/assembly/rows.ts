@@ -1,6 +1,7 @@
 // Row-broadcast kernels of a dense layer: adding the bias to every row of the
 // pre-activations, and its gradient, the column sums of dZ. Both walk rows in
-// order and add lane by lane, so they round exactly like the TypeScript loops.
+// order and add lane by lane, so they round exactly like the TypeScript loops;
+// the ReLU backward pass gates the upstream gradient the same way.
 
 /** c[i][j] += bias[j] for a rows x cols matrix c. */
 export function addBias(c: usize, bias: usize, rows: i32, cols: i32): void {
@@ -63,5 +64,25 @@ export function weightedSum(a: usize, b: usize, out: usize, n: i32, wa: f64, wb:
     if (useA) sum = wa * <f64>f32.load(a + o);
     if (useB) sum = useA ? sum + wb * <f64>f32.load(b + o) : wb * <f64>f32.load(b + o);
     f32.store(out + o, <f32>sum);
+  }
+}
+
+/**
+ * The ReLU's backward pass: dz[i] = dy[i] * (z[i] > 0 ? 1 : 0) for `n`
+ * floats, the multiplication the TypeScript plugin does (so a negative dy
+ * where z <= 0 gives -0, and a NaN stays NaN), four lanes at a time.
+ */
+export function reluBackward(z: usize, dy: usize, dz: usize, n: i32): void {
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  const vec = n & ~3;
+  let i = 0;
+  for (; i < vec; i += 4) {
+    const o = <usize>i * 4;
+    const gate = v128.and(f32x4.gt(v128.load(z + o), zero), one);
+    v128.store(dz + o, f32x4.mul(v128.load(dy + o), gate));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    f32.store(dz + o, f32.load(dy + o) * (f32.load(z + o) > 0 ? <f32>1 : <f32>0));
   }
 }

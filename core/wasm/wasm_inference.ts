@@ -1,0 +1,152 @@
+import { forwardLayer } from "../math/forward.ts";
+import { reluKernel } from "../math/kernel_trust.ts";
+import type { Backend, GemmDims } from "../math/backend.ts";
+import type { Network } from "../math/network.ts";
+import type { Floats, Mat } from "../math/types.ts";
+import type { Kernels } from "./_kernels.ts";
+import { WASM_PAGE_BYTES } from "./memory_limit.ts";
+
+/** Options of {@linkcode createWasmInference}. */
+export interface WasmInferenceOptions {
+  /**
+   * Most memory the kernels may take, in MiB (default 256): a batch whose
+   * weights and rows do not fit is declined (`run` answers undefined) and
+   * runs in TypeScript instead.
+   */
+  readonly maxMemoryMiB?: number;
+}
+
+/** Forward passes on WebAssembly SIMD kernels, see {@linkcode createWasmInference}. */
+export interface WasmInference {
+  /** `"wasm-simd"`. */
+  readonly name: string;
+  /**
+   * The network's outputs for `x` (rows x network.outputs, a new array), or
+   * undefined when these kernels decline: a float64 network, no rows, or a
+   * batch too large for `maxMemoryMiB`. Checks nothing: `predict` does.
+   */
+  run(network: Network, x: Mat): Mat | undefined;
+  /** Bytes of wasm memory held now (0 before the first run). */
+  memoryBytes(): number;
+}
+
+const ALIGN = 64;
+/** The memory first made, in pages: 2 MiB, room for a small network and a few rows. */
+const FIRST_PAGES = 32;
+
+/**
+ * Instantiates the nagare kernels from a compiled module, for inference only:
+ * one memory, made at the first run and grown (up to `maxMemoryMiB`) when a
+ * larger batch comes, holding the weights, the rows and every layer's output,
+ * so each layer is one fused GEMM (bias and ReLU inside) over the whole batch.
+ * The weights are copied in on every run (training changes them in place, and
+ * the copy costs about one pass over them, as the GEMM's own packing does).
+ * Takes a module rather than bytes, so that runtimes which forbid compiling
+ * wasm at run time (Cloudflare Workers, Vercel Edge) can pass the one their
+ * bundler imported. Needs WebAssembly SIMD: instantiating throws without it.
+ *
+ * @example
+ * ```ts ignore
+ * import kernels from "./kernels.wasm"; // a WebAssembly.Module, in workerd
+ * const wasm = createWasmInference(kernels);
+ * const y = wasm.run(network, x) ?? predict(network, x);
+ * ```
+ */
+export function createWasmInference(
+  module: WebAssembly.Module,
+  options: WasmInferenceOptions = {},
+): WasmInference {
+  const maxMiB = options.maxMemoryMiB ?? 256;
+  if (!Number.isInteger(maxMiB) || maxMiB < 1 || maxMiB > 4095) {
+    throw new RangeError(`Invalid maxMemoryMiB: ${maxMiB}, expected an integer in 1..4095`);
+  }
+  const maxPages = maxMiB * 16;
+  const memory = new WebAssembly.Memory({ initial: 0, maximum: maxPages });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const kernels = instance.exports as unknown as Kernels;
+  const base = kernels.heapBase();
+  const scratch = [kernels.packScratchFloats(0), kernels.packScratchFloats(1)];
+  let top = 0, packA = 0, packB = 0;
+
+  const reserve = (floats: number): number => {
+    const ptr = Math.ceil(top / ALIGN) * ALIGN;
+    top = ptr + floats * 4;
+    return ptr;
+  };
+  const view = (ptr: number, length: number) => new Float32Array(memory.buffer, ptr, length);
+  const pointer = (x: Floats) => x.byteOffset;
+
+  /** Bytes a run of `rows` rows needs: scratch, weights, rows in, every layer's z and y. */
+  const bytesFor = (network: Network, rows: number): number => {
+    let floats = scratch[0] + scratch[1] + rows * network.inputs;
+    for (const layer of network.layers) {
+      floats += layer.weights.length + layer.units * (1 + 2 * rows);
+    }
+    return base + floats * 4 + ALIGN * (4 + 4 * network.layers.length);
+  };
+
+  /** The fused dense-layer GEMM over arrays that all live in the memory. */
+  const backend: Backend = {
+    name: "wasm-simd",
+    epilogue: true,
+    alloc: (length) => view(reserve(length), length).fill(0),
+    gemm(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
+      const { m, n, k, bias, relu } = dims;
+      kernels.gemm(
+        pointer(a),
+        pointer(b),
+        pointer(c),
+        m,
+        n,
+        k,
+        0,
+        packA,
+        packB,
+        bias ? pointer(bias) : 0,
+        relu ? pointer(relu) : 0,
+        0,
+      );
+    },
+    addBias: (c, bias, rows, cols) => kernels.addBias(pointer(c), pointer(bias), rows, cols),
+    colSums: (a, out, rows, cols) => kernels.colSums(pointer(a), pointer(out), rows, cols),
+  };
+
+  return {
+    name: "wasm-simd",
+    memoryBytes: () => memory.buffer.byteLength,
+    run(network: Network, x: Mat): Mat | undefined {
+      const rows = x.rows;
+      if (rows === 0 || !(network.layers[0].weights instanceof Float32Array)) return undefined;
+      const need = bytesFor(network, rows);
+      const pages = Math.max(FIRST_PAGES, Math.ceil(need / WASM_PAGE_BYTES));
+      if (pages > maxPages) return undefined;
+      const have = memory.buffer.byteLength / WASM_PAGE_BYTES;
+      if (pages > have) {
+        try {
+          memory.grow(pages - have);
+        } catch {
+          return undefined; // the host refused the memory: TypeScript needs less at once
+        }
+      }
+      top = base;
+      packA = reserve(scratch[0]);
+      packB = reserve(scratch[1]);
+      const cells = rows * x.cols;
+      let input: Mat = { data: view(reserve(cells), cells), rows, cols: x.cols };
+      input.data.set(x.data.subarray(0, cells));
+      for (const layer of network.layers) {
+        const units = layer.units;
+        const weights = view(reserve(layer.weights.length), layer.weights.length);
+        weights.set(layer.weights);
+        const bias = view(reserve(units), units);
+        bias.set(layer.bias);
+        const z = { data: view(reserve(rows * units), rows * units), rows, cols: units };
+        const y = { data: view(reserve(rows * units), rows * units), rows, cols: units };
+        const copy = { ...layer, weights, bias };
+        forwardLayer(backend, copy, { x: input, z, y }, reluKernel(layer.activation));
+        input = y;
+      }
+      return { data: input.data.slice(), rows, cols: input.cols };
+    },
+  };
+}

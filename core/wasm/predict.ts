@@ -20,11 +20,20 @@ export interface PredictOptions {
 const BACKENDS: readonly PredictBackend[] = ["ts", "wasm", "auto"];
 /** The one inference engine of this process, made at the first wasm call. */
 let engine: WasmInference | undefined;
-let simd: boolean | undefined;
+/** Whether this runtime can run the kernels: SIMD, and compiling wasm from bytes allowed. */
+let usable: boolean | undefined;
 
 function wasmEngine(): WasmInference | undefined {
-  simd ??= wasmSimdSupported();
-  if (simd) engine ??= createWasmInference(kernelModule(false, false));
+  if (usable === undefined) {
+    try {
+      usable = wasmSimdSupported();
+      if (usable) engine = createWasmInference(kernelModule(false, false));
+    } catch {
+      // Validating passed but compiling or instantiating is refused (Cloudflare Workers and
+      // Vercel Edge forbid compiling wasm at run time): TypeScript from now on.
+      usable = false;
+    }
+  }
   return engine;
 }
 
@@ -56,7 +65,9 @@ export function predict(network: Network, x: Mat, options: PredictOptions = {}):
   if (backend === "ts") return predictTs(network, x);
   const wasm = wasmEngine();
   if (!wasm && backend === "wasm") {
-    throw new TypeError("Unsupported backend wasm: this runtime has no WebAssembly SIMD");
+    throw new TypeError(
+      "Unsupported backend wasm: this runtime has no WebAssembly SIMD or forbids compiling wasm, use ts or auto",
+    );
   }
   const y = wasm?.run(network, x);
   if (y) return y;

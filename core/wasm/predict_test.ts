@@ -171,3 +171,46 @@ Deno.test("wasm inference grows its memory for a larger batch and declines one p
     message: /Invalid maxMemoryMiB: 0/,
   });
 });
+
+Deno.test("where compiling wasm is refused, auto predicts in TypeScript and wasm says why", async () => {
+  // As on Cloudflare Workers and Vercel Edge: validating works, compiling throws. A process of
+  // its own, since the engine is made once per process.
+  const script = `
+    WebAssembly.Module = function () {
+      throw new WebAssembly.CompileError("Wasm code generation disallowed by embedder");
+    };
+    const { predict } = await import(${
+    JSON.stringify(new URL("./predict.ts", import.meta.url).href)
+  });
+    const { predict: predictTs } = await import(${
+    JSON.stringify(new URL("../math/predict.ts", import.meta.url).href)
+  });
+    const { createNetwork } = await import(${
+    JSON.stringify(new URL("../math/network.ts", import.meta.url).href)
+  });
+    const { fakeTanh } = await import(${
+    JSON.stringify(new URL("../_testing/fakes.ts", import.meta.url).href)
+  });
+    const { createRegistry } = await import(${
+    JSON.stringify(new URL("../checks/registry.ts", import.meta.url).href)
+  });
+    const net = createNetwork({ inputs: 2, layers: [{ units: 3, activation: "tanh" }] },
+      { registry: createRegistry([fakeTanh]), seed: 7 });
+    const x = { data: new Float32Array([0.5, -1, 2, 0.25]), rows: 2, cols: 2 };
+    const same = [predict(net, x), predict(net, x)]
+      .every((y) => y.data.join() === predictTs(net, x).data.join());
+    let refused = "";
+    try { predict(net, x, { backend: "wasm" }); } catch (e) { refused = e.message; }
+    console.log(JSON.stringify({ same, refused }));
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-lock", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const { same, refused } = JSON.parse(text.split("\n").at(-1)!);
+  assert.equal(same, true, "auto gave the TypeScript path's exact bits, twice");
+  assert.match(refused, /^Unsupported backend wasm: .*forbids compiling wasm, use ts or auto$/);
+});

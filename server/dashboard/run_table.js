@@ -73,7 +73,11 @@ export function runTable(root, { onToggle, onRename }) {
     ),
   );
 
-  const renderHead = () =>
+  let headKey = "";
+  const renderHead = () => {
+    const key = JSON.stringify(view.sort);
+    if (key === headKey) return; // the same header: keep its buttons (a click may be under way)
+    headKey = key;
     head.replaceChildren(
       el("th", { title: "tick to overlay" }, "✓"),
       ...COLUMNS.map((c) => {
@@ -96,6 +100,7 @@ export function runTable(root, { onToggle, onRename }) {
         return th;
       }),
     );
+  };
 
   const nameCell = (row) => {
     const swatch = el("span", {
@@ -113,6 +118,8 @@ export function runTable(root, { onToggle, onRename }) {
         const done = (save) => {
           if (!view.editing) return;
           view.editing = false;
+          const entry = rowElements.get(row.id);
+          if (entry) entry.key = ""; // the name cell holds the box: build it again
           if (save) onRename(row.id, input.value);
           render(view.rows);
         };
@@ -135,36 +142,43 @@ export function runTable(root, { onToggle, onRename }) {
     return cell;
   };
 
+  // A row's element and its checkbox live as long as the run: rebuilding them on every redraw
+  // (several a second while a run trains) lost clicks whose press and release straddled one.
+  const rowElements = new Map();
+  const cellsOf = (row) => [
+    nameCell(row),
+    ...COLUMNS.slice(1).map((c) =>
+      c.key === "status"
+        ? el(
+          "td",
+          {},
+          row.live ? el("span", { className: "badge live", textContent: "live" }) : undefined,
+          el("span", { className: `badge ${row.status}`, textContent: row.status }),
+        )
+        : el("td", { className: `c-${c.key}`, textContent: c.text(row), title: c.text(row) })
+    ),
+  ];
   const rowOf = (row) => {
-    const tr = el(
-      "tr",
-      {
-        className: row.selected ? "plotted" : "",
-        style: row.color === undefined ? "" : `--run: ${RUN_COLORS[row.color]}`,
-      },
-      el(
-        "td",
-        {},
-        el("input", {
-          type: "checkbox",
-          checked: row.selected,
-          ariaLabel: `overlay ${row.name}`,
-          onchange: () => onToggle(row.id),
-        }),
-      ),
-      nameCell(row),
-      ...COLUMNS.slice(1).map((c) =>
-        c.key === "status"
-          ? el(
-            "td",
-            {},
-            row.live ? el("span", { className: "badge live", textContent: "live" }) : undefined,
-            el("span", { className: `badge ${row.status}`, textContent: row.status }),
-          )
-          : el("td", { className: `c-${c.key}`, textContent: c.text(row), title: c.text(row) })
-      ),
-    );
-    tr.dataset.run = row.id;
+    let entry = rowElements.get(row.id);
+    if (!entry) {
+      const box = el("input", { type: "checkbox", onchange: () => onToggle(row.id) });
+      const boxCell = el("td", {}, box);
+      const tr = el("tr", {}, boxCell);
+      tr.dataset.run = row.id;
+      entry = { tr, box, boxCell, key: "" };
+      rowElements.set(row.id, entry);
+    }
+    const { tr, box, boxCell } = entry;
+    tr.className = row.selected ? "plotted" : "";
+    tr.style.cssText = row.color === undefined ? "" : `--run: ${RUN_COLORS[row.color]}`;
+    box.checked = row.selected;
+    box.ariaLabel = `overlay ${row.name}`;
+    const key = JSON.stringify(row);
+    if (key !== entry.key) {
+      entry.key = key;
+      while (tr.lastChild !== boxCell) tr.lastChild.remove();
+      tr.append(...cellsOf(row));
+    }
     return tr;
   };
 
@@ -172,8 +186,12 @@ export function runTable(root, { onToggle, onRename }) {
     view.rows = rows;
     if (view.editing) return; // keep the rename box while the user types
     renderHead();
-    const shown = sortRows(filterRows(rows, view.filter), view.sort);
-    body.replaceChildren(...shown.map(rowOf));
+    const shown = sortRows(filterRows(rows, view.filter), view.sort).map(rowOf);
+    if (shown.length !== body.children.length || shown.some((tr, i) => body.children[i] !== tr)) {
+      body.replaceChildren(...shown);
+    }
+    const ids = new Set(rows.map((r) => r.id));
+    for (const id of rowElements.keys()) if (!ids.has(id)) rowElements.delete(id);
     count.textContent = `${shown.length} of ${rows.length} runs · ${
       rows.filter((r) => r.selected).length
     } overlaid`;

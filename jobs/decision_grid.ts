@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { map, type OperatorFunction } from "rxjs";
+import { identity, map, type OperatorFunction } from "rxjs";
 import { standardizeState } from "../core/data/fold_standardize.ts";
 import { predict } from "../core/math/predict.ts";
 import type { Network } from "../core/math/network.ts";
@@ -136,7 +136,7 @@ export function gridFrame(job: Job, prepared: unknown): GridFrame {
  * ```
  */
 export function withDecisionGrids(job: Job): OperatorFunction<TrainEvent, TrainEvent> {
-  if (job.network.inputs !== 2) return map((e) => e);
+  if (job.network.inputs !== 2) return identity;
   let frame: GridFrame | undefined, prepared: unknown;
   return map((event) => {
     if (event.type === "start") prepared = event.prepared;

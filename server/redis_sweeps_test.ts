@@ -28,7 +28,9 @@ async function node(url: string) {
     store,
     admit: (body) => admitRunConfig(body, { registry }),
     sweeps: createRedisSweepStore(redis, redisKeys()),
-    leaseMs: 500,
+    // Long enough that a node the busy machine stalls keeps its sweeps: node A hands its sweep
+    // over by closing (it releases the lease), and B takes it within a renewal (a fifth of it).
+    leaseMs: 5_000,
   });
   const app = createApp({ store, sweeps, registry });
   return {

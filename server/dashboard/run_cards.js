@@ -95,18 +95,30 @@ export function runHead(run, title) {
   });
 }
 
-// A card is rebuilt on every draw (many a second while a run trains); its Stop
-// button is kept, so that a press and its release land on the same button.
+// A card is rebuilt on every draw (many a second while a run trains) and its
+// Stop button moves into the new one, so a press and its release may land on
+// a button that was taken out and put back between them, and no click comes.
+// The press itself stops the run (a click still does, for the keyboard); the
+// button asks once.
 const stopButtons = new Map();
 const stopButton = (id) => {
   if (!stopButtons.has(id)) {
+    let asked = false;
+    const stop = () => {
+      if (asked) return;
+      asked = true;
+      api(`/api/runs/${id}/stop`, { method: "POST" }).catch((e) => {
+        asked = false;
+        alert(e.message);
+      });
+    };
     stopButtons.set(
       id,
       el("button", {
         textContent: "Stop",
         className: "danger",
-        onclick: () =>
-          api(`/api/runs/${id}/stop`, { method: "POST" }).catch((e) => alert(e.message)),
+        onpointerdown: (e) => e.button === 0 && stop(),
+        onclick: stop,
       }),
     );
   }

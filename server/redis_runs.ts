@@ -16,6 +16,7 @@ import * as v from "valibot";
 import { FINAL_STATUSES, type Run, setStatus } from "./run.ts";
 import type { LoggedEvent, RunLogOptions } from "./run_log.ts";
 import { type RecordExtras, rowOf, runFromRow, type RunSource } from "./run_records.ts";
+import { takenRunId } from "./run_id.ts";
 import type { EventRow, RunRow } from "./state_db.ts";
 
 /** The Redis keys of one deployment (all under `prefix`, default `nagare`). */
@@ -214,8 +215,17 @@ export async function readEvents(redis: Redis, keys: RedisKeys, id: string): Pro
   return entries.map(eventFromEntry);
 }
 
+/** KEYS: run, index; ARGV: created at (ms), id, then the row's field/value pairs. */
+const INSERT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+return 1
+`;
+
 /**
- * Adds a queued run's row to Redis (it is not yet in the queue).
+ * Adds a queued run's row to Redis (it is not yet in the queue); throws a
+ * TypeError when a run has its id already (a sweep's trial made by another node).
  *
  * @example
  * ```ts ignore
@@ -228,10 +238,10 @@ export async function insertRun(
   run: Run,
   source: RunSource,
 ): Promise<void> {
-  await redis.multi()
-    .hset(keys.run(run.id), hashOf(rowOf(run, source)))
-    .zadd(keys.index, Date.parse(run.createdAt), run.id)
-    .exec();
+  const fields = Object.entries(hashOf(rowOf(run, source))).flat();
+  const created = Date.parse(run.createdAt);
+  const args = [keys.run(run.id), keys.index, String(created), run.id, ...fields];
+  if (await redis.eval(INSERT_SCRIPT, 2, ...args) !== 1) throw takenRunId(run.id);
 }
 
 /** A run whose events go to Redis as it publishes them. */

@@ -15,7 +15,8 @@ import type { RunConfig } from "../jobs/run_config.ts";
 import { createRun, isFinal, mirrorEvent, type Run } from "./run.ts";
 import type { RunEventType, RunLogOptions } from "./run_log.ts";
 import { runFromRow } from "./run_records.ts";
-import type { RunService } from "./run_store.ts";
+import { checkRunId } from "./run_id.ts";
+import type { CreateRunOptions, RunService } from "./run_store.ts";
 import { ApiError } from "./errors.ts";
 import {
   connectRedis,
@@ -134,13 +135,16 @@ export async function createRedisRunStore(options: RedisRunStoreOptions): Promis
   const queued = () => [...runs.values()].filter((run) => run.status === "queued").length;
 
   return reachable({
-    async create(config: RunConfig) {
+    async create(config: RunConfig, createOptions: CreateRunOptions = {}) {
       if (queued() >= maxQueued) {
         throw new RangeError(
           `Too many queued runs: ${queued()} wait already; retry when one finishes`,
         );
       }
-      const run = createRun(crypto.randomUUID(), config, options.log);
+      const id = createOptions.id === undefined
+        ? crypto.randomUUID()
+        : checkRunId(createOptions.id);
+      const run = createRun(id, config, options.log);
       await insertRun(redis, keys, run, "server");
       runs.set(run.id, run);
       // Retried at once when a worker hands it back; a run that failed is done, not retried.
@@ -189,24 +193,30 @@ export async function createRedisRunStore(options: RedisRunStoreOptions): Promis
  * away (instead of waiting, and doing it later when nobody waits any more).
  */
 function reachable(store: RunService): RunService {
-  const guard =
-    <A extends unknown[], R>(call: (...args: A) => R | Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await call(...args);
-      } catch (error) {
-        if (error instanceof RangeError || error instanceof ApiError) throw error;
-        throw new ApiError(
-          503,
-          "store_unavailable",
-          `The run store (Redis) cannot be reached: ${
-            (error as Error).message
-          }; retry when it is back`,
-        );
-      }
-    };
+  const guard = <A extends unknown[], R>(
+    call: (...args: A) => R | Promise<R>,
+    refused: (error: unknown) => boolean = (error) => error instanceof RangeError,
+  ) =>
+  async (...args: A): Promise<R> => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      if (refused(error) || error instanceof ApiError) throw error;
+      throw new ApiError(
+        503,
+        "store_unavailable",
+        `The run store (Redis) cannot be reached: ${
+          (error as Error).message
+        }; retry when it is back`,
+      );
+    }
+  };
   return {
-    create: guard(store.create),
+    // Refused, not unreachable: a full queue, or a run id that is taken or malformed.
+    create: guard(
+      store.create,
+      (error) => error instanceof RangeError || error instanceof TypeError,
+    ),
     list: store.list,
     get: guard(store.get),
     model: guard(store.model),

@@ -8,7 +8,12 @@
  */
 import type { Redis } from "ioredis";
 import type { RedisKeys } from "./redis_runs.ts";
-import { parseSweepState, readableRecords, type SweepStore } from "./sweep_store.ts";
+import {
+  parseSweepState,
+  readableRecords,
+  type SweepState,
+  type SweepStore,
+} from "./sweep_store.ts";
 
 /** KEYS: sweep; ARGV: owner, until, now. Free, expired or ours: take it. */
 const LEASE = `
@@ -27,11 +32,16 @@ redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'leaseUntil', ARGV[2])
 return 1
 `;
 
-/** KEYS: sweep; ARGV: owner, then field/value pairs written only while owner holds it. */
+/**
+ * KEYS: sweep; ARGV: owner, now or "", then field/value pairs written only while owner
+ * holds it (unexpired at now, when given); none: the lease ends.
+ */
 const AS_OWNER = `
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-if #ARGV == 1 then redis.call('HDEL', KEYS[1], 'owner', 'leaseUntil') return 1 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+local f = redis.call('HMGET', KEYS[1], 'owner', 'leaseUntil')
+if f[1] ~= ARGV[1] then return 0 end
+if ARGV[2] ~= '' and tonumber(f[2] or '0') < tonumber(ARGV[2]) then return 0 end
+if #ARGV == 2 then redis.call('HDEL', KEYS[1], 'owner', 'leaseUntil') return 1 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 return 1
 `;
 
@@ -46,6 +56,15 @@ return 1
  */
 export function createRedisSweepStore(redis: Redis, keys: RedisKeys): SweepStore {
   const ok = (answer: unknown) => answer === 1;
+  /** The state's fields are read now: a save sent later does not see later changes. */
+  const write = async (id: string, state: SweepState, owner: string, now: string) => {
+    const fields = [
+      ["status", state.status],
+      ["trials", JSON.stringify(state.trials)],
+      ["decisions", JSON.stringify(state.decisions)],
+    ].flat();
+    return ok(await redis.eval(AS_OWNER, 1, keys.sweep(id), owner, now, ...fields));
+  };
   return {
     async insert(record, owner, leaseUntil) {
       await redis.multi().hset(keys.sweep(record.id), {
@@ -59,14 +78,8 @@ export function createRedisSweepStore(redis: Redis, keys: RedisKeys): SweepStore
         leaseUntil: String(leaseUntil),
       }).zadd(keys.sweepIndex, Date.parse(record.createdAt), record.id).exec();
     },
-    async save(id, state, owner) {
-      const fields = [
-        ["status", state.status],
-        ["trials", JSON.stringify(state.trials)],
-        ["decisions", JSON.stringify(state.decisions)],
-      ].flat();
-      return ok(await redis.eval(AS_OWNER, 1, keys.sweep(id), owner, ...fields));
-    },
+    save: (id, state, owner) => write(id, state, owner, ""),
+    claim: (id, state, owner, now) => write(id, state, owner, String(now)),
     async list() {
       const ids = await redis.zrange(keys.sweepIndex, 0, -1);
       const multi = redis.multi();
@@ -94,7 +107,7 @@ export function createRedisSweepStore(redis: Redis, keys: RedisKeys): SweepStore
       );
     },
     async release(id, owner) {
-      await redis.eval(AS_OWNER, 1, keys.sweep(id), owner);
+      await redis.eval(AS_OWNER, 1, keys.sweep(id), owner, "");
     },
   };
 }

@@ -22,6 +22,7 @@ import {
   type RunStatus,
   setStatus,
 } from "./run.ts";
+import { checkRunId, takenRunId } from "./run_id.ts";
 import type { RunEventType, RunLogOptions } from "./run_log.ts";
 import { runFromRow, type RunRecords } from "./run_records.ts";
 import type { RunRow } from "./state_db.ts";
@@ -73,6 +74,16 @@ export interface RunStoreOptions {
   ready?: Promise<unknown>;
 }
 
+/** Options of `create`. */
+export interface CreateRunOptions {
+  /**
+   * The new run's id (default: a new one); a TypeError when another run has
+   * it. A sweep records a trial's run id before it creates the run, so that
+   * whoever resumes the sweep makes that run, and makes it once.
+   */
+  id?: string;
+}
+
 /**
  * What the routes need of a server's runs: the embedded {@linkcode RunStore},
  * or runs kept in Redis and shared by several nodes (`createRedisRunStore`),
@@ -81,7 +92,7 @@ export interface RunStoreOptions {
  */
 export interface RunService {
   /** Queues a run for `config`; throws a RangeError when the queue is full. */
-  create(config: RunConfig): Run | Promise<Run>;
+  create(config: RunConfig, options?: CreateRunOptions): Run | Promise<Run>;
   /** Every run known, newest first. */
   list(): Run[];
   /** The run with this id, if any. */
@@ -99,7 +110,7 @@ export interface RunService {
 /** The runs of one server. */
 export interface RunStore extends RunService {
   /** Queues a run for `config`; throws a RangeError when the queue is full. */
-  create(config: RunConfig): Run;
+  create(config: RunConfig, options?: CreateRunOptions): Run;
   /**
    * Records a training started elsewhere (e.g. `train --serve`): subscribing
    * the returned `events$` trains and records; the dashboard's stop button
@@ -316,13 +327,14 @@ export function createRunStore(options: RunStoreOptions): RunStore {
   if (timer !== undefined) Deno.unrefTimer(timer);
 
   return {
-    create(config) {
+    create(config, createOptions = {}) {
       if (queue.length >= maxQueued) {
         throw new RangeError(
           `Too many queued runs: ${queue.length} wait already; retry when one finishes`,
         );
       }
-      const id = newId();
+      const id = createOptions.id === undefined ? newId() : checkRunId(createOptions.id);
+      if (runs.has(id) || records?.db.run(id)) throw takenRunId(id);
       const run = records
         ? records.create(id, config, "server", options.log)
         : createRun(id, config, options.log);

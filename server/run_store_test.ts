@@ -91,6 +91,22 @@ Deno.test("a full queue refuses new runs", async () => {
   await store.close();
 });
 
+Deno.test("a run created under a given id has it, and the id is refused once taken or malformed", async () => {
+  const store = createRunStore({ launch: () => manualTraining().training });
+  assert.equal(store.create(config, { id: "trial-1" }).id, "trial-1");
+  assert.throws(() => store.create(config, { id: "trial-1" }), {
+    name: "TypeError",
+    message: "Duplicate run id trial-1: another run has it; pass a new id or none",
+  });
+  assert.throws(() => store.create(config, { id: "../x" }), {
+    name: "TypeError",
+    message:
+      /^Invalid run id: must be 1 to 100 letters, digits, - or _ \(a UUID fits\), got "..\/x"$/,
+  });
+  assert.equal(store.list().length, 1);
+  await store.close();
+});
+
 Deno.test("only the newest finished runs are kept", async () => {
   const store = createRunStore({ launch: fakeLaunch(1), keepFinished: 2, maxQueued: 10 });
   const ids = [1, 2, 3, 4].map(() => store.create(config).id);

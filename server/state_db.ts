@@ -109,8 +109,8 @@ export interface StateDb {
   dropCheckpoint(runId: string): void;
   /** Adds a sweep's row, held by `owner` until `leaseUntil`. */
   insertSweep(row: SweepRow, owner: string, leaseUntil: number): void;
-  /** Writes a sweep's status, trials and decisions; false unless `owner` holds its lease. */
-  saveSweep(row: Omit<SweepRow, "config" | "createdAt">, owner: string): boolean;
+  /** Writes a sweep's state; false unless `owner` holds its lease (unexpired at `now`, if given). */
+  saveSweep(row: Omit<SweepRow, "config" | "createdAt">, owner: string, now?: number): boolean;
   /** Every sweep's row, oldest first, with its lease. */
   sweeps(): (SweepRow & { owner?: string; leaseUntil?: number })[];
   /** Asks a sweep's driver to stop it (it reads the flag when it renews its lease). */
@@ -366,10 +366,10 @@ export function openStateDb(dir: string): StateDb {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(id, config, createdAt, status, trials, decisions, owner, leaseUntil);
     },
-    saveSweep(row, owner) {
+    saveSweep(row, owner, now = -Infinity) {
       const changed = sql(
-        "UPDATE sweeps SET status = ?, trials = ?, decisions = ? WHERE id = ? AND owner = ?",
-      ).run(row.status, row.trials, row.decisions, row.id, owner);
+        "UPDATE sweeps SET status = ?, trials = ?, decisions = ? WHERE id = ? AND owner = ? AND lease_until >= ?",
+      ).run(row.status, row.trials, row.decisions, row.id, owner, now);
       return Number(changed.changes) === 1;
     },
     sweeps: () =>

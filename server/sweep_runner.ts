@@ -79,10 +79,18 @@ export interface SweepRunnerOptions {
   onChange?: (change: SweepChange) => void;
   /**
    * Goes on with a sweep as it was saved: its trials (a trial with a run id
-   * follows that run of the store, a finished one is kept) and its
+   * follows that run of the store, a finished one is kept; a `pending` one
+   * gets its run under that id unless the store has it already) and its
    * decisions, replayed into ASHA in their order so its tables are as they were.
    */
   resume?: Pick<SweepResult, "trials" | "decisions">;
+  /**
+   * Called before a trial's run is created, with its run id in `trial.id`
+   * (and so in `result`): saves the sweep if this process still drives it, in
+   * one atomic step. False: another process does now; the run is not created
+   * and the sweep is abandoned. None: every run is created.
+   */
+  claim?: (trial: TrialResult, result: SweepResult) => Promise<boolean>;
 }
 
 /** A sweep that is running. */
@@ -213,7 +221,7 @@ export function runSweep(
   trials: readonly SweepTrial[],
   options: SweepRunnerOptions,
 ): SweepRun {
-  const { store, concurrency = 2, onTrial, onChange, resume } = options;
+  const { store, concurrency = 2, onTrial, onChange, resume, claim } = options;
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new RangeError(
       `Invalid concurrency: ${concurrency} must be a whole number of at least 1`,
@@ -247,7 +255,7 @@ export function runSweep(
   const running = new Set<string>();
   const cancels = new Set<() => void>();
   let next = 0, stopped = false, abandoned = false;
-  const creating = new Set<Promise<Run>>();
+  const creating = new Set<Promise<Run | undefined>>();
   const stopRun = (id: string) => Promise.resolve(store.stop(id)).catch(() => {});
   const changed = (change: SweepChange) => {
     if (!abandoned) onChange?.(change);
@@ -291,12 +299,37 @@ export function runSweep(
     return undefined;
   }
 
+  /**
+   * Creates a trial's run once its id is claimed: a new id, or the one a
+   * driver recorded before it died (its run made already, or not). Undefined
+   * when the sweep was lost.
+   */
+  async function createTrialRun(trial: TrialResult, planned: SweepTrial): Promise<Run | undefined> {
+    const recorded = trial.id;
+    const existing = recorded === undefined ? undefined : await store.get(recorded);
+    if (existing) return existing;
+    if (planned.refused) throw new TypeError(planned.refused);
+    const id = trial.id = recorded ?? crypto.randomUUID();
+    if (claim && !(await claim(trial, result))) {
+      trial.id = recorded;
+      void abandon();
+      return undefined;
+    }
+    try {
+      return await store.create(planned.config, { id });
+    } catch (error) {
+      // Another driver made it meanwhile (this one stalled past its lease after the claim).
+      const made = await store.get(id);
+      if (made) return made;
+      throw error;
+    }
+  }
+
   async function runTrial(trial: TrialResult, planned: SweepTrial): Promise<void> {
     let created: Run | undefined;
-    if (trial.id === undefined) {
+    if (trial.status === "pending") {
       try {
-        if (planned.refused) throw new TypeError(planned.refused);
-        const creation = Promise.resolve(store.create(planned.config));
+        const creation = createTrialRun(trial, planned);
         creating.add(creation);
         created = await creation.finally(() => creating.delete(creation));
       } catch (error) {
@@ -305,10 +338,12 @@ export function runSweep(
         onTrial?.(trial);
         return void changed("trial");
       }
+      if (!created) return;
       trial.id = created.id;
+      trial.status = created.status;
       changed("trial");
     }
-    const id = trial.id;
+    const id = trial.id!; // a trial past pending has its run
     running.add(id);
     // The sweep was stopped while this run was being created, or a saved decision did not act yet.
     if (stopped || trial.stoppedAt !== undefined) void stopRun(id);
@@ -340,6 +375,13 @@ export function runSweep(
       return result;
     });
 
+  async function abandon(): Promise<void> {
+    abandoned = true;
+    for (const cancel of [...cancels]) cancel();
+    // A run being created gets its id into the result, so whoever goes on does not make another.
+    await Promise.allSettled([...creating]);
+  }
+
   return {
     result,
     done,
@@ -348,11 +390,6 @@ export function runSweep(
       for (const id of running) void stopRun(id);
       return done;
     },
-    async abandon() {
-      abandoned = true;
-      for (const cancel of [...cancels]) cancel();
-      // A run being created gets its id into the result, so whoever goes on does not make another.
-      await Promise.allSettled([...creating]);
-    },
+    abandon,
   };
 }

@@ -109,16 +109,27 @@ export function createSweepService(options: SweepServiceOptions): SweepService {
   const configs = new Map<string, SweepConfig>(), unreadable = new Set<string>();
   let closed = false;
 
+  const stateOf = ({ status, trials, decisions }: SweepResult) => ({ status, trials, decisions });
+
   function save(sweep: Driven): Promise<unknown> {
     sweep.dirty = false;
-    const { status, trials, decisions } = sweep.run.result;
     const { id } = sweep.view;
     // Not chained: the store takes its snapshot now, so a decision is saved before it acts.
-    const saved = kept.save(id, { status, trials, decisions }, owner).then((held) => {
+    const saved = kept.save(id, stateOf(sweep.run.result), owner).then((held) => {
       if (!held && driven.get(id) === sweep) lose(sweep);
     }, (error) => console.error(`nagare: sweep ${id} was not saved: ${(error as Error).message}`));
     sweep.saving = Promise.all([sweep.saving, saved]);
     return sweep.saving;
+  }
+
+  /**
+   * Records a trial's run id before its run is created, if this process still
+   * holds the lease: one that stalled past it lets the sweep go and creates nothing.
+   */
+  async function claimTrial(id: string, result: SweepResult, sweep: Driven): Promise<boolean> {
+    const held = await kept.claim(id, stateOf(result), owner, now());
+    if (!held && driven.get(id) === sweep) lose(sweep);
+    return held;
   }
 
   /** Another process drives the sweep now (this one stalled past its lease): let it go here. */
@@ -139,6 +150,7 @@ export function createSweepService(options: SweepServiceOptions): SweepService {
       concurrency,
       resume,
       onChange: (change) => void (change === "epoch" ? (sweep.dirty = true) : save(sweep)),
+      claim: (_trial, result) => claimTrial(record.id, result, sweep),
     });
     Object.assign(sweep, { run, view: { ...record, config, result: run.result } });
     configs.set(record.id, config);
@@ -235,7 +247,9 @@ export function createSweepService(options: SweepServiceOptions): SweepService {
       }
       const record = { id: newId(), createdAt: new Date().toISOString() };
       const state = { status: "running" as const, trials: pendingTrials(trials), decisions: [] };
-      await kept.insert({ ...record, file, ...state }, owner, now() + leaseMs);
+      // Kept in this process's memory only, nobody else can take it, and no renewal comes.
+      const until = options.sweeps ? now() + leaseMs : Infinity;
+      await kept.insert({ ...record, file, ...state }, owner, until);
       return drive(record, sweep, trials, state).view;
     },
     list,

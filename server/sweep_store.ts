@@ -42,6 +42,12 @@ export interface SweepStore {
   ): Promise<void>;
   /** Writes a sweep's state; false unless `owner` holds its lease (it lost the sweep). */
   save(id: string, state: SweepState, owner: string): Promise<boolean>;
+  /**
+   * Writes a sweep's state as `save` does, in one atomic step with the check
+   * that `owner`'s lease has not expired at `now`: its driver records a
+   * trial's run id so before it creates the run (false: it creates none).
+   */
+  claim(id: string, state: SweepState, owner: string, now: number): Promise<boolean>;
   /** Every sweep, oldest first; a record that cannot be read is left out with a message. */
   list(): Promise<SweepRecord[]>;
   /** Asks the driver of a sweep to stop it. */
@@ -163,6 +169,8 @@ export function stateDbSweepStore(db: StateDb): SweepStore {
     },
     // Synchronous underneath: a decision is on disk before the stop it makes is sent.
     save: (id, state, owner) => Promise.resolve(db.saveSweep({ id, ...texts(state) }, owner)),
+    claim: (id, state, owner, now) =>
+      Promise.resolve(db.saveSweep({ id, ...texts(state) }, owner, now)),
     list: () =>
       Promise.resolve(readableRecords(db.sweeps(), (row) => ({
         id: row.id,
@@ -201,16 +209,20 @@ export function memorySweepStore(): SweepStore {
     const record = records.get(id);
     if (record) records.set(id, { ...record, ...change });
   };
+  /** Writes the state of a sweep `owner` holds, unexpired at `now`. */
+  const write = (id: string, state: SweepState, owner: string, now: number) => {
+    const record = records.get(id);
+    const held = record?.owner === owner && (record.leaseUntil ?? -Infinity) >= now;
+    if (held) update(id, structuredClone(state));
+    return Promise.resolve(held);
+  };
   return {
     insert(record, owner, leaseUntil) {
       records.set(record.id, { ...record, stopRequested: false, owner, leaseUntil });
       return Promise.resolve();
     },
-    save(id, state, owner) {
-      const held = records.get(id)?.owner === owner;
-      if (held) update(id, structuredClone(state));
-      return Promise.resolve(held);
-    },
+    save: (id, state, owner) => write(id, state, owner, -Infinity),
+    claim: write,
     list: () => Promise.resolve([...records.values()]),
     requestStop: (id) => Promise.resolve(update(id, { stopRequested: true })),
     lease(id, owner, until, now) {

@@ -74,6 +74,20 @@ Deno.test("a sweep's lease is renewed by its owner, refused to others until it e
   });
 });
 
+Deno.test("a claim writes a sweep's state only while its owner's lease has not expired", async () => {
+  const claimed = { status: "running" as const, trials, decisions };
+  const check = async (sweeps: SweepStore) => {
+    await sweeps.insert(record, "a", 1000);
+    assert.equal(await sweeps.claim("s1", claimed, "a", 1001), false, "expired: refused");
+    assert.deepEqual((await sweeps.list())[0].trials, [], "nothing written");
+    assert.equal(await sweeps.claim("s1", claimed, "b", 999), false, "not the owner: refused");
+    assert.equal(await sweeps.claim("s1", claimed, "a", 1000), true, "held: written");
+    assert.deepEqual((await sweeps.list())[0].trials, trials);
+  };
+  await check(memorySweepStore());
+  await withStores(check);
+});
+
 Deno.test("a finished sweep takes no lease", async () => {
   await withStores(async (sweeps) => {
     await sweeps.insert(record, "a", 1000);

@@ -9,13 +9,15 @@
  * wasm in turn); `--only predict` runs W4 alone and prints it without saving.
  * Fashion-MNIST (54,065 training rows, W1's network) times one thread and two
  * in turn, over epochs 2-3, which adds about 2 minutes (`--only fashion`: that
- * alone, printed, not saved).
+ * alone, printed, not saved). `--only w1` runs W1's one thread and
+ * TensorFlow.js wasm in turn, five rounds, printed, not saved.
  *
  * @example
  * ```sh
  * deno task bench:peers --quick
  * deno task bench:peers --only predict
  * deno task bench:peers --only fashion
+ * deno task bench:peers --only w1
  * ```
  *
  * @module
@@ -27,10 +29,10 @@ import { FASHION_CSV } from "./_fashion.ts";
 
 const quick = Deno.args.includes("--quick");
 const onlyAt = Deno.args.indexOf("--only"), only = onlyAt < 0 ? undefined : Deno.args[onlyAt + 1];
-if (only !== undefined && only !== "predict" && only !== "fashion") {
-  throw new TypeError(`Unknown --only: ${only}, expected predict or fashion`);
+if (only !== undefined && !["predict", "fashion", "w1"].includes(only)) {
+  throw new TypeError(`Unknown --only: ${only}, expected predict, fashion or w1`);
 }
-const EPOCHS = quick ? 1 : 5, REPEATS = quick ? 1 : 3, ROUNDS = quick ? 1 : 5;
+const EPOCHS = quick ? 1 : 5, ROUNDS = quick ? 1 : 5;
 const XOR_EPOCHS = quick ? 1000 : 5000, XOR_RUNS = quick ? 2 : 3, BUDGET_MS = quick ? 300 : 1000;
 const OUT = new URL("../docs/bench_peers.md", import.meta.url);
 const CHILD = new URL("./_peer_child.ts", import.meta.url).pathname;
@@ -99,31 +101,37 @@ async function sideBySide(): Promise<Result> {
 }
 
 /**
- * One thread, two threads and two processes side by side: `n` rounds of one
- * run of each, in turn, and the median of each. How fast two cores run
- * together drifts on a shared host from one minute to the next; runs taken
- * in turn see the same drift, blocks of runs taken one after the other do not.
+ * One thread, TensorFlow.js wasm, two threads and two processes side by
+ * side: `n` rounds of one run of each, in turn, and the median of each. How
+ * fast the host runs drifts from one minute to the next; runs taken in turn
+ * see the same drift, blocks of runs taken one after the other do not.
+ * `oneVsPeer` leaves out the two-thread runs.
  */
-async function rounds(n: number) {
-  const one: Result[] = [], two: Result[] = [], pair: Result[] = [];
+async function rounds(n: number, oneVsPeer = false) {
+  const one: Result[] = [], tf: Result[] = [], two: Result[] = [], pair: Result[] = [];
   for (let i = 0; i < n; i++) {
     one.push(await child(nagareSpec("wasm", 1)));
+    tf.push(await child({ task: "w1", impl: "tfjs-wasm", epochs: EPOCHS }));
+    if (oneVsPeer) continue;
     two.push(await child(nagareSpec("wasm", 2)));
     pair.push(await sideBySide());
   }
-  const ratio = (key: string) => two.map((r, i) => r[key] / one[i][key]);
+  const ratio = (runs: Result[], base: Result[], key: string) =>
+    runs.map((r, i) => r[key] / base[i][key]);
   // Runs of 3 epochs or more (not --quick) also time the epochs after the second.
   const timed = [...one, ...two].every((r) => r.laterSamplesPerSec !== undefined);
   return {
     one: medianOf(one),
-    two: medianOf(two),
-    pair: medianOf(pair),
-    ratios: ratio("samplesPerSec"),
-    later: timed
+    tf: medianOf(tf),
+    vsPeer: ratio(one, tf, "samplesPerSec"),
+    two: oneVsPeer ? undefined : medianOf(two),
+    pair: oneVsPeer ? undefined : medianOf(pair),
+    ratios: ratio(two, one, "samplesPerSec"),
+    later: timed && !oneVsPeer
       ? {
         one: medianOf(one, "laterSamplesPerSec"),
         two: medianOf(two, "laterSamplesPerSec"),
-        ratios: ratio("laterSamplesPerSec"),
+        ratios: ratio(two, one, "laterSamplesPerSec"),
       }
       : undefined,
   };
@@ -242,10 +250,33 @@ if (only === "fashion") {
   Deno.exit(0);
 }
 
-const scaling = await rounds(ROUNDS);
-const { one: wasm1, two: wasm2, pair } = scaling;
+const W1 = "W1 mnist-mlp", W2 = "W2 xor-tiny", W3 = "W3 GEMM";
+const samples = (measure: string, a: Result, b: Result, key = "samplesPerSec"): PeerRow => ({
+  workload: W1,
+  measure,
+  nagare: side(a, key),
+  peer: side(b, key),
+});
+const scaling = await rounds(ROUNDS, only === "w1");
+const { one: wasm1, tf: tfWasm } = scaling;
+const vsWasm = samples("training samples/s", wasm1, tfWasm);
+const listed = (ratios: number[]) => ratios.map((r) => r.toFixed(2)).join(", ");
+const w1Targets: BenchTarget[] = [
+  { label: "W1 one thread ≥ 3x TensorFlow.js wasm samples/s", row: vsWasm, atLeast: 3 },
+  { label: "W1 one thread ≥ 10x TensorFlow.js wasm samples/s", row: vsWasm, atLeast: 10 },
+];
+const vsPeerNote = `W1 one thread vs TensorFlow.js wasm, round by round: ${
+  listed(scaling.vsPeer)
+}.\n`;
+if (only === "w1") {
+  const mode =
+    `W1 only: ${EPOCHS} epochs, nagare wasm-simd 1 thread and TensorFlow.js wasm in ${ROUNDS} rounds taken in turn (medians)`;
+  console.log(peerReport(machine(mode), [vsWasm], w1Targets) + "\n" + vsPeerNote);
+  Deno.exit(0);
+}
+const [wasm2, pair] = [scaling.two!, scaling.pair!];
 const [ts1, ts2] = [await child(nagareSpec("ts", 1)), await child(nagareSpec("ts", 2))];
-const [tfWasm, tfCpu] = [await w1("tfjs-wasm", REPEATS), await w1("tfjs-cpu", 1)];
+const tfCpu = await w1("tfjs-cpu", 1);
 const xor = (impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm") =>
   child({ task: "w2", impl, epochs: XOR_EPOCHS, runs: XOR_RUNS });
 const [xorNagare, xorHand, xorCpu, xorWasm] = [
@@ -259,14 +290,6 @@ const gemm = (impl: "nagare" | "tfjs-cpu" | "tfjs-wasm") =>
 const [gemmNagare, gemmWasm] = [await gemm("nagare"), await gemm("tfjs-wasm")];
 const gemmCpu = quick ? undefined : await gemm("tfjs-cpu");
 
-const W1 = "W1 mnist-mlp", W2 = "W2 xor-tiny", W3 = "W3 GEMM";
-const samples = (measure: string, a: Result, b: Result, key = "samplesPerSec"): PeerRow => ({
-  workload: W1,
-  measure,
-  nagare: side(a, key),
-  peer: side(b, key),
-});
-const vsWasm = samples("training samples/s", wasm1, tfWasm);
 const twoThreads = samples("training samples/s, 2 threads vs 1", wasm2, wasm1);
 const rows: PeerRow[] = [
   vsWasm,
@@ -327,7 +350,7 @@ const fashion = await fashionRounds(ROUNDS);
 rows.push(fashion.row);
 
 const targets: BenchTarget[] = [
-  { label: "W1 one thread ≥ 3x TensorFlow.js wasm samples/s", row: vsWasm, atLeast: 3 },
+  ...w1Targets,
   { label: "W1 two threads ≥ 1.7x one thread", row: twoThreads, atLeast: 1.7 },
   { label: "W1 test accuracy wasm within 0.5 points of pure TS", row: sameAccuracy, within: 0.5 },
   { label: "W1 peak RSS < 150 MB, one thread", row: rss1, below: 150 },
@@ -340,15 +363,14 @@ const targets: BenchTarget[] = [
 ];
 const mode = quick
   ? `quick: W1 ${EPOCHS} epoch, one run each; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s)`
-  : `full: W1 ${EPOCHS} epochs, nagare wasm-simd with 1 thread, 2 threads and 2 processes in ${ROUNDS} rounds taken in turn (medians), TensorFlow.js wasm median of ${REPEATS} runs; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s) after a warm-up; W3 best run of about ${
+  : `full: W1 ${EPOCHS} epochs, nagare wasm-simd with 1 thread, 2 threads and 2 processes in ${ROUNDS} rounds taken in turn (medians), TensorFlow.js wasm in the same rounds; W2 ${XOR_EPOCHS} epochs, best of ${XOR_RUNS} or more runs (2 s) after a warm-up; W3 best run of about ${
     BUDGET_MS / 1000
   } s`;
-const listed = (ratios: number[]) => ratios.map((r) => r.toFixed(2)).join(", ");
 const perRound = `Two threads vs one, round by round: ${listed(scaling.ratios)}${
   scaling.later ? `; over epochs 3-${EPOCHS} only: ${listed(scaling.later.ratios)}` : ""
 }.\n`;
 const report = peerReport(machine(mode), rows, targets);
-const text = report + "\n" + perRound + w4.note + fashion.note;
+const text = report + "\n" + vsPeerNote + perRound + w4.note + fashion.note;
 console.log(text);
 await writeFileAtomic(OUT.pathname, text);
 console.error(`saved ${OUT.pathname}`);

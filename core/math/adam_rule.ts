@@ -2,7 +2,7 @@
  * The Adam update rule (Kingma and Ba, 2015; with decoupled weight decay,
  * AdamW, Loshchilov and Hutter, 2019), written once: the `adam` and `adamw`
  * plugins run it, the registry checks plugins that declare `kernel: "adam"`
- * against it, and matrix backends may run the same float64 arithmetic on
+ * against it, and matrix backends may run the same float32 arithmetic on
  * SIMD lanes (`Backend.adam`), with bit-identical results.
  *
  * @module
@@ -81,9 +81,10 @@ export function adamConstants(s: AdamSettings, lr: number, t: number): AdamConst
 }
 
 /**
- * One Adam step over `param` with moments `m` and `v`, in float64 arithmetic
- * (float32 arrays are read and rounded on store):
+ * One Adam step over `param` with moments `m` and `v`:
  * m = β1·m + (1 − β1)·g, v = β2·v + (1 − β2)·g², p = p·decay − rate·m / (√(v·unbias) + ε).
+ * Float32 weights are updated in float32 arithmetic as in TensorFlow.js and PyTorch (each
+ * operation rounded to float32, constants too: SIMD lanes give the same bits); float64 in float64.
  *
  * @example
  * ```ts
@@ -100,12 +101,29 @@ export function adamUpdate(
   v: Floats,
   c: AdamConstants,
 ): void {
+  if (param instanceof Float32Array) return adamUpdate32(param, grad, m, v, c);
   const { beta1, beta2, k1, k2, rate, unbias, decay, eps } = c;
   for (let i = 0; i < param.length; i++) {
     const g = grad[i];
     const mi = beta1 * m[i] + k1 * g, vi = beta2 * v[i] + k2 * g * g;
-    m[i] = mi;
-    v[i] = vi;
+    m[i] = mi, v[i] = vi;
     param[i] = param[i] * decay - rate * mi / (Math.sqrt(vi * unbias) + eps);
+  }
+}
+
+/**
+ * Each operation rounded by `Math.fround`: on float32 inputs that is the float32 operation's exact
+ * result (float64 has over twice the precision), so this equals the wasm f32x4 kernel bit for bit.
+ */
+function adamUpdate32(param: Float32Array, grad: Floats, m: Floats, v: Floats, c: AdamConstants) {
+  const f = Math.fround;
+  const beta1 = f(c.beta1), beta2 = f(c.beta2), k1 = f(c.k1), k2 = f(c.k2);
+  const rate = f(c.rate), unbias = f(c.unbias), decay = f(c.decay), eps = f(c.eps);
+  for (let i = 0; i < param.length; i++) {
+    const g = f(grad[i]);
+    const mi = f(f(beta1 * f(m[i])) + f(k1 * g));
+    const vi = f(f(beta2 * f(v[i])) + f(f(k2 * g) * g));
+    m[i] = mi, v[i] = vi;
+    param[i] = f(param[i] * decay) - f(f(rate * mi) / f(f(Math.sqrt(f(vi * unbias))) + eps));
   }
 }

@@ -1,5 +1,5 @@
 // One Adam step over the 109,386 weights of the default MNIST network: the
-// TypeScript rule against the wasm backend's kernel (f64x2 lanes, the same bits).
+// TypeScript rule against the wasm backend's kernel (f32x4 lanes, the same bits).
 import { adamConstants, adamSettings, adamUpdate } from "./adam_rule.ts";
 import { createWasmBackend } from "../wasm/wasm_backend.ts";
 

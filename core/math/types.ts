@@ -156,7 +156,7 @@ export interface OptimizerPlugin extends PluginBase {
   readonly elementwise?: boolean;
   /**
    * A standard rule that matrix backends run natively (on SIMD lanes, with
-   * the same float64 arithmetic): `"adam"` promises that `update` is exactly
+   * the same float32 arithmetic for float32 weights): `"adam"` promises that `update` is exactly
    * core/math/adam_rule.ts with `beta1`, `beta2`, `eps` and `weightDecay` from
    * `params`, and slots [m, v]. The registry checks the promise bit for bit.
    */

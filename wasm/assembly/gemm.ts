@@ -16,7 +16,8 @@
 
 import { MR, NR, tile, tile4 } from "./kernel";
 import { addBias } from "./rows";
-import { packA, packB } from "./pack";
+import { packA, packAGather, packB, packBGather } from "./pack";
+import { allZero, indicesOf, nonzeroColumns } from "./sparse";
 
 export { addBias, colSums, reluBackward, weightedSum } from "./rows";
 export { adam } from "./adam";
@@ -24,6 +25,8 @@ export { adam } from "./adam";
 const KC: i32 = 256;
 const MC: i32 = 96;
 const NC: i32 = 1024;
+/** Columns of a transposed A (rows of op(A)) whose zeros are mapped: more are not skipped. */
+const MAP_MAX: i32 = 4096;
 
 /** First byte the caller may use: everything below belongs to this module. */
 export function heapBase(): usize {
@@ -35,7 +38,7 @@ export function heapBase(): usize {
  * the edge tile's bias) and at `packB`.
  */
 export function packScratchFloats(which: i32): i32 {
-  return which == 0 ? MC * KC + MR * NR + NR : KC * NC;
+  return which == 0 ? MC * KC + MR * NR + NR + KC + MAP_MAX / 4 : KC * NC;
 }
 
 /**
@@ -64,6 +67,9 @@ export function gemm(
   // Staging tile for edge tiles of C, which the micro-kernel cannot write in
   // place, and a padded copy of their part of the bias (8 floats readable).
   const edge = pa + <usize>(MC * KC) * 4, edgeBias = edge + <usize>(MR * NR) * 4;
+  // The steps of a block of k kept after zeros are skipped (sparse.ts), and the zero map.
+  const idx = edgeBias + <usize>NR * 4, map = idx + <usize>KC * 4;
+  const transA = (flags & 1) != 0, mapRows = transA && m <= MAP_MAX;
   // Equal k blocks: 784 = 4 x 196 rather than 3 x 256 + 16, a block that is all overhead.
   const kb = (k + KC - 1) / KC;
   const kstep = (k + kb - 1) / kb;
@@ -74,13 +80,27 @@ export function gemm(
       const beta = accumulate || pc > 0 ? 1 : 0;
       // The bias starts the first block's sums; the ReLU leaves with the last block.
       const withBias = bias != 0 && pc == 0, withY = y != 0 && pc + kc >= k;
-      packB(b + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, kc, nc, pb);
+      // A stored as is: the steps (columns of A) that are zero in every row are left out.
+      // A stored transposed: slivers of rows of op(A) that are zero at every step give 0.
+      let kk = kc, zeroRows = false;
+      if (!transA) {
+        kk = nonzeroColumns(a + <usize>pc * 4, ldA, m, kc, map);
+        if (kk < kc) indicesOf(map, kc, idx);
+      } else if (mapRows) {
+        zeroRows = nonzeroColumns(a + <usize>(pc * ldA) * 4, ldA, kc, m, map) < m;
+      }
+      const gather = kk < kc;
+      const bBlock = b + <usize>(pc * rsB + jc * csB) * 4;
+      if (gather) packBGather(bBlock, rsB, csB, kk, nc, idx, pb);
+      else packB(bBlock, rsB, csB, kc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA(a + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, mc, kc, pa);
+        const aBlock = a + <usize>(ic * rsA + pc * csA) * 4;
+        if (gather) packAGather(aBlock, rsA, csA, mc, kk, idx, pa);
+        else packA(aBlock, rsA, csA, mc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const sb = pb + <usize>(jr * kc) * 4;
+          const sb = pb + <usize>(jr * kk) * 4;
           let bt: usize = 0;
           if (withBias) {
             bt = bias + <usize>(jc + jr) * 4;
@@ -93,14 +113,18 @@ export function gemm(
           }
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const sa = pa + <usize>(ir * kc) * 4;
+            const sa = pa + <usize>(ir * kk) * 4;
             const at = <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
             const cp = c + at, yp: usize = withY ? y + at : 0;
-            if (nr == NR && mr == MR) tile(kc, sa, sb, cp, ldc, beta, bt, yp);
-            else if (nr == NR && mr == 4) tile4(kc, sa, sb, cp, ldc, beta, bt, yp);
+            if (zeroRows && !bt && !yp && allZero(map, ic + ir, mr)) {
+              if (!beta) zeroTile(cp, ldc, mr, nr);
+              continue;
+            }
+            if (nr == NR && mr == MR) tile(kk, sa, sb, cp, ldc, beta, bt, yp);
+            else if (nr == NR && mr == 4) tile4(kk, sa, sb, cp, ldc, beta, bt, yp);
             else {
-              if (mr <= 4) tile4(kc, sa, sb, edge, NR * 4, 0, bt, 0);
-              else tile(kc, sa, sb, edge, NR * 4, 0, bt, 0);
+              if (mr <= 4) tile4(kk, sa, sb, edge, NR * 4, 0, bt, 0);
+              else tile(kk, sa, sb, edge, NR * 4, 0, bt, 0);
               storeEdge(edge, cp, ldc, mr, nr, beta, yp);
             }
           }
@@ -108,6 +132,11 @@ export function gemm(
       }
     }
   }
+}
+
+/** Writes +0 to the mr x nr tile of C at `c` (what the kernel stores for sums of zeros alone). */
+function zeroTile(c: usize, ldc: usize, mr: i32, nr: i32): void {
+  for (let i = 0; i < mr; i++) memory.fill(c + <usize>i * ldc, 0, <usize>nr * 4);
 }
 
 /** Writes the valid mr x nr corner of the staging tile into C (and its ReLU into `y`, when nonzero). */

@@ -114,3 +114,45 @@ function packEdge(src: usize, rs: i32, cs: i32, rows: i32, width: i32, kc: i32, 
     dst += <usize>width * 4;
   }
 }
+
+/**
+ * As {@link packA} over only the kk steps listed at `idx` (i32 offsets of
+ * steps within the block): step p of the packed block is step idx[p] of A.
+ */
+export function packAGather(
+  a: usize, rs: i32, cs: i32, mc: i32, kk: i32, idx: usize, dst: usize,
+): void {
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const rows = min(MR, mc - i0);
+    const src = a + <usize>(i0 * rs) * 4;
+    for (let p = 0; p < kk; p++) {
+      const s = src + <usize>(load<i32>(idx + <usize>p * 4) * cs) * 4;
+      for (let i = 0; i < MR; i++) {
+        f32.store(dst + <usize>i * 4, i < rows ? f32.load(s + <usize>(i * rs) * 4) : 0);
+      }
+      dst += MR * 4;
+    }
+  }
+}
+
+/** As {@link packB} over only the kk steps (rows of B) listed at `idx`. */
+export function packBGather(
+  b: usize, rs: i32, cs: i32, kk: i32, nc: i32, idx: usize, dst: usize,
+): void {
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const cols = min(NR, nc - j0);
+    const src = b + <usize>(j0 * cs) * 4;
+    for (let p = 0; p < kk; p++) {
+      const s = src + <usize>(load<i32>(idx + <usize>p * 4) * rs) * 4;
+      if (cols == NR && cs == 1) {
+        v128.store(dst, v128.load(s));
+        v128.store(dst, v128.load(s, 16), 16);
+      } else {
+        for (let j = 0; j < NR; j++) {
+          f32.store(dst + <usize>j * 4, j < cols ? f32.load(s + <usize>(j * cs) * 4) : 0);
+        }
+      }
+      dst += NR * 4;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * W4 mnist-predict: the W1 network (784-128-64-10, ReLU, ReLU, softmax) run
- * forward on 64 MNIST test digits, in-process: nagare's `predict` on its
+ * forward on 64 MNIST test digits of every class, in-process: nagare's `predict` on its
  * TypeScript and its WebAssembly SIMD kernels, and TensorFlow.js
  * `model.predict` (a tensor in, its data out). Shared by `peers.ts`.
  *
@@ -24,10 +24,18 @@ export interface PredictResult {
   readonly setup: string;
 }
 
-/** The first `rows` test digits, rows x 784. */
+/**
+ * `rows` test digits spread evenly over the test set (which is sorted by digit, so every
+ * class is there, as in a request of mixed digits), rows x 784.
+ */
 async function digits(rows: number): Promise<Float32Array> {
   const { test } = await loadMnist();
-  return Float32Array.from(test!.x.subarray(0, rows * 784));
+  const all = test!.x.length / 784, x = new Float32Array(rows * 784);
+  for (let r = 0; r < rows; r++) {
+    const row = Math.floor(r * all / rows);
+    x.set(test!.x.subarray(row * 784, (row + 1) * 784), r * 784);
+  }
+  return x;
 }
 
 /** Median ms per call of `run` over `calls` calls, after as many calls of warm-up. */

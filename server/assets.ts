@@ -31,6 +31,7 @@ const OWN_FILES: Record<string, string> = {
   "/assets/charts.js": "charts.js",
   "/assets/run_form.js": "run_form.js",
   "/assets/run_cards.js": "run_cards.js",
+  "/assets/morph.js": "morph.js",
   "/assets/live_view.js": "live_view.js",
   "/assets/axes.js": "axes.js",
   "/assets/decision_map.js": "decision_map.js",

@@ -178,6 +178,27 @@ Deno.test({
           id,
           { timeout: 180_000 }, // a hang guard: an MNIST epoch on a busy machine
         );
+        // The card is redrawn as epochs end: the config a user opened stays open, in the same card.
+        await page.click(`${head} details.config summary`);
+        await page.$eval(head, (h) => Object.assign(h, { nagareMark: "kept" }));
+        const seen = await page.evaluate(
+          (id) => (globalThis as Page$).nagareDashboard.epochs(id).length,
+          id,
+        );
+        await page.waitForFunction(
+          ([id, seen]) => (globalThis as Page$).nagareDashboard.epochs(id).length >= seen + 2,
+          [id, seen] as const,
+          { timeout: 180_000 },
+        );
+        const card = await page.$eval(head, (h) => ({
+          mark: (h as unknown as { nagareMark?: string }).nagareMark,
+          open: (h.querySelector("details.config") as unknown as { open: boolean }).open,
+        }));
+        assert.deepEqual(
+          card,
+          { mark: "kept", open: true },
+          "the card was rebuilt or its config closed",
+        );
         await page.click(`${head} button.danger`);
         await waitFor(() => store.get(id)?.status === "stopped", "the run to stop");
         const button = `${head} button:text-is("Download model (as stopped)")`;

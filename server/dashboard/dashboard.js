@@ -8,6 +8,7 @@ import { decisionMaps } from "./decision_map.js";
 import { insightsView } from "./insights_view.js";
 import { saveChartPng } from "./export.js";
 import { FINAL, runHead } from "./run_cards.js";
+import { reconcile } from "./morph.js";
 import { liveCharts, liveData, liveHead } from "./live_view.js";
 import { setupRunForm } from "./run_form.js";
 import {
@@ -192,8 +193,10 @@ function draw() {
 
 function renderAll(views, label) {
   $("#empty").hidden = views.length > 0;
-  $("#heads").replaceChildren(
-    ...views.map((run) => (run.summary?.live ? liveHead(run) : headWithInsights(run, label))),
+  // Morphed into the cards shown, which keep an open config and the buttons being pressed.
+  reconcile(
+    $("#heads"),
+    views.map((run) => (run.summary?.live ? liveHead(run) : headWithInsights(run, label))),
   );
   renderTable();
 }

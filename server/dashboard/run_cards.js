@@ -95,34 +95,30 @@ export function runHead(run, title) {
   });
 }
 
-// A card is rebuilt on every draw (many a second while a run trains) and its
-// Stop button moves into the new one, so a press and its release may land on
-// a button that was taken out and put back between them, and no click comes.
-// The press itself stops the run (a click still does, for the keyboard); the
-// button asks once.
-const stopButtons = new Map();
+// A card is rebuilt on every draw (many a second while a run trains) and
+// morphed into the one shown (morph.js), which keeps its buttons. The press
+// itself stops the run (a click still does, for the keyboard); one function
+// per run, so that the press and the click after it ask once.
+const stoppers = new Map();
 const stopButton = (id) => {
-  if (!stopButtons.has(id)) {
+  if (!stoppers.has(id)) {
     let asked = false;
-    const stop = () => {
+    stoppers.set(id, () => {
       if (asked) return;
       asked = true;
       api(`/api/runs/${id}/stop`, { method: "POST" }).catch((e) => {
         asked = false;
         alert(e.message);
       });
-    };
-    stopButtons.set(
-      id,
-      el("button", {
-        textContent: "Stop",
-        className: "danger",
-        onpointerdown: (e) => e.button === 0 && stop(),
-        onclick: stop,
-      }),
-    );
+    });
   }
-  return stopButtons.get(id);
+  const stop = stoppers.get(id);
+  return el("button", {
+    textContent: "Stop",
+    className: "danger",
+    onpointerdown: (e) => e.button === 0 && stop(),
+    onclick: stop,
+  });
 };
 
 /**
@@ -138,7 +134,7 @@ export function headCard(
   tag,
   { title, progress, facts, download, points, badges = [], after },
 ) {
-  if (FINAL.has(run.status)) stopButtons.delete(run.id);
+  if (FINAL.has(run.status)) stoppers.delete(run.id);
   const stop = FINAL.has(run.status) ? undefined : stopButton(run.id);
   const head = el(
     "div",

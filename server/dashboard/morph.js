@@ -1,0 +1,73 @@
+// Updates a card in place from a freshly built copy, so that what the user
+// holds stays: an open <details>, a button being pressed, a scrolled panel.
+// The dashboard redraws many times a second while runs train; replacing the
+// cards each time closed the config a user had opened and could lose clicks.
+
+/** Properties copied from the fresh node: event handlers and live form state. */
+const PROPS = ["onclick", "onpointerdown", "onchange", "oninput", "value", "max", "disabled"];
+
+/**
+ * Makes `old` look and act like `fresh` (same tag): attributes, handlers and
+ * children, recursively; `old` keeps its identity and `open` state. Returns
+ * the node to keep: `old`, or `fresh` where the tags differ.
+ *
+ * @example
+ * ```js
+ * const kept = morph(container.firstChild, buildCard(run));
+ * ```
+ */
+export function morph(old, fresh) {
+  if (!sameKind(old, fresh)) return fresh;
+  if (old.nodeType === Node.TEXT_NODE) {
+    if (old.data !== fresh.data) old.data = fresh.data;
+    return old;
+  }
+  // A canvas holds its drawing, not its attributes: a fresh one replaces it.
+  if (old.nodeName === "CANVAS") return fresh;
+  for (const { name, value } of [...fresh.attributes]) {
+    if (name !== "open" && old.getAttribute(name) !== value) old.setAttribute(name, value);
+  }
+  for (const { name } of [...old.attributes]) {
+    if (name !== "open" && !fresh.hasAttribute(name)) old.removeAttribute(name);
+  }
+  for (const prop of PROPS) {
+    if (prop in fresh && old[prop] !== fresh[prop]) old[prop] = fresh[prop];
+  }
+  // Each fresh child morphs the next old child of the same kind (tag and class), so a
+  // child that comes or goes (the Stop button, the insights) leaves the others paired.
+  const oldKids = [...old.childNodes];
+  let from = 0;
+  const kept = [...fresh.childNodes].map((kid) => {
+    const at = oldKids.findIndex((o, i) => i >= from && sameKind(o, kid));
+    if (at < 0) return kid;
+    from = at + 1;
+    return morph(oldKids[at], kid);
+  });
+  if (kept.length !== oldKids.length || kept.some((kid, i) => kid !== oldKids[i])) {
+    old.replaceChildren(...kept);
+  }
+  return old;
+}
+
+/** Whether `a` and `b` are nodes of one kind: text, or elements of one tag and class. */
+function sameKind(a, b) {
+  return a.nodeType === b.nodeType && a.nodeName === b.nodeName &&
+    (a.nodeType !== Node.ELEMENT_NODE || a.className === b.className);
+}
+
+/**
+ * Keeps one node per key in `container`: each fresh node is morphed into the
+ * one already shown under its key (`data-run`), and the children are put in
+ * order only when they changed.
+ */
+export function reconcile(container, freshNodes, key = (node) => node.dataset.run) {
+  const shown = new Map([...container.children].map((node) => [key(node), node]));
+  const nodes = freshNodes.map((fresh) => {
+    const old = shown.get(key(fresh));
+    return old ? morph(old, fresh) : fresh;
+  });
+  const kids = container.children;
+  if (nodes.length !== kids.length || nodes.some((node, i) => kids[i] !== node)) {
+    container.replaceChildren(...nodes);
+  }
+}

@@ -119,3 +119,23 @@ Deno.test("a gemm of a transposed A with rows of zeros (dW = X^T dZ) gives the d
     }
   }
 });
+
+Deno.test("zero skipping reads A's rows `lda` apart when A is a block of a wider matrix", () => {
+  const blank = (j: number) => j % 3 === 0;
+  for (const backend of backends) {
+    for (const { m, n, k } of shapes) {
+      // As is: m rows of k steps, 5 more (nonzero) floats after each row's k.
+      const wide = withBlankColumns(m, k + 5, (j) => j < k && blank(j), 3 * m + k);
+      const dims = { m, n, k, lda: k + 5 };
+      const got = product(backend, wide, dims, 2), want = product(backend, dense(wide), dims, 2);
+      assertSame(got.c, want.c, `${backend.name} ${m}x${n}x${k}, lda ${k + 5}`);
+      assertSame(got.relu!, want.relu!, `${backend.name} ${m}x${n}x${k}, lda ${k + 5} (relu)`);
+      // Transposed: k steps of m rows of op(A), 3 more floats after each.
+      const wideT = withBlankColumns(k, m + 3, (j) => j < m && blank(j), 5 * m + k);
+      const dimsT = { m, n, k, lda: m + 3, transA: true };
+      const gotT = product(backend, wideT, dimsT, 4);
+      const wantT = product(backend, dense(wideT), dimsT, 4);
+      assertSame(gotT.c, wantT.c, `${backend.name} ${m}x${n}x${k} transposed, lda ${m + 3}`);
+    }
+  }
+});

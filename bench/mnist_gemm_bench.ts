@@ -22,9 +22,11 @@ const batch = (i: number, dense: boolean) => {
 };
 const sparse = Array.from({ length: BATCHES }, (_, i) => batch(i, false));
 const dense = Array.from({ length: BATCHES }, (_, i) => batch(i, true));
-const w = wasm.alloc(k * n).map((_, i) => Math.sin(i) * 0.05), b = wasm.alloc(n);
+// Filled in place: `map` would make arrays outside the kernels' memory, copied in at every call.
+const w = wasm.alloc(k * n), b = wasm.alloc(n), dz = wasm.alloc(m * n);
+for (let i = 0; i < w.length; i++) w[i] = Math.sin(i) * 0.05;
+for (let i = 0; i < dz.length; i++) dz[i] = Math.cos(i) * 0.01;
 const z = wasm.alloc(m * n), y = wasm.alloc(m * n), dW = wasm.alloc(k * n);
-const dz = wasm.alloc(m * n).map((_, i) => Math.cos(i) * 0.01);
 let next = 0;
 const pick = (xs: Float32Array[]) => xs[next++ % BATCHES];
 

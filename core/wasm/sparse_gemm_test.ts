@@ -139,3 +139,25 @@ Deno.test("zero skipping reads A's rows `lda` apart when A is a block of a wider
     }
   }
 });
+
+Deno.test("the zeros are really skipped: a NaN of B met only by zeros of A does not reach C", () => {
+  const m = 64, n = 128, k = 784, blank = (j: number) => j % 28 < 4;
+  for (const backend of backends) {
+    // As is: B's rows at A's blank columns hold NaN; the dense product would be all NaN.
+    const a = backend.alloc(m * k), b = backend.alloc(k * n), c = backend.alloc(m * n);
+    a.set(withBlankColumns(m, k, blank, 11)), b.set(values(k * n, 12));
+    for (let j = 0; j < k; j++) if (blank(j)) b.fill(NaN, j * n, (j + 1) * n);
+    backend.gemm(a, b, c, { m, n, k });
+    assert.ok(c.every(Number.isFinite), `${backend.name}: a NaN reached C`);
+    // Transposed: slivers of 6 blank rows of op(A) give C rows of +0 though B holds a NaN.
+    const at = backend.alloc(k * m), dz = backend.alloc(k * n), dw = backend.alloc(m * n);
+    const rowsBlank = (i: number) => i < 12 || (i >= 30 && i < 36);
+    at.set(withBlankColumns(k, m, rowsBlank, 13)), dz.set(values(k * n, 14));
+    dz[7] = NaN;
+    backend.gemm(at, dz, dw, { m, n, k, transA: true });
+    for (let i = 0; i < m; i++) {
+      const row = dw.subarray(i * n, (i + 1) * n);
+      if (rowsBlank(i)) assert.ok(row.every((x) => Object.is(x, 0)), `${backend.name}: row ${i}`);
+    }
+  }
+});

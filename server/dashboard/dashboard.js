@@ -201,10 +201,17 @@ function renderAll(views, label) {
   renderTable();
 }
 
+/** Each finished run's insights panel, drawn once: its pictures never change. */
+const panels = new Map();
+
 /** A run's head card, with its insights (from its `end` event) once it is done. */
 function headWithInsights(run, label) {
   const head = runHead(run, label.get(run.id));
-  const panel = insightsView(run.end?.insights, RUN_COLORS[run.color ?? 0]);
+  const color = RUN_COLORS[run.color ?? 0], key = `${run.id} ${color}`;
+  if (run.end?.insights && panels.get(run.id)?.key !== key) {
+    panels.set(run.id, { key, panel: insightsView(run.end.insights, color) });
+  }
+  const panel = run.end?.insights ? panels.get(run.id).panel : undefined;
   if (panel) head.append(panel);
   return head;
 }

@@ -66,3 +66,13 @@ for (const backend of [tsBackend, wasm]) {
     backend.colSums(z, sums, 256, 128);
   });
 }
+
+// A batch of 64 split over two threads: 32 rows each are 5 slivers of 6 and 2
+// rows, which the 2-row kernel computes in place (30 rows: whole slivers only).
+for (const m of [64, 32, 30]) {
+  const split = { m, n: 128, k: 784 }, ops = operands(wasm, split);
+  Deno.bench(`gemm ${m}x784x128 ${wasm.name}`, {
+    group: "rows of a split batch",
+    baseline: m === 64,
+  }, () => wasm.gemm(ops.a, ops.b, ops.c, split));
+}

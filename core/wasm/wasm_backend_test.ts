@@ -360,3 +360,21 @@ Deno.test("wasm reluBackward gives the bits of the plugin's loop, in or outside 
   }
   assert.throws(() => wasm.reluBackward(z, dy, dz, n + 1), /Array too short: z has 77 elements/);
 });
+
+Deno.test("the last rows of a product (m % 6 of 1 to 5) get the bits a full tile gives them", () => {
+  const k = 300, n = 20, rows = 12;
+  for (const backend of VARIANTS) {
+    const a = backend.alloc(rows * k), b = backend.alloc(k * n), bias = backend.alloc(n);
+    a.set(fill(new Float32Array(rows * k), 3)), b.set(fill(new Float32Array(k * n), 4));
+    bias.set(fill(new Float32Array(n), 5));
+    const full = backend.alloc(rows * n), relu = backend.alloc(rows * n);
+    backend.gemm(a, b, full, { m: rows, n, k, bias, relu });
+    for (const m of [7, 8, 9, 10, 11]) {
+      const c = backend.alloc(m * n), y = backend.alloc(m * n);
+      backend.gemm(a, b, c, { m, n, k, bias, relu: y });
+      // Rows 6.. are an edge sliver of m rows, and in the middle of a full tile of 12.
+      assert.deepEqual(c.subarray(6 * n), full.subarray(6 * n, m * n), `${backend.name}, m ${m}`);
+      assert.deepEqual(y.subarray(6 * n), relu.subarray(6 * n, m * n), `${backend.name}, m ${m}`);
+    }
+  }
+});

@@ -14,7 +14,7 @@
 // or on where the arrays live. Measured on Zen 4, the sizes barely matter
 // (within 3%): the micro-kernel, not the memory, is the limit.
 
-import { MR, NR, tile, tile4 } from "./kernel";
+import { MR, NR, tile, tile2, tile4 } from "./kernel";
 import { addBias } from "./rows";
 import { packA, packAGather, packB, packBGather } from "./pack";
 import { allZero, indicesOf, nonzeroColumns } from "./sparse";
@@ -122,6 +122,7 @@ export function gemm(
             }
             if (nr == NR && mr == MR) tile(kk, sa, sb, cp, ldc, beta, bt, yp);
             else if (nr == NR && mr == 4) tile4(kk, sa, sb, cp, ldc, beta, bt, yp);
+            else if (nr == NR && mr == 2) tile2(kk, sa, sb, cp, ldc, beta, bt, yp);
             else {
               if (mr <= 4) tile4(kk, sa, sb, edge, NR * 4, 0, bt, 0);
               else tile(kk, sa, sb, edge, NR * 4, 0, bt, 0);

@@ -168,3 +168,38 @@ export function tile4(
     v128.store(y2 + ldc, relu(z, c30)); v128.store(y2 + ldc, relu(z, c31), 16);
   }
 }
+
+/**
+ * Like {@link tile} for the first 2 rows of the A sliver only: the last rows
+ * of C when m % 6 is 2 (a batch of 64 split over two threads is 32 rows each,
+ * 5 slivers and 2 rows), written in place rather than through the staging
+ * tile, so that they cost 2 rows, not 4 and a copy. The sums run in the same
+ * order as in {@link tile}, so the bits are the same.
+ */
+export function tile2(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, beta: i32, bias: usize, y: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  if (bias) { c00 = v128.load(bias); c01 = v128.load(bias, 16); }
+  let c10 = c00, c11 = c01;
+  let a: v128, x: v128, b0: v128, b1: v128;
+  for (let p = 0; p < kc; p++) {
+    b0 = v128.load(pb); b1 = v128.load(pb, 16);
+    x = v128.load64_splat(pa);
+    a = lane0(x); c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = lane1(x); c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    pa += 24;
+    pb += 32;
+  }
+  if (beta) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  if (y) {
+    const z = f32x4.splat(0);
+    v128.store(y, relu(z, c00)); v128.store(y, relu(z, c01), 16);
+    v128.store(y + ldc, relu(z, c10)); v128.store(y + ldc, relu(z, c11), 16);
+  }
+}

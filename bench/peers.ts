@@ -58,13 +58,6 @@ async function child(spec: PeerSpec): Promise<Result> {
 const medianOf = (runs: Result[], key = "samplesPerSec"): Result =>
   [...runs].sort((a, b) => a[key] - b[key])[runs.length >> 1];
 
-/** The run with the median samples/s of `n`. */
-async function median(spec: PeerSpec, n: number): Promise<Result> {
-  const runs: Result[] = [];
-  for (let i = 0; i < n; i++) runs.push(await child(spec));
-  return medianOf(runs);
-}
-
 function cpuModel(): string {
   try {
     return Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.+)/)?.[1] ??
@@ -74,8 +67,6 @@ function cpuModel(): string {
   }
 }
 
-const w1 = (impl: "tfjs-cpu" | "tfjs-wasm", n: number) =>
-  median({ task: "w1", impl, epochs: EPOCHS }, n);
 const nagareSpec = (backend: "ts" | "wasm", workers: number): PeerSpec => ({
   task: "w1",
   impl: "nagare",
@@ -276,7 +267,7 @@ if (only === "w1") {
 }
 const [wasm2, pair] = [scaling.two!, scaling.pair!];
 const [ts1, ts2] = [await child(nagareSpec("ts", 1)), await child(nagareSpec("ts", 2))];
-const tfCpu = await w1("tfjs-cpu", 1);
+const tfCpu = await child({ task: "w1", impl: "tfjs-cpu", epochs: EPOCHS });
 const xor = (impl: "nagare" | "hand" | "tfjs-cpu" | "tfjs-wasm") =>
   child({ task: "w2", impl, epochs: XOR_EPOCHS, runs: XOR_RUNS });
 const [xorNagare, xorHand, xorCpu, xorWasm] = [

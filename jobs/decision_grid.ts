@@ -13,6 +13,7 @@ import { predict } from "../core/math/predict.ts";
 import type { Network } from "../core/math/network.ts";
 import type { TrainEvent } from "../core/train/train_events.ts";
 import type { Arrays } from "./datasets/dataset.ts";
+import { classOf } from "./insights.ts";
 import type { Job } from "./run_job.ts";
 
 /** A network's outputs over a `size` x `size` grid of its two inputs. */
@@ -61,10 +62,9 @@ export function decisionGrid(network: Network, frame: GridFrame, size = 32): Dec
   const width = out.cols, classes = Math.max(2, width);
   let text = "";
   for (let r = 0; r < size * size; r++) {
-    const o = out.data.subarray(r * width, (r + 1) * width);
-    let value: number;
-    if (width <= 2) value = Math.round(255 * Math.min(1, Math.max(0, o[width - 1])));
-    else value = o.indexOf(Math.max(...o));
+    const value = width <= 2
+      ? Math.round(255 * Math.min(1, Math.max(0, out.data[r * width + width - 1])))
+      : classOf(out.data, r, width);
     text += String.fromCharCode(value);
   }
   const units = (i: number, v: number) => frame.center[i] + frame.scale[i] * v;

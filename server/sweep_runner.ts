@@ -375,11 +375,16 @@ export function runSweep(
       return result;
     });
 
-  async function abandon(): Promise<void> {
-    abandoned = true;
-    for (const cancel of [...cancels]) cancel();
-    // A run being created gets its id into the result, so whoever goes on does not make another.
-    await Promise.allSettled([...creating]);
+  /** Lets the sweep go, once (a lost claim and the service that learns of it both call it). */
+  let abandoning: Promise<void> | undefined;
+  function abandon(): Promise<void> {
+    abandoning ??= (async () => {
+      abandoned = true;
+      for (const cancel of [...cancels]) cancel();
+      // A run being created gets its id into the result, so whoever goes on does not make another.
+      await Promise.allSettled([...creating]);
+    })();
+    return abandoning;
   }
 
   return {

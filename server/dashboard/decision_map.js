@@ -20,9 +20,12 @@ const ACTIVATIONS = {
   gelu: () => (x) => x * sigmoid(2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)),
 };
 
+/** Decodes base64 bytes. */
+export const decodeBytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
 /** Decodes base64 little-endian float32s. */
 export function decodeFloats(base64) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const bytes = decodeBytes(base64);
   const view = new DataView(bytes.buffer);
   return Float32Array.from({ length: bytes.length / 4 }, (_, i) => view.getFloat32(i * 4, true));
 }
@@ -137,9 +140,6 @@ const CLASS_COLORS = [
   [202, 138, 4],
   [219, 39, 119],
 ];
-
-/** Decodes base64 bytes. */
-const decodeBytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
 /**
  * Draws a live decision grid (an epoch event's `boundary`: the network's

@@ -2,6 +2,7 @@
 // the run, carried in its `end` event): the confusion matrix as a coloured
 // grid, misclassified images with "true → predicted", and per-layer
 // histograms of the pre-activations with the share of dead or saturated units.
+import { decodeBytes } from "./decision_map.js";
 import { el } from "./run_cards.js";
 
 const percent = (f) => `${Math.round(f * 100)}%`;
@@ -36,7 +37,7 @@ function confusionGrid({ classes, counts }, set) {
 function misclassifiedGrid({ width, height, misclassified }) {
   const items = misclassified.map(({ pixels, label, predicted }) => {
     const canvas = el("canvas", { width, height });
-    const bytes = Uint8Array.from(atob(pixels), (c) => c.charCodeAt(0));
+    const bytes = decodeBytes(pixels);
     const image = new ImageData(width, height);
     bytes.forEach((v, i) => image.data.set([v, v, v, 255], i * 4));
     canvas.getContext("2d").putImageData(image, 0, 0);

@@ -199,6 +199,7 @@ export function createModelHandler(options: PredictHandlerOptions): PredictHandl
   const names = table?.target.type === "classes" ? table.target.classes : undefined;
   const cors = corsHeaders(options.corsOrigin);
   const wasm = loadKernels(options.kernels);
+  wasm?.keep(network); // the model never changes: its weights are copied in once, not per request
   const health = JSON.stringify({
     status: "ok",
     name: options.name ?? name ?? "nagare-model",

@@ -172,6 +172,34 @@ Deno.test("wasm inference grows its memory for a larger batch and declines one p
   });
 });
 
+Deno.test("a kept network runs from weights copied in once, with the same bits", {
+  ignore: !simd,
+}, () => {
+  const wasm = createWasmInference(kernelModule(false, false), { maxMemoryMiB: 8 });
+  const net = network(MNIST), other = network({ ...MNIST, layers: [{ units: 7 }] });
+  const x = rows(5, 784), copied = wasm.run(net, x)!;
+  assert.equal(wasm.keep(net), true);
+  assert.deepEqual(wasm.run(net, x), copied);
+  // Another network still runs from copies, above the kept weights, which it leaves alone.
+  assertWithin(wasm.run(other, x)!, predictTs(other, x), 1e-5); // linear outputs near 1.4
+  const large = rows(1000, 784); // the memory grows under the kept weights
+  assertWithin(wasm.run(net, large)!, predictTs(net, large), 1e-6);
+  assert.deepEqual(wasm.run(net, x), copied);
+  // A change after keep is not seen until the network is kept again.
+  net.layers[0].bias[0] += 1;
+  assert.deepEqual(wasm.run(net, x), copied);
+  assert.equal(wasm.keep(net), true);
+  assertWithin(wasm.run(net, x)!, predictTs(net, x), 1e-6);
+  assert.notDeepEqual(wasm.run(net, x), copied);
+  // Declined: a float64 network, or weights past the memory; nothing stays kept.
+  assert.equal(wasm.keep(network(MNIST, "float64")), false);
+  const wide = network({ inputs: 784, layers: [{ units: 3000 }] }); // 9.4 MB of weights
+  assert.equal(wasm.keep(wide), false);
+  assert.equal(wasm.run(wide, x), undefined);
+  net.layers[0].bias[0] -= 1;
+  assert.deepEqual(wasm.run(net, x), copied); // copied in again: no longer kept
+});
+
 Deno.test("where compiling wasm is refused, auto predicts in TypeScript and wasm says why", async () => {
   // As on Cloudflare Workers and Vercel Edge: validating works, compiling throws. A process of
   // its own, since the engine is made once per process.

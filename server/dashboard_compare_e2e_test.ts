@@ -5,18 +5,14 @@
 // downloads; and a step-level loss curve drawn before the first epoch ends.
 import assert from "node:assert/strict";
 import { concatMap, from, map, of, timer } from "rxjs";
-import { createRegistry } from "../core/checks/registry.ts";
 import { predict } from "../core/math/predict.ts";
 import { fromModelFile } from "../core/model/model_file.ts";
 import { parseRunConfig } from "../jobs/run_config.ts";
-import { builtinPlugins } from "../plugins/mod.ts";
-import { createApp } from "./app.ts";
-import { loadAssets } from "./assets.ts";
 import { launchJob } from "./launch_job.ts";
 import type { Launch } from "./run_store.ts";
-import { createRunStore } from "./run_store.ts";
 import { waitFor } from "./_testing/wait_for.ts";
-import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
+import { CHROMIUM, hasChromium } from "./_testing/chromium.ts";
+import { withDashboard } from "./_testing/dashboard_app.ts";
 
 const IRIS = {
   dataset: "iris",
@@ -71,17 +67,9 @@ Deno.test({
     ? "the dashboard compares eight runs in a table, with stable colors, hover values and downloads, in headless Chromium"
     : `comparing runs in headless Chromium: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium)`,
   ignore: !hasChromium,
-}, async (t) => {
+}, (t) => {
   const gated = gatedLaunch(launchJob({ backend: "ts" }));
-  const store = createRunStore({ launch: gated.launch, maxRunning: 2 });
-  const assets = await loadAssets();
-  const registry = createRegistry(builtinPlugins());
-  const app = createApp({ store, registry, assets: () => Promise.resolve(assets) });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-  const url = `http://127.0.0.1:${server.addr.port}/`;
-  const browser = await openBrowser({ viewport: { width: 1440, height: 1200 }, downloads: true });
-  const { problems } = browser;
-  try {
+  return withDashboard(async ({ store, registry, url, browser, page }) => {
     const ids = RATES.map((lr) => store.create(parseRunConfig({ ...IRIS, lr, epochs: 6 })).id);
     const xor = store.create(parseRunConfig({ dataset: "xor", epochs: 4 })).id;
     await waitFor(
@@ -89,7 +77,6 @@ Deno.test({
       "the nine runs to finish",
       120_000,
     );
-    const page = await browser.page();
     await page.goto(url);
     const rows = () => page.$$eval("#runs tbody tr", (trs) => trs.map((tr) => tr.dataset.run));
 
@@ -338,10 +325,9 @@ Deno.test({
       },
     );
 
-    assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await store.close();
-    await server.shutdown();
-  }
+    assert.deepEqual(browser.problems, []);
+  }, {
+    store: { launch: gated.launch, maxRunning: 2 },
+    browser: { viewport: { width: 1440, height: 1200 }, downloads: true },
+  });
 });

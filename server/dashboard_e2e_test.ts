@@ -3,19 +3,12 @@
 // connection, overlay two runs, and take a screenshot.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { createRegistry } from "../core/checks/registry.ts";
-import { builtinPlugins } from "../plugins/mod.ts";
-import { createApp } from "./app.ts";
-import { loadAssets } from "./assets.ts";
 import { launchJob } from "./launch_job.ts";
-import { createRunStore } from "./run_store.ts";
-import { cuttable } from "./_testing/cuttable.ts";
+import { type Cuttable, cuttable } from "./_testing/cuttable.ts";
 import { pacedLaunch } from "./_testing/paced_launch.ts";
 import { waitFor } from "./_testing/wait_for.ts";
-import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
-
-// A screenshot to a temporary folder; the README's are made by `deno task screenshots`.
-const SCREENSHOT = `${Deno.makeTempDirSync()}/dashboard.png`;
+import { CHROMIUM, hasChromium } from "./_testing/chromium.ts";
+import { withDashboard } from "./_testing/dashboard_app.ts";
 
 interface Dashboard {
   nagareDashboard: { epochs(id: string): number[]; plotted(): string[] };
@@ -54,26 +47,11 @@ Deno.test({
     ? "the dashboard trains, stops, reconnects and overlays runs in headless Chromium"
     : `the dashboard in headless Chromium: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium)`,
   ignore: !hasChromium,
-}, async (t) => {
-  const store = createRunStore({
-    launch: pacedLaunch(launchJob({ backend: "ts" }), 50),
-    maxRunning: 2,
-  });
-  const assets = await loadAssets();
-  const registry = createRegistry(builtinPlugins());
-  const app = createApp({
-    store,
-    registry,
-    assets: () => Promise.resolve(assets),
-    sse: { retryMs: 250 },
-  });
-  const net = cuttable(app.fetch);
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, net.fetch);
-  const url = `http://127.0.0.1:${server.addr.port}/`;
-  const browser = await openBrowser({ viewport: { width: 1440, height: 1080 } });
-  const { problems } = browser;
-  try {
-    const page = await browser.page();
+}, (t) => {
+  let net!: Cuttable;
+  return withDashboard(async ({ store, registry, url, browser, page, scratch }) => {
+    // A screenshot to a temporary folder; the README's are made by `deno task screenshots`.
+    const screenshot = `${scratch}/dashboard.png`;
     await page.goto(url);
     const epochsOf = (id: string) =>
       page.evaluate((id) => (globalThis as unknown as Dashboard).nagareDashboard.epochs(id), id);
@@ -182,8 +160,8 @@ Deno.test({
           assert.ok(await page.$(`#chart-${chart} canvas`), `${chart} chart drawn`);
         }
         await page.mouse.move(0, 0);
-        await page.screenshot({ path: SCREENSHOT, fullPage: true });
-        const png = await Deno.readFile(SCREENSHOT);
+        await page.screenshot({ path: screenshot, fullPage: true });
+        const png = await Deno.readFile(screenshot);
         assert.ok(png.length > 20_000, "the screenshot has content");
       },
     );
@@ -200,13 +178,13 @@ Deno.test({
       assert.match(await page.textContent(".explain") ?? "", /at most\s+0\.25/);
     });
 
-    assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await store.close();
-    await server.shutdown();
-    await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
-  }
+    assert.deepEqual(browser.problems, []);
+  }, {
+    store: { launch: pacedLaunch(launchJob({ backend: "ts" }), 50), maxRunning: 2 },
+    app: { sse: { retryMs: 250 } },
+    wrap: (handler) => (net = cuttable(handler)).fetch,
+    browser: { viewport: { width: 1440, height: 1080 } },
+  });
 });
 
 Deno.test({
@@ -214,24 +192,10 @@ Deno.test({
     ? "with a token, the dashboard opens from the printed URL and keeps the token out of sight"
     : `the dashboard with a token in headless Chromium: SKIPPED, ${CHROMIUM} is missing`,
   ignore: !hasChromium,
-}, async () => {
+}, () => {
   const token = "e2e-secret-token-1234";
-  const store = createRunStore({ launch: pacedLaunch(launchJob({ backend: "ts" }), 20) });
-  const registry = createRegistry(builtinPlugins());
-  const assets = await loadAssets();
-  const app = createApp({ store, registry, token, assets: () => Promise.resolve(assets) });
-  const seen: { path: string; status: number; referer: string }[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const res = await app.fetch(req);
-    const path = new URL(req.url).pathname;
-    seen.push({ path, status: res.status, referer: req.headers.get("referer") ?? "" });
-    return res;
-  });
-  const url = `http://127.0.0.1:${server.addr.port}/`;
-  const browser = await openBrowser();
-  const { context, problems } = browser;
-  try {
-    const page = await browser.page();
+  return withDashboard(async ({ url, requests: seen, browser, page }) => {
+    const { context, problems } = browser;
     await page.goto(`${url}?token=${token}`);
     await page.waitForSelector("select[name=dataset] option[value=xor]", { state: "attached" });
     assert.equal(page.url(), url, "the token left the address bar");
@@ -255,9 +219,5 @@ Deno.test({
     const refused = await fresh.goto(url);
     assert.equal(refused?.status(), 401);
     assert.match(await fresh.textContent("body") ?? "", /\/\?token=<token>/);
-  } finally {
-    await browser.close();
-    await store.close();
-    await server.shutdown();
-  }
+  }, { store: { launch: pacedLaunch(launchJob({ backend: "ts" }), 20) }, app: { token } });
 });

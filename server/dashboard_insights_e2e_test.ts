@@ -4,17 +4,14 @@
 // weights it reached, and the page at a phone's 390 px without sideways scrolling.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { createRegistry } from "../core/checks/registry.ts";
 import { fromModelFile } from "../core/model/model_file.ts";
 import { parseRunConfig } from "../jobs/run_config.ts";
-import { builtinPlugins } from "../plugins/mod.ts";
-import { createApp } from "./app.ts";
-import { loadAssets } from "./assets.ts";
 import { launchJob } from "./launch_job.ts";
-import { createRunStore, type Launch } from "./run_store.ts";
+import type { Launch } from "./run_store.ts";
 import { pacedLaunch } from "./_testing/paced_launch.ts";
 import { waitFor } from "./_testing/wait_for.ts";
-import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
+import { CHROMIUM, hasChromium } from "./_testing/chromium.ts";
+import { withDashboard } from "./_testing/dashboard_app.ts";
 
 interface Dashboard {
   nagareDashboard: {
@@ -47,23 +44,14 @@ Deno.test({
     ? "the dashboard shows MNIST insights, a live xor boundary and a stopped run's model, also at 390 px, in headless Chromium"
     : `run insights in headless Chromium: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium)`,
   ignore: !hasChromium,
-}, async (t) => {
-  const store = createRunStore({ launch: launch(), maxRunning: 2 });
-  const assets = await loadAssets();
-  const registry = createRegistry(builtinPlugins());
-  const app = createApp({ store, registry, assets: () => Promise.resolve(assets) });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-  const url = `http://127.0.0.1:${server.addr.port}/`;
-  const browser = await openBrowser({ viewport: { width: 1280, height: 1000 }, downloads: true });
-  const { problems } = browser;
-  try {
+}, (t) =>
+  withDashboard(async ({ store, registry, url, browser, page }) => {
     const mnist = store.create(parseRunConfig({
       dataset: "mnist",
       layers: [{ units: 16, activation: "relu" }, { units: 10, activation: "softmax" }],
       epochs: 1,
       validationSplit: 0,
     })).id;
-    const page = await browser.page();
     await page.goto(url);
 
     await t.step("an xor run's decision boundary is redrawn as its epochs end", async () => {
@@ -214,10 +202,8 @@ Deno.test({
       },
     );
 
-    assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await store.close();
-    await server.shutdown();
-  }
-});
+    assert.deepEqual(browser.problems, []);
+  }, {
+    store: { launch: launch(), maxRunning: 2 },
+    browser: { viewport: { width: 1280, height: 1000 }, downloads: true },
+  }));

@@ -4,17 +4,11 @@
 // stream into the window accuracy chart, downloads its current model and
 // stops it, and a data-set run still opens the epoch charts afterwards.
 import assert from "node:assert/strict";
-import { createRegistry } from "../core/checks/registry.ts";
 import { parseRunConfig } from "../jobs/run_config.ts";
-import { builtinPlugins } from "../plugins/mod.ts";
-import { createApp } from "./app.ts";
-import { loadAssets } from "./assets.ts";
-import { launchJob } from "./launch_job.ts";
-import { createLiveRuns } from "./live_runs.ts";
-import { createRunStore } from "./run_store.ts";
 import { lineSamples } from "./_testing/line_samples.ts";
 import { waitFor } from "./_testing/wait_for.ts";
-import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
+import { CHROMIUM, hasChromium } from "./_testing/chromium.ts";
+import { withDashboard } from "./_testing/dashboard_app.ts";
 
 const WINDOW = 400, BODIES = 4, PER_BODY = 800; // 3,200 samples: 100 steps of 32, 8 windows
 
@@ -31,32 +25,17 @@ Deno.test({
     ? "the dashboard lists a live run as live and plots its window accuracy against samples in headless Chromium"
     : `the live run view in headless Chromium: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium)`,
   ignore: !hasChromium,
-}, async (t) => {
-  const store = createRunStore({ launch: launchJob({ backend: "ts" }) });
-  const live = createLiveRuns({ launch: { flushMs: 0 } });
-  const assets = await loadAssets();
-  const registry = createRegistry(builtinPlugins());
-  const app = createApp({
-    store,
-    live,
-    registry,
-    assets: () => Promise.resolve(assets),
-    maxBodyBytes: 1 << 20,
-  });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-  const url = `http://127.0.0.1:${server.addr.port}/`;
-  const post = async (path: string, body: string, type = "application/json") => {
-    const res = await fetch(new URL(path, url), {
-      method: "POST",
-      headers: { "content-type": type },
-      body,
-    });
-    assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
-    return await res.json();
-  };
-  const browser = await openBrowser({ viewport: { width: 1280, height: 900 }, downloads: true });
-  const { problems } = browser;
-  try {
+}, (t) =>
+  withDashboard(async ({ store, live, url, browser, page }) => {
+    const post = async (path: string, body: string, type = "application/json") => {
+      const res = await fetch(new URL(path, url), {
+        method: "POST",
+        headers: { "content-type": type },
+        body,
+      });
+      assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
+      return await res.json();
+    };
     const epochRun = store.create(parseRunConfig({ dataset: "xor", epochs: 5 }));
     const run = await post(
       "/api/runs",
@@ -74,7 +53,6 @@ Deno.test({
       );
       assert.equal(answer.accepted, PER_BODY);
     }
-    const page = await browser.page();
     await page.goto(url);
 
     await t.step("the runs list marks the live run, and ticking it plots it alone", async () => {
@@ -146,7 +124,7 @@ Deno.test({
 
     await t.step("the Stop button stops the live run", async () => {
       await page.click(".head button.danger");
-      await waitFor(() => live.get(run.id)?.status === "stopped", "the live run to stop");
+      await waitFor(() => live!.get(run.id)?.status === "stopped", "the live run to stop");
       await page.waitForSelector(".head .badge.stopped");
       assert.equal(await page.$(".head button.danger"), null);
     });
@@ -162,11 +140,9 @@ Deno.test({
       assert.ok(await page.$("#chart-loss canvas"), "loss chart drawn");
     });
 
-    assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await live.close();
-    await store.close();
-    await server.shutdown();
-  }
-});
+    assert.deepEqual(browser.problems, []);
+  }, {
+    live: { launch: { flushMs: 0 } },
+    app: { maxBodyBytes: 1 << 20 },
+    browser: { viewport: { width: 1280, height: 900 }, downloads: true },
+  }));

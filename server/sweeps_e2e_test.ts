@@ -3,23 +3,16 @@
 // filtered, plotted, its best model downloaded; another one stopped from
 // the page. Saves docs/sweep.png on request.
 import assert from "node:assert/strict";
-import { createRegistry } from "../core/checks/registry.ts";
-import { builtinPlugins } from "../plugins/mod.ts";
-import { createApp } from "./app.ts";
-import { loadAssets } from "./assets.ts";
 import { launchJob } from "./launch_job.ts";
-import { createRunStore } from "./run_store.ts";
 import { pacedLaunch } from "./_testing/paced_launch.ts";
-import { CHROMIUM, hasChromium, openBrowser } from "./_testing/chromium.ts";
+import { CHROMIUM, hasChromium } from "./_testing/chromium.ts";
+import { withDashboard } from "./_testing/dashboard_app.ts";
 
 const TOKEN = "sweep-e2e-secret-token";
 const BEARER = { authorization: `Bearer ${TOKEN}` };
 // The README's screenshot (of examples/sweep_iris.json) is refreshed only on request:
 // NAGARE_UPDATE_SCREENSHOT=1 deno task test
 const UPDATE = Boolean(Deno.env.get("NAGARE_UPDATE_SCREENSHOT"));
-const SCREENSHOT = UPDATE
-  ? new URL("../docs/sweep.png", import.meta.url).pathname
-  : `${Deno.makeTempDirSync()}/sweep.png`;
 
 const SMALL_SWEEP = {
   name: "iris, small",
@@ -57,34 +50,20 @@ Deno.test({
     ? "the sweep view ranks, sorts, plots and stops a sweep live in headless Chromium"
     : `the sweep view in headless Chromium: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium)`,
   ignore: !hasChromium,
-}, async (t) => {
-  const store = createRunStore({
-    launch: pacedLaunch(launchJob({ backend: "ts" }), 400),
-    maxRunning: 2,
-  });
-  const assets = await loadAssets();
-  const registry = createRegistry(builtinPlugins());
-  const app = createApp({ store, registry, token: TOKEN, assets: () => Promise.resolve(assets) });
-  const seen: { path: string; status: number }[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const res = await app.fetch(req);
-    seen.push({ path: new URL(req.url).pathname, status: res.status });
-    return res;
-  });
-  const url = `http://127.0.0.1:${server.addr.port}/`;
-  const api = async (path: string, body?: unknown) => {
-    const res = await fetch(new URL(path, url), {
-      method: body === undefined ? "GET" : "POST",
-      headers: { ...BEARER, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(res.ok, `${path}: ${res.status}`);
-    return await res.json();
-  };
-  const browser = await openBrowser({ viewport: { width: 1440, height: 1080 } });
-  const { problems } = browser;
-  try {
-    const page = await browser.page();
+}, (t) =>
+  withDashboard(async ({ url, requests: seen, browser, page, scratch }) => {
+    const screenshot = UPDATE
+      ? new URL("../docs/sweep.png", import.meta.url).pathname
+      : `${scratch}/sweep.png`;
+    const api = async (path: string, body?: unknown) => {
+      const res = await fetch(new URL(path, url), {
+        method: body === undefined ? "GET" : "POST",
+        headers: { ...BEARER, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      assert.ok(res.ok, `${path}: ${res.status}`);
+      return await res.json();
+    };
     const sweepOf = () =>
       page.evaluate(() => (globalThis as unknown as SweepView).nagareSweeps.sweep());
     const metrics = async () =>
@@ -192,8 +171,8 @@ Deno.test({
         `deno task edge:build --model nagare-${best.id}.json --target deno`,
       );
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      assert.ok((await Deno.readFile(SCREENSHOT)).length > 20_000, "the screenshot has content");
+      await page.screenshot({ path: screenshot, fullPage: true });
+      assert.ok((await Deno.readFile(screenshot)).length > 20_000, "the screenshot has content");
     });
 
     await t.step("the stop button stops a running sweep", async () => {
@@ -210,13 +189,9 @@ Deno.test({
     });
 
     assert.deepEqual(seen.filter((s) => s.status === 401), [], "every request carried the token");
-    assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await store.close();
-    await server.shutdown();
-    if (!UPDATE) {
-      await Deno.remove(SCREENSHOT.slice(0, SCREENSHOT.lastIndexOf("/")), { recursive: true });
-    }
-  }
-});
+    assert.deepEqual(browser.problems, []);
+  }, {
+    store: { launch: pacedLaunch(launchJob({ backend: "ts" }), 400), maxRunning: 2 },
+    app: { token: TOKEN },
+    browser: { viewport: { width: 1440, height: 1080 } },
+  }));

@@ -1,6 +1,7 @@
 // `deno task train --serve`: the CLI's run is live on the dashboard's API while
 // it trains, its model downloads when done, and Ctrl-C then stops the server.
 import assert from "node:assert/strict";
+import { sseReader } from "../testing/sse_reader.ts";
 import { parseFlags } from "./flags.ts";
 
 const SCRIPT = new URL("./train.ts", import.meta.url).pathname;
@@ -89,17 +90,14 @@ Deno.test("train --serve streams an xor run's decision boundary with its epoch e
     const response = await fetch(`${url}api/runs/${runs[0].id}/events`, {
       signal: controller.signal,
     });
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while ((text.match(/^event: epoch$/gm) ?? []).length < 3 || !/^event: end$/m.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
+    const sse = sseReader(response.body!);
+    const frames = await sse.until((read) =>
+      read.filter((f) => f.event === "epoch").length >= 3 && read.some((f) => f.event === "end")
+    );
     controller.abort();
-    await reader.cancel().catch(() => {});
-    const epochs = text.split("\n\n").filter((block) => /^event: epoch$/m.test(block))
-      .map((block) => JSON.parse(block.match(/^data: (.*)$/m)![1]));
+    await sse.cancel().catch(() => {});
+    const epochs = frames.filter((f) => f.event === "epoch")
+      .map((f) => f.data as { boundary: { size: number } });
     assert.equal(epochs.length, 3);
     for (const epoch of epochs) {
       assert.equal(epoch.boundary.size, 32, JSON.stringify(Object.keys(epoch)));

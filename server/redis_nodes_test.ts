@@ -7,7 +7,7 @@ import { parseRunConfig } from "../jobs/run_config.ts";
 import { startRedis, withoutRedis } from "../testing/redis_server.ts";
 import { launchJob } from "./launch_job.ts";
 import { createRunStore } from "./run_store.ts";
-import { eventsOf, type ParsedFrame, sseReader } from "./_testing/sse_reader.ts";
+import { eventsOf, type ParsedFrame, sseReader } from "../testing/sse_reader.ts";
 import { waitFor } from "./_testing/wait_for.ts";
 import { server, worker } from "./_testing/served.ts";
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { parseRunConfig } from "../jobs/run_config.ts";
 import { launchJob } from "./launch_job.ts";
 import { createRunStore } from "./run_store.ts";
-import { eventsOf, sseReader } from "./_testing/sse_reader.ts";
+import { eventsOf, sseReader } from "../testing/sse_reader.ts";
 import { waitFor } from "./_testing/wait_for.ts";
 import { server } from "./_testing/served.ts";
 

@@ -2,7 +2,7 @@
 // a run trained by one is followed live by the other (every epoch, same ids) and cannot be
 // stopped there; when its server dies, the other takes it over once the lease ends.
 import assert from "node:assert/strict";
-import { eventsOf, type ParsedFrame, sseReader } from "./_testing/sse_reader.ts";
+import { eventsOf, type ParsedFrame, sseReader } from "../testing/sse_reader.ts";
 import { server } from "./_testing/served.ts";
 import { waitFor } from "./_testing/wait_for.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mock } from "node:test";
 import { createRunLog } from "./run_log.ts";
 import { runEventStream } from "./sse_stream.ts";
-import { eventsOf, type ParsedFrame, sseReader } from "./_testing/sse_reader.ts";
+import { eventsOf, type ParsedFrame, sseReader } from "../testing/sse_reader.ts";
 
 Deno.test("sse stream sends a retry hint, replays history, then the live tail", async () => {
   const log = createRunLog();

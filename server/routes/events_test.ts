@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { errorOf, postJson, withApp } from "../_testing/test_app.ts";
 import { epochEvent, manualTraining, startEvent } from "../_testing/fake_training.ts";
-import { eventsOf, sseReader } from "../_testing/sse_reader.ts";
+import { eventsOf, sseReader } from "../../testing/sse_reader.ts";
 import { waitFor } from "../_testing/wait_for.ts";
 
 Deno.test("the events route streams SSE with ids, uncompressed and uncached", async () => {

@@ -1,4 +1,4 @@
-// Reads SSE frames from a byte stream, for the server's tests.
+// Reads SSE frames from a byte stream, for the tests of server/ and cli/.
 
 export interface ParsedFrame {
   event?: string;

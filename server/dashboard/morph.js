@@ -43,10 +43,24 @@ export function morph(old, fresh) {
     from = at + 1;
     return morph(oldKids[at], kid);
   });
-  if (kept.length !== oldKids.length || kept.some((kid, i) => kid !== oldKids[i])) {
-    old.replaceChildren(...kept);
-  }
+  place(old, kept);
   return old;
+}
+
+/**
+ * Makes `nodes` the children of `parent`, in order, with the fewest changes:
+ * children that stay and keep their order are not touched (a node taken out
+ * of the page, even to put it back, loses the focus: a button the user had
+ * tabbed to would lose it whenever a card near it came or went).
+ */
+function place(parent, nodes) {
+  const keep = new Set(nodes);
+  for (const kid of [...parent.childNodes]) if (!keep.has(kid)) kid.remove();
+  let cursor = parent.firstChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else parent.insertBefore(node, cursor);
+  }
 }
 
 /** Whether `a` and `b` are nodes of one kind: text, or elements of one tag and class. */
@@ -58,7 +72,7 @@ function sameKind(a, b) {
 /**
  * Keeps one node per key in `container`: each fresh node is morphed into the
  * one already shown under its key (`data-run`), and the children are put in
- * order only when they changed.
+ * order with the fewest moves.
  */
 export function reconcile(container, freshNodes, key = (node) => node.dataset.run) {
   const shown = new Map([...container.children].map((node) => [key(node), node]));
@@ -66,8 +80,5 @@ export function reconcile(container, freshNodes, key = (node) => node.dataset.ru
     const old = shown.get(key(fresh));
     return old ? morph(old, fresh) : fresh;
   });
-  const kids = container.children;
-  if (nodes.length !== kids.length || nodes.some((node, i) => kids[i] !== node)) {
-    container.replaceChildren(...nodes);
-  }
+  place(container, nodes);
 }

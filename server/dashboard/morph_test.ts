@@ -92,3 +92,55 @@ Deno.test({
     await browser.close();
   }
 });
+
+Deno.test({
+  name: hasChromium
+    ? "morph keeps the focus on a card's button while cards and buttons come and go around it"
+    : `morph and focus in headless Chromium: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium)`,
+  ignore: !hasChromium,
+}, async () => {
+  const browser = await openBrowser();
+  try {
+    const page = await browser.page();
+    await page.setContent('<div id="heads"></div>');
+    await page.addScriptTag({
+      type: "module",
+      content: `${MORPH}\nglobalThis.morphLib = { morph, reconcile };`,
+    });
+    await page.waitForFunction(() => "morphLib" in globalThis);
+    const kept = await page.evaluate(() => {
+      // deno-lint-ignore no-explicit-any
+      const { reconcile } = (globalThis as any).morphLib;
+      // deno-lint-ignore no-explicit-any
+      const doc = (globalThis as any).document;
+      const heads = doc.getElementById("heads");
+      /** A card with a Stop button while running, then a download button; a note when done. */
+      const card = (id: string, running: boolean) => {
+        const root = doc.createElement("div");
+        root.dataset.run = id;
+        root.className = "card head";
+        if (running) {
+          root.append(Object.assign(doc.createElement("button"), { className: "danger" }));
+        }
+        root.append(Object.assign(doc.createElement("button"), { className: "csv" }));
+        if (!running) root.append(Object.assign(doc.createElement("span"), { className: "note" }));
+        return root;
+      };
+      reconcile(heads, [card("a", true), card("b", true)]);
+      const button = heads.querySelector('[data-run="b"] button.csv');
+      button.focus();
+      const steps: boolean[] = [doc.activeElement === button];
+      reconcile(heads, [card("c", true), card("a", true), card("b", true)]); // a new run, first
+      steps.push(doc.activeElement === button);
+      reconcile(heads, [card("c", true), card("a", true), card("b", false)]); // b ends: Stop goes
+      steps.push(doc.activeElement === button);
+      reconcile(heads, [card("c", true), card("b", false)]); // a is deleted
+      steps.push(doc.activeElement === button);
+      return steps;
+    });
+    assert.deepEqual(kept, [true, true, true, true]);
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -71,7 +71,10 @@ function round(step: { run: typeof one.run; settle?: () => void }): number {
 for (let i = 0; i < 3; i++) round(one), round(two); // warm-up
 const ones: number[] = [], twos: number[] = [], ratios: number[] = [];
 for (let i = 0; i < rounds; i++) {
-  const a = round(one), b = round(two);
+  // Which goes first alternates, so a drift within a round weighs on both.
+  let a: number, b: number;
+  if (i % 2 === 0) a = round(one), b = round(two);
+  else b = round(two), a = round(one);
   ones.push(a), twos.push(b), ratios.push(a / b);
 }
 two.close!();

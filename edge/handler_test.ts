@@ -458,19 +458,46 @@ Deno.test("a corsOrigin that is not an origin fails when the handler is made", (
 const KERNELS = await Deno.readFile(new URL("../wasm/gemm_simd.wasm", import.meta.url));
 
 Deno.test("with wasm kernels, as a module or as bytes, a request's batch predicts like the trainer within 1e-6", async () => {
-  const inputs = rows(37);
-  const x = { data: new Float32Array(inputs.flat()), rows: 37, cols: 6 };
+  for (const count of [37, 1]) { // one row runs through the product that packs nothing
+    const inputs = rows(count);
+    const x = { data: new Float32Array(inputs.flat()), rows: count, cols: 6 };
+    const want = Array.from(predict(small.network, x).data);
+    for (const kernels of [new WebAssembly.Module(KERNELS), KERNELS]) {
+      const h = createPredictHandler({ model: file, kernels });
+      assert.equal(
+        (await (await h(new Request("http://edge.test/health"))).json()).kernels,
+        "wasm-simd",
+      );
+      const got: number[] = (await (await postJson(h, { inputs })).json()).outputs.flat();
+      assert.equal(got.length, want.length);
+      got.forEach((y, i) =>
+        assert.ok(Math.abs(y - want[i]) <= 1e-6, `${count} rows, output ${i}: ${y} vs ${want[i]}`)
+      );
+    }
+  }
+});
+
+Deno.test("a handler made from a network in memory answers from its weights as they were", async () => {
+  const inputs = rows(1), x = { data: new Float32Array(inputs.flat()), rows: 1, cols: 6 };
   const want = Array.from(predict(small.network, x).data);
-  for (const kernels of [new WebAssembly.Module(KERNELS), KERNELS]) {
-    const h = createPredictHandler({ model: file, kernels });
-    assert.equal(
-      (await (await h(new Request("http://edge.test/health"))).json()).kernels,
-      "wasm-simd",
-    );
+  for (const kernels of [undefined, KERNELS]) {
+    const live = {
+      ...small.network,
+      layers: small.network.layers.map((l) => ({
+        ...l,
+        weights: l.weights.slice(),
+        bias: l.bias.slice(),
+      })),
+    };
+    const h = createPredictHandler({ model: live, ...(kernels ? { kernels } : {}) });
+    live.layers[0].weights.fill(0); // changed after the handler was made
     const got: number[] = (await (await postJson(h, { inputs })).json()).outputs.flat();
     assert.equal(got.length, want.length);
     got.forEach((y, i) =>
-      assert.ok(Math.abs(y - want[i]) <= 1e-6, `output ${i}: ${y} vs ${want[i]}`)
+      assert.ok(
+        Math.abs(y - want[i]) <= 1e-6,
+        `${kernels ? "wasm" : "ts"} ${i}: ${y} vs ${want[i]}`,
+      )
     );
   }
 });

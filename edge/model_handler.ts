@@ -15,7 +15,11 @@ import { createWasmInference, type WasmInference } from "../core/wasm/wasm_infer
 
 /** Options of `createPredictHandler` and {@linkcode createModelHandler}. */
 export interface PredictHandlerOptions {
-  /** A model file (object or JSON text) or a network already in memory. */
+  /**
+   * A model file (object or JSON text) or a network already in memory, whose
+   * weights are copied when the handler is made: changing them afterwards
+   * does not change its answers.
+   */
   model: ModelFile | Network | string;
   /**
    * Activations the model uses: custom ones beside the built-ins for
@@ -113,7 +117,15 @@ function loadNetwork(
     }
   }
   if (model && typeof model === "object" && "layers" in model && !("format" in model)) {
-    return { network: model as Network };
+    // A snapshot: every request answers from the weights the network had now,
+    // whichever kernels answer it (the wasm ones keep a copy of their own).
+    const live = model as Network;
+    const layers = live.layers.map((l) => ({
+      ...l,
+      weights: l.weights.slice(),
+      bias: l.bias.slice(),
+    }));
+    return { network: { ...live, layers } };
   }
   const registry = options.registry ?? activationTable(options.plugins ?? []);
   const network = fromModelFile(model, { registry });

@@ -32,12 +32,24 @@ function instance(fma: boolean) {
     return new Float32Array(memory.buffer, at, floats);
   };
   const pa = alloc(kernels.packScratchFloats(0)), pb = alloc(kernels.packScratchFloats(1));
-  return { kernels, alloc, pa, pb };
+  /**
+   * One row `a` times `b` (k x n) by gemm (m = 1) and by gemv, with the bias
+   * and ReLU when `bias` is given; C starts at 9 in both.
+   */
+  const both = (a: Float32Array, b: Float32Array, n: number, k: number, bias?: Float32Array) => {
+    const c1 = alloc(n).fill(9), y1 = alloc(n), c2 = alloc(n).fill(9), y2 = alloc(n);
+    const bp = bias?.byteOffset ?? 0, y = (to: Float32Array) => (bias ? to.byteOffset : 0);
+    const [pA, pB, pC1, pC2] = [a.byteOffset, b.byteOffset, c1.byteOffset, c2.byteOffset];
+    kernels.gemm(pA, pB, pC1, 1, n, k, 0, pa.byteOffset, pb.byteOffset, bp, y(y1), 0);
+    kernels.gemv(pA, pB, pC2, n, k, bp, y(y2));
+    return { c1, y1, c2, y2 };
+  };
+  return { alloc, both };
 }
 
 for (const fma of builds) {
   Deno.test(`one row without packing gives the packed product's bits (${fma ? "relaxed" : "plain"} SIMD)`, () => {
-    const { kernels, alloc, pa, pb } = instance(fma);
+    const { alloc, both } = instance(fma);
     const zeros: [string, (i: number) => boolean][] = [
       ["dense", () => false],
       ["a third zero", (i) => i % 3 === 0],
@@ -45,7 +57,7 @@ for (const fma of builds) {
       ["all zero", () => true],
     ];
     let cases = 0;
-    for (const n of [1, 3, 4, 7, 16, 21, 128]) {
+    for (const n of [1, 3, 4, 7, 16, 20, 21, 128]) {
       for (const k of [1, 5, 196, 257, 784, 1000]) {
         for (const [, zero] of zeros) {
           for (const epilogue of [false, true]) {
@@ -53,33 +65,8 @@ for (const fma of builds) {
             a.set(values(k, n + k, zero));
             b.set(values(k * n, 7 * n + k));
             bias.set(values(n, 3 * n + k));
-            if (n * k > 8) b[5] = NaN; // a NaN behind a zero of a stays unseen in both, or shows in both
-            const c1 = alloc(n), y1 = alloc(n), c2 = alloc(n), y2 = alloc(n);
-            c1.fill(9), c2.fill(9);
-            const bp = epilogue ? bias.byteOffset : 0;
-            kernels.gemm(
-              a.byteOffset,
-              b.byteOffset,
-              c1.byteOffset,
-              1,
-              n,
-              k,
-              0,
-              pa.byteOffset,
-              pb.byteOffset,
-              bp,
-              epilogue ? y1.byteOffset : 0,
-              0,
-            );
-            kernels.gemv(
-              a.byteOffset,
-              b.byteOffset,
-              c2.byteOffset,
-              n,
-              k,
-              bp,
-              epilogue ? y2.byteOffset : 0,
-            );
+            if (k > 1 && a[1] === 0) b[n] = NaN; // behind a zero of a: unseen in both
+            const { c1, y1, c2, y2 } = both(a, b, n, k, epilogue ? bias : undefined);
             for (let j = 0; j < n; j++) {
               assert.ok(Object.is(c2[j], c1[j]), `n ${n}, k ${k}, C[${j}]: ${c2[j]} vs ${c1[j]}`);
               if (epilogue) assert.ok(Object.is(y2[j], y1[j]), `n ${n}, k ${k}, y[${j}]`);
@@ -89,6 +76,28 @@ for (const fma of builds) {
         }
       }
     }
-    assert.equal(cases, 7 * 6 * 4 * 2);
+    assert.equal(cases, 8 * 6 * 4 * 2);
+    // Signs of zero and a NaN in a, with a -0 bias: an all-zero row leaves C at -0 after
+    // one block (k = 3) and makes it +0 once a later block adds its +0 sum (k = 300: two
+    // blocks); a NaN in a is no zero, and reaches every column.
+    const n = 21;
+    for (const [k, nanAt, want] of [[3, -1, -0], [300, -1, 0], [300, 299, NaN]]) {
+      const a = alloc(k), b = alloc(k * n), bias = alloc(n).fill(-0);
+      a.fill(0);
+      if (nanAt >= 0) a[nanAt] = NaN;
+      b.set(values(k * n, 5));
+      const { c1, y1, c2, y2 } = both(a, b, n, k, bias);
+      for (let j = 0; j < n; j++) {
+        assert.ok(Object.is(c1[j], want), `gemm, k ${k}: C[${j}] is ${c1[j]}, expected ${want}`);
+        assert.ok(Object.is(c2[j], want), `gemv, k ${k}: C[${j}] is ${c2[j]}, expected ${want}`);
+        assert.ok(Object.is(y2[j], y1[j]) && Object.is(y2[j], 0), `k ${k}: y[${j}]`);
+      }
+    }
+    // k = 0: no steps at all, so C is the bias and y its ReLU, as gemm writes them.
+    const bias = alloc(5);
+    bias.set([1, -2, 0, -0, 3]);
+    const { c1, c2, y2 } = both(alloc(0), alloc(0), 5, 0, bias);
+    assert.deepEqual([...c2], [...c1]);
+    assert.deepEqual([...y2], [1, 0, 0, 0, 3]);
   });
 }

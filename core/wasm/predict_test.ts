@@ -178,18 +178,22 @@ Deno.test("a kept network runs from weights copied in once, with the same bits",
   const wasm = createWasmInference(kernelModule(false, false), { maxMemoryMiB: 8 });
   const net = network(MNIST), other = network({ ...MNIST, layers: [{ units: 7 }] });
   const x = rows(5, 784), copied = wasm.run(net, x)!;
+  const one = rows(1, 784, 9), copiedOne = wasm.run(net, one)!; // one row: the unpacked product
   assert.equal(wasm.keep(net), true);
   assert.deepEqual(wasm.run(net, x), copied);
+  assert.deepEqual(wasm.run(net, one), copiedOne);
   // Another network still runs from copies, above the kept weights, which it leaves alone.
   assertWithin(wasm.run(other, x)!, predictTs(other, x), 1e-5); // linear outputs near 1.4
   const large = rows(1000, 784); // the memory grows under the kept weights
   assertWithin(wasm.run(net, large)!, predictTs(net, large), 1e-6);
   assert.deepEqual(wasm.run(net, x), copied);
+  assert.deepEqual(wasm.run(net, one), copiedOne);
   // A change after keep is not seen until the network is kept again.
   net.layers[0].bias[0] += 1;
   assert.deepEqual(wasm.run(net, x), copied);
   assert.equal(wasm.keep(net), true);
   assertWithin(wasm.run(net, x)!, predictTs(net, x), 1e-6);
+  assertWithin(wasm.run(net, one)!, predictTs(net, one), 1e-6);
   assert.notDeepEqual(wasm.run(net, x), copied);
   // Declined: a float64 network, or weights past the memory; nothing stays kept.
   assert.equal(wasm.keep(network(MNIST, "float64")), false);

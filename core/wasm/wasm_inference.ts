@@ -37,7 +37,7 @@ export interface WasmInference {
    * for `maxMemoryMiB`).
    */
   keep(network: Network): boolean;
-  /** Bytes of wasm memory held now (0 before the first run). */
+  /** Bytes of wasm memory held now (0 before the first run or `keep`). */
   memoryBytes(): number;
 }
 
@@ -136,7 +136,11 @@ export function createWasmInference(
     return { weights, bias };
   };
 
-  /** The fused dense-layer GEMM over arrays that all live in the memory. */
+  /**
+   * The fused dense-layer GEMM over arrays that all live in the memory, for
+   * `forwardLayer` alone: forward products only (no transposes, no
+   * accumulate, dense rows), whatever `dims` asks.
+   */
   const backend: Backend = {
     name: "wasm-simd",
     epilogue: true,

@@ -56,25 +56,26 @@ export async function withDashboard(
   const assets = await loadAssets();
   const registry = createRegistry(builtinPlugins());
   const store = createRunStore({ launch: launchJob({ backend: "ts" }), ...options.store });
-  const live = options.live ? createLiveRuns(options.live) : undefined;
-  const app = createApp({
-    ...options.app,
-    store,
-    live,
-    registry,
-    assets: () => Promise.resolve(assets),
-  });
-  const handler = options.wrap?.((request) => app.fetch(request)) ?? app.fetch;
-  const requests: SeenRequest[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const res = await handler(req);
-    const path = new URL(req.url).pathname;
-    requests.push({ path, status: res.status, referer: req.headers.get("referer") ?? "" });
-    return res;
-  });
-  const url = `http://127.0.0.1:${server.addr.port}/`;
+  let live: LiveRuns | undefined, server: Deno.HttpServer<Deno.NetAddr> | undefined;
   let browser: TestBrowser | undefined, scratch: string | undefined;
-  try {
+  try { // from the store on, whatever was made is closed, also when making the rest fails
+    live = options.live ? createLiveRuns(options.live) : undefined;
+    const app = createApp({
+      ...options.app,
+      store,
+      live,
+      registry,
+      assets: () => Promise.resolve(assets),
+    });
+    const handler = options.wrap?.((request) => app.fetch(request)) ?? app.fetch;
+    const requests: SeenRequest[] = [];
+    server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+      const res = await handler(req);
+      const path = new URL(req.url).pathname;
+      requests.push({ path, status: res.status, referer: req.headers.get("referer") ?? "" });
+      return res;
+    });
+    const url = `http://127.0.0.1:${server.addr.port}/`;
     scratch = await Deno.makeTempDir({ prefix: "nagare-e2e-" });
     browser = await openBrowser(options.browser);
     const page = await browser.page();
@@ -84,7 +85,7 @@ export async function withDashboard(
       () => browser?.close(),
       () => live?.close(),
       () => store.close(),
-      () => server.shutdown(),
+      () => server?.shutdown(),
       () => scratch === undefined ? undefined : Deno.remove(scratch, { recursive: true }),
     ]);
   }

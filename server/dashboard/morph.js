@@ -48,10 +48,11 @@ export function morph(old, fresh) {
 }
 
 /**
- * Makes `nodes` the children of `parent`, in order, with the fewest changes:
- * children that stay and keep their order are not touched (a node taken out
- * of the page, even to put it back, loses the focus: a button the user had
- * tabbed to would lose it whenever a card near it came or went).
+ * Makes `nodes` the children of `parent`, in order: children that stay and
+ * keep their order are not touched, those that change places are moved (a
+ * node taken out of the page, even to put it back, loses the focus: a button
+ * the user had tabbed to would lose it whenever a card near it came or went;
+ * one in a card that changes places still does).
  */
 function place(parent, nodes) {
   const keep = new Set(nodes);
@@ -72,7 +73,7 @@ function sameKind(a, b) {
 /**
  * Keeps one node per key in `container`: each fresh node is morphed into the
  * one already shown under its key (`data-run`), and the children are put in
- * order with the fewest moves.
+ * order without touching those that keep their order.
  */
 export function reconcile(container, freshNodes, key = (node) => node.dataset.run) {
   const shown = new Map([...container.children].map((node) => [key(node), node]));

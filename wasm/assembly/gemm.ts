@@ -142,7 +142,7 @@ function kStep(k: i32): i32 {
 /**
  * C (1 x n) = a (1 x k) * B (k x n, row-major), with the dense layer's
  * epilogue as in `gemm` (a nonzero `bias` starts the sums, a nonzero `y`
- * receives max(C, 0)), for k > 0: the bits `gemm` gives for one row (the same
+ * receives max(C, 0)): the bits `gemm` gives for one row (the same
  * blocks of k, each block's sum started at 0, or at the bias for the first,
  * and added to C; the steps where a is ±0 left out), without packing B,
  * which a single row cannot pay for (in either build: a relaxed one fuses
@@ -150,6 +150,12 @@ function kStep(k: i32): i32 {
  * of a is read once for four vectors.
  */
 export function gemv(a: usize, b: usize, c: usize, n: i32, k: i32, bias: usize, y: usize): void {
+  if (k <= 0) { // as gemm: the bias or zeros
+    memory.fill(c, 0, <usize>n * 4);
+    if (bias) addBias(c, bias, 1, n);
+    if (y) reluRows(c, y, n);
+    return;
+  }
   const kstep = kStep(k), row = <usize>n * 4, zero = f32x4.splat(0);
   const wide = n & ~15, vec = n & ~3;
   for (let pc = 0; pc < k; pc += kstep) {

@@ -122,37 +122,38 @@ function packEdge(src: usize, rs: i32, cs: i32, rows: i32, width: i32, kc: i32, 
 export function packAGather(
   a: usize, rs: i32, cs: i32, mc: i32, kk: i32, idx: usize, dst: usize,
 ): void {
-  for (let i0 = 0; i0 < mc; i0 += MR) {
-    const rows = min(MR, mc - i0);
-    const src = a + <usize>(i0 * rs) * 4;
-    for (let p = 0; p < kk; p++) {
-      const s = src + <usize>(load<i32>(idx + <usize>p * 4) * cs) * 4;
-      for (let i = 0; i < MR; i++) {
-        f32.store(dst + <usize>i * 4, i < rows ? f32.load(s + <usize>(i * rs) * 4) : 0);
-      }
-      dst += MR * 4;
-    }
-  }
+  packGather(a, rs, cs, mc, MR, kk, idx, dst);
 }
 
 /** As {@link packB} over only the kk steps (rows of B) listed at `idx`. */
 export function packBGather(
   b: usize, rs: i32, cs: i32, kk: i32, nc: i32, idx: usize, dst: usize,
 ): void {
-  for (let j0 = 0; j0 < nc; j0 += NR) {
-    const cols = min(NR, nc - j0);
-    const src = b + <usize>(j0 * cs) * 4;
+  packGather(b, cs, rs, nc, NR, kk, idx, dst);
+}
+
+/**
+ * Slivers of `width` lines (rows of A, columns of B; `lines` in all, lines
+ * `ls` floats apart) over the kk steps listed at `idx` (steps `ss` floats
+ * apart), an edge sliver padded with zeros; 8 contiguous lines go as two vectors.
+ */
+function packGather(
+  src: usize, ls: i32, ss: i32, lines: i32, width: i32, kk: i32, idx: usize, dst: usize,
+): void {
+  for (let l0 = 0; l0 < lines; l0 += width) {
+    const n = min(width, lines - l0);
+    const base = src + <usize>(l0 * ls) * 4;
     for (let p = 0; p < kk; p++) {
-      const s = src + <usize>(load<i32>(idx + <usize>p * 4) * rs) * 4;
-      if (cols == NR && cs == 1) {
+      const s = base + <usize>(load<i32>(idx + <usize>p * 4) * ss) * 4;
+      if (n == 8 && ls == 1) {
         v128.store(dst, v128.load(s));
         v128.store(dst, v128.load(s, 16), 16);
       } else {
-        for (let j = 0; j < NR; j++) {
-          f32.store(dst + <usize>j * 4, j < cols ? f32.load(s + <usize>(j * cs) * 4) : 0);
+        for (let i = 0; i < width; i++) {
+          f32.store(dst + <usize>i * 4, i < n ? f32.load(s + <usize>(i * ls) * 4) : 0);
         }
       }
-      dst += NR * 4;
+      dst += <usize>width * 4;
     }
   }
 }

@@ -32,7 +32,16 @@ export interface Kernels {
     y: number,
     lda: number,
   ): void;
-  gemv(a: number, b: number, c: number, n: number, k: number, bias: number, y: number): void;
+  gemvRows(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    bias: number,
+    y: number,
+  ): void;
   addBias(c: number, bias: number, rows: number, cols: number): void;
   colSums(a: number, out: number, rows: number, cols: number): void;
   reluBackward(z: number, dy: number, dz: number, n: number): void;

@@ -1,9 +1,11 @@
-// The one-row product (wasm/assembly/gemm.ts `gemv`, which the inference
-// engine runs for a single row) must give the bits the packed product gives
-// for m = 1: the same blocks of k, the same order of the sums, the same zeros
-// left out, the same bias and ReLU, in both builds (a relaxed one fuses the
-// same way). Compared element by element with Object.is, so signed zeros and
-// NaN count too.
+// The products without packing (wasm/assembly/few.ts `gemvRows`, which the
+// inference engine runs for one to four rows; one row has a loop of its
+// own) must give the bits the packed product gives for
+// the same m: the same blocks of k, the same order of the sums, the same
+// zeros left out (for several rows, only the steps where every row is ±0),
+// the same bias and ReLU, in both builds (a relaxed one fuses the same way).
+// Compared element by element with Object.is, so signed zeros and NaN count
+// too.
 import assert from "node:assert/strict";
 import { kernelModule, type Kernels, wasmSimdSupported } from "./_kernels.ts";
 
@@ -32,8 +34,11 @@ function instance(fma: boolean) {
     return new Float32Array(memory.buffer, at, floats);
   };
   const pa = alloc(kernels.packScratchFloats(0)), pb = alloc(kernels.packScratchFloats(1));
+  const floor = top;
+  /** Frees every array made after the packing scratch. */
+  const reset = () => (top = floor);
   /**
-   * One row `a` times `b` (k x n) by gemm (m = 1) and by gemv, with the bias
+   * One row `a` times `b` (k x n) by gemm and by gemvRows (m = 1), with the bias
    * and ReLU when `bias` is given; C starts at 9 in both.
    */
   const both = (a: Float32Array, b: Float32Array, n: number, k: number, bias?: Float32Array) => {
@@ -41,10 +46,30 @@ function instance(fma: boolean) {
     const bp = bias?.byteOffset ?? 0, y = (to: Float32Array) => (bias ? to.byteOffset : 0);
     const [pA, pB, pC1, pC2] = [a.byteOffset, b.byteOffset, c1.byteOffset, c2.byteOffset];
     kernels.gemm(pA, pB, pC1, 1, n, k, 0, pa.byteOffset, pb.byteOffset, bp, y(y1), 0);
-    kernels.gemv(pA, pB, pC2, n, k, bp, y(y2));
+    kernels.gemvRows(pA, pB, pC2, 1, n, k, bp, y(y2));
     return { c1, y1, c2, y2 };
   };
-  return { alloc, both };
+  /**
+   * `m` rows `a` times `b` (k x n) by gemm and by gemvRows, with the bias and
+   * ReLU when `bias` is given; C starts at 9 in both.
+   */
+  const rows = (
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    bias?: Float32Array,
+  ) => {
+    const c1 = alloc(m * n).fill(9), y1 = alloc(m * n), c2 = alloc(m * n).fill(9);
+    const y2 = alloc(m * n);
+    const bp = bias?.byteOffset ?? 0, y = (to: Float32Array) => (bias ? to.byteOffset : 0);
+    const [pA, pB, pC1, pC2] = [a.byteOffset, b.byteOffset, c1.byteOffset, c2.byteOffset];
+    kernels.gemm(pA, pB, pC1, m, n, k, 0, pa.byteOffset, pb.byteOffset, bp, y(y1), 0);
+    kernels.gemvRows(pA, pB, pC2, m, n, k, bp, y(y2));
+    return { c1, y1, c2, y2 };
+  };
+  return { alloc, both, rows, reset };
 }
 
 for (const fma of builds) {
@@ -89,7 +114,10 @@ for (const fma of builds) {
       const { c1, y1, c2, y2 } = both(a, b, n, k, bias);
       for (let j = 0; j < n; j++) {
         assert.ok(Object.is(c1[j], want), `gemm, k ${k}: C[${j}] is ${c1[j]}, expected ${want}`);
-        assert.ok(Object.is(c2[j], want), `gemv, k ${k}: C[${j}] is ${c2[j]}, expected ${want}`);
+        assert.ok(
+          Object.is(c2[j], want),
+          `gemvRows, k ${k}: C[${j}] is ${c2[j]}, expected ${want}`,
+        );
         assert.ok(Object.is(y2[j], y1[j]) && Object.is(y2[j], 0), `k ${k}: y[${j}]`);
       }
     }
@@ -99,5 +127,52 @@ for (const fma of builds) {
     const { c1, c2, y2 } = both(alloc(0), alloc(0), 5, 0, bias);
     assert.deepEqual([...c2], [...c1]);
     assert.deepEqual([...y2], [1, 0, 0, 0, 3]);
+  });
+}
+
+for (const fma of builds) {
+  Deno.test(`a few rows without packing give the packed product's bits (${fma ? "relaxed" : "plain"} SIMD)`, () => {
+    const { alloc, rows, reset } = instance(fma);
+    // Zeros by row i and step p: a step zero in some rows only is kept for all of them.
+    const zeros: [string, (i: number, p: number) => boolean][] = [
+      ["dense", () => false],
+      ["a third zero in all rows", (_, p) => p % 3 === 0],
+      ["zeros in row 0 alone", (i, p) => i === 0 && p % 2 === 0],
+      ["a blank run, ragged", (i, p) => p >= 40 + i && p < 300],
+      ["all zero", () => true],
+    ];
+    let cases = 0;
+    for (const m of [2, 3, 4]) {
+      for (const n of [1, 3, 4, 7, 8, 12, 20, 128]) {
+        for (const k of [1, 5, 196, 257, 784]) {
+          for (const [name, zero] of zeros) {
+            for (const epilogue of [false, true]) {
+              reset();
+              const a = alloc(m * k), b = alloc(k * n), bias = alloc(n);
+              a.set(values(m * k, m + n + k, (at) => zero(Math.floor(at / k), at % k)));
+              b.set(values(k * n, 7 * n + k));
+              bias.set(values(n, 3 * n + k));
+              // Behind a step zero in row 0 but not in row 1: the packed product adds
+              // 0 · NaN to row 0 (NaN); behind a step zero in every row: unseen.
+              if (k > 2 && a[0] === 0 && a[k] !== 0) b[0] = NaN;
+              const { c1, y1, c2, y2 } = rows(a, b, m, n, k, epilogue ? bias : undefined);
+              for (let j = 0; j < m * n; j++) {
+                const at = `${m} rows, n ${n}, k ${k}, ${name}`;
+                assert.ok(Object.is(c2[j], c1[j]), `${at}: C[${j}] ${c2[j]} vs ${c1[j]}`);
+                if (epilogue) assert.ok(Object.is(y2[j], y1[j]), `${at}: y[${j}]`);
+              }
+              cases++;
+            }
+          }
+        }
+      }
+    }
+    assert.equal(cases, 3 * 8 * 5 * 5 * 2);
+    // k = 0: the bias in every row, and its ReLU, as gemm writes them.
+    const bias = alloc(3);
+    bias.set([1, -0, -2]);
+    const { c1, c2, y2 } = rows(alloc(0), alloc(0), 2, 3, 0, bias);
+    assert.deepEqual([...c2], [...c1]);
+    assert.deepEqual([...y2], [1, 0, 0, 1, 0, 0]);
   });
 }

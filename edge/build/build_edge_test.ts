@@ -121,8 +121,8 @@ Deno.test("edge:build refuses a model whose plugin is not given, before writing 
 });
 
 // 38 kB: the handler, the table that reads named rows (about 3.6 kB), the model file check, the
-// forward pass, the runner of the wasm kernels (about 2.8 kB; the 6.9 kB kernels.wasm ships
-// beside the bundle), input checks whose error messages quote bad values cut short, CORS, and
+// forward pass, the runner of the wasm kernels (about 2.8 kB; the 12.6 kB kernels.wasm, with
+// the one-row and few-row products that skip packing, ships beside the bundle), input checks whose error messages quote bad values cut short, CORS, and
 // one activation; README reports the measured figures.
 Deno.test("sizes: inference code under 38 kB minified, MNIST-sized Cloudflare bundle under 1 MB gzip", async () => {
   await withTempDir(async (dir) => {
@@ -137,7 +137,7 @@ Deno.test("sizes: inference code under 38 kB minified, MNIST-sized Cloudflare bu
       out: join(dir, "tiny"),
     });
     assert.ok(small.sizes.raw < 38_000, `inference code is ${small.sizes.raw} bytes minified`);
-    assert.ok(small.sizes.kernels!.raw < 10_000, `kernels are ${small.sizes.kernels!.raw} bytes`);
+    assert.ok(small.sizes.kernels!.raw < 13_000, `kernels are ${small.sizes.kernels!.raw} bytes`);
     const mnist = createNetwork({
       inputs: 784,
       layers: [{ units: 128, activation: "relu" }, { units: 64, activation: "relu" }, {

@@ -14,15 +14,15 @@
 // or on where the arrays live. Measured on Zen 4, the sizes barely matter
 // (within 3%): the micro-kernel, not the memory, is the limit.
 
-import { madd, MR, NR, relu, tile, tile2, tile4 } from "./kernel";
-import { addBias } from "./rows";
+import { KC, kStep, MR, NR, tile, tile2, tile4 } from "./kernel";
+import { addBias, reluRows } from "./rows";
 import { packA, packAGather, packB, packBGather } from "./pack";
 import { allZero, indicesOf, nonzeroColumns } from "./sparse";
 
 export { addBias, colSums, reluBackward, weightedSum } from "./rows";
 export { adam } from "./adam";
+export { gemvRows } from "./few";
 
-const KC: i32 = 256;
 const MC: i32 = 96;
 const NC: i32 = 1024;
 /** Columns of a transposed A (rows of op(A)) whose zeros are mapped: more are not skipped. */
@@ -133,89 +133,6 @@ export function gemm(
   }
 }
 
-/** Steps per block of k: equal blocks, 784 = 4 x 196 rather than 3 x 256 + 16 (all overhead). */
-function kStep(k: i32): i32 {
-  const kb = (k + KC - 1) / KC;
-  return (k + kb - 1) / kb;
-}
-
-/**
- * C (1 x n) = a (1 x k) * B (k x n, row-major), with the dense layer's
- * epilogue as in `gemm` (a nonzero `bias` starts the sums, a nonzero `y`
- * receives max(C, 0)): the bits `gemm` gives for one row (the same
- * blocks of k, each block's sum started at 0, or at the bias for the first,
- * and added to C; the steps where a is ±0 left out), without packing B,
- * which a single row cannot pay for (in either build: a relaxed one fuses
- * as its kernel does). Columns go sixteen at a time, so each step's value
- * of a is read once for four vectors.
- */
-export function gemv(a: usize, b: usize, c: usize, n: i32, k: i32, bias: usize, y: usize): void {
-  if (k <= 0) { // as gemm: the bias or zeros
-    memory.fill(c, 0, <usize>n * 4);
-    if (bias) addBias(c, bias, 1, n);
-    if (y) reluRows(c, y, n);
-    return;
-  }
-  const kstep = kStep(k), row = <usize>n * 4, zero = f32x4.splat(0);
-  const wide = n & ~15, vec = n & ~3;
-  for (let pc = 0; pc < k; pc += kstep) {
-    const kc = min(kstep, k - pc), first = pc == 0, last = pc + kc >= k;
-    const start = first && bias != 0, ap = a + <usize>pc * 4, bp = b + <usize>pc * row;
-    let j = 0;
-    for (; j < wide; j += 16) {
-      const o = <usize>j * 4;
-      let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-      if (start) {
-        s0 = v128.load(bias + o); s1 = v128.load(bias + o, 16);
-        s2 = v128.load(bias + o, 32); s3 = v128.load(bias + o, 48);
-      }
-      let q = bp + o;
-      for (let p = 0; p < kc; p++, q += row) {
-        const x = f32.load(ap + <usize>p * 4);
-        if (x == 0) continue;
-        const v = f32x4.splat(x);
-        s0 = madd(v, v128.load(q), s0);
-        s1 = madd(v, v128.load(q, 16), s1);
-        s2 = madd(v, v128.load(q, 32), s2);
-        s3 = madd(v, v128.load(q, 48), s3);
-      }
-      if (!first) {
-        s0 = f32x4.add(v128.load(c + o), s0); s1 = f32x4.add(v128.load(c + o, 16), s1);
-        s2 = f32x4.add(v128.load(c + o, 32), s2); s3 = f32x4.add(v128.load(c + o, 48), s3);
-      }
-      v128.store(c + o, s0); v128.store(c + o, s1, 16);
-      v128.store(c + o, s2, 32); v128.store(c + o, s3, 48);
-      if (last && y) {
-        v128.store(y + o, relu(zero, s0)); v128.store(y + o, relu(zero, s1), 16);
-        v128.store(y + o, relu(zero, s2), 32); v128.store(y + o, relu(zero, s3), 48);
-      }
-    }
-    for (; j < vec; j += 4) {
-      const o = <usize>j * 4;
-      let s = start ? v128.load(bias + o) : zero, q = bp + o;
-      for (let p = 0; p < kc; p++, q += row) {
-        const x = f32.load(ap + <usize>p * 4);
-        if (x != 0) s = madd(f32x4.splat(x), v128.load(q), s);
-      }
-      if (!first) s = f32x4.add(v128.load(c + o), s);
-      v128.store(c + o, s);
-      if (last && y) v128.store(y + o, relu(zero, s));
-    }
-    for (; j < n; j++) {
-      const o = <usize>j * 4;
-      let s: f32 = start ? f32.load(bias + o) : 0, q = bp + o;
-      for (let p = 0; p < kc; p++, q += row) {
-        const x = f32.load(ap + <usize>p * 4);
-        // One lane of the vector step, so a relaxed build fuses it as the kernel does.
-        if (x != 0) s = f32x4.extract_lane(madd(f32x4.splat(x), v128.load32_splat(q), f32x4.splat(s)), 0);
-      }
-      if (!first) s = f32.load(c + o) + s;
-      f32.store(c + o, s);
-      if (last && y) f32.store(y + o, s > 0 ? s : 0);
-    }
-  }
-}
-
 /** Writes +0 to the mr x nr tile of C at `c` (what the kernel stores for sums of zeros alone). */
 function zeroTile(c: usize, ldc: usize, mr: i32, nr: i32): void {
   for (let i = 0; i < mr; i++) memory.fill(c + <usize>i * ldc, 0, <usize>nr * 4);
@@ -233,13 +150,5 @@ function storeEdge(
       f32.store(dst + o, out);
       if (y) f32.store(y + <usize>i * ldc + o, out > 0 ? out : 0);
     }
-  }
-}
-
-/** y[i] = max(c[i], 0) for `count` floats (as `c > 0 ? c : 0`). */
-function reluRows(c: usize, y: usize, count: i32): void {
-  for (let i = 0; i < count; i++) {
-    const v = f32.load(c + <usize>i * 4);
-    f32.store(y + <usize>i * 4, v > 0 ? v : 0);
   }
 }

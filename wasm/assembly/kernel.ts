@@ -18,6 +18,15 @@ export const MR: i32 = 6;
 /** Columns of the register tile. */
 export const NR: i32 = 8;
 
+/** Most steps per block of k: a packed KC x NR sliver of B stays in L1. */
+export const KC: i32 = 256;
+
+/** Steps per block of k: equal blocks, 784 = 4 x 196 rather than 3 x 256 + 16 (all overhead). */
+export function kStep(k: i32): i32 {
+  const kb = (k + KC - 1) / KC;
+  return (k + kb - 1) / kb;
+}
+
 /** a * b + c, fused when built with relaxed SIMD. */
 // @ts-ignore: decorator
 @inline export function madd(a: v128, b: v128, c: v128): v128 {

@@ -86,3 +86,11 @@ export function reluBackward(z: usize, dy: usize, dz: usize, n: i32): void {
     f32.store(dz + o, f32.load(dy + o) * (f32.load(z + o) > 0 ? <f32>1 : <f32>0));
   }
 }
+
+/** y[i] = max(c[i], 0) for `count` floats (as `c > 0 ? c : 0`). */
+export function reluRows(c: usize, y: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const v = f32.load(c + <usize>i * 4);
+    f32.store(y + <usize>i * 4, v > 0 ? v : 0);
+  }
+}

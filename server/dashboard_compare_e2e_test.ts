@@ -79,6 +79,21 @@ Deno.test({
     );
     await page.goto(url);
     const rows = () => page.$$eval("#runs tbody tr", (trs) => trs.map((tr) => tr.dataset.run));
+    /**
+     * Focuses the element at `selector` as a keyboard user would, marked `name` (a property of
+     * the node, not an attribute: updating a row in place drops attributes it did not set).
+     */
+    const focus = (selector: string, name: string) =>
+      page.$eval(selector, (node, name) => {
+        node.focus();
+        Object.assign(node, { probe: name });
+      }, name);
+    /** The mark of the node that has the focus. */
+    const focused = () =>
+      page.evaluate(() =>
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).document.activeElement?.probe as string | undefined
+      );
 
     await t.step("the table lists every run and overlays none the user did not pick", async () => {
       await page.waitForSelector(`#runs tr[data-run="${xor}"]`);
@@ -290,8 +305,11 @@ Deno.test({
       "the step loss curve is drawn from the first batch, and smoothing changes it",
       async () => {
         const before = await page.evaluate(() => (globalThis as Page$).nagareDashboard.plotted());
+        // A checkbox the user has focused keeps the focus when a new run joins the table.
+        await focus(`#runs tr[data-run="${ids[0]}"] input[type=checkbox]`, "box");
         const id = store.create(parseRunConfig({ ...IRIS, epochs: 2, batchSize: 4, seed: 7 })).id;
         await page.waitForSelector(`#runs tr[data-run="${id}"]`);
+        assert.equal(await focused(), "box", "the focused checkbox kept the focus");
         assert.deepEqual(
           await page.evaluate(() => (globalThis as Page$).nagareDashboard.plotted()),
           before,
@@ -319,9 +337,13 @@ Deno.test({
             .chartData("chart-steps")!;
           return JSON.stringify(raw) === JSON.stringify(smoothed);
         });
+        // A rename button the user has focused keeps it while its run's row changes.
+        await focus(`#runs tr[data-run="${id}"] button.rename`, "pencil");
         gated.open();
         await waitFor(() =>
           store.get(id)?.status === "done", "the gated run to finish");
+        await page.waitForSelector(`#runs tr[data-run="${id}"] .badge.done`);
+        assert.equal(await focused(), "pencil", "the focused rename button kept the focus");
       },
     );
 

@@ -25,7 +25,11 @@ export function morph(old, fresh) {
   // A canvas holds its drawing, not its attributes: a fresh one replaces it.
   if (old.nodeName === "CANVAS") return fresh;
   for (const { name, value } of [...fresh.attributes]) {
-    if (name !== "open" && old.getAttribute(name) !== value) old.setAttribute(name, value);
+    if (name === "open" || old.getAttribute(name) === value) continue;
+    // Inline styles go through the CSSOM: the page's CSP (style-src 'self') blocks a style
+    // attribute set as text.
+    if (name === "style") old.style.cssText = fresh.style.cssText;
+    else old.setAttribute(name, value);
   }
   for (const { name } of [...old.attributes]) {
     if (name !== "open" && !fresh.hasAttribute(name)) old.removeAttribute(name);
@@ -54,7 +58,7 @@ export function morph(old, fresh) {
  * the user had tabbed to would lose it whenever a card near it came or went;
  * one in a card that changes places still does).
  */
-function place(parent, nodes) {
+export function place(parent, nodes) {
   const keep = new Set(nodes);
   for (const kid of [...parent.childNodes]) if (!keep.has(kid)) kid.remove();
   let cursor = parent.firstChild;

@@ -3,6 +3,7 @@
 // to overlay the run, and a pencil to rename it.
 import { RUN_COLORS } from "./charts.js";
 import { duration, el, fmt } from "./run_cards.js";
+import { morph, place } from "./morph.js";
 
 const pct = (v) => (typeof v === "number" ? `${fmt(v * 100, 3)}%` : "–");
 const num = (v) => (typeof v === "number" ? String(Number(v.toPrecision(3))) : v ?? "–");
@@ -112,7 +113,9 @@ export function runTable(root, { onToggle, onRename }) {
       className: "rename",
       textContent: "✎",
       title: "rename (kept in this browser)",
-      onclick: () => {
+      onclick: (event) => {
+        // The cell in the page: rows keep their cells, which take this handler from a new one.
+        const cell = event.currentTarget.closest("td");
         view.editing = true;
         const input = el("input", { className: "rename-input", value: row.userName });
         const done = (save) => {
@@ -128,18 +131,17 @@ export function runTable(root, { onToggle, onRename }) {
           if (e.key === "Escape") done(false);
         });
         input.addEventListener("blur", () => done(true));
-        cell.replaceChildren(swatch, input);
+        cell.replaceChildren(cell.querySelector(".swatch"), input);
         input.focus();
       },
     });
-    const cell = el(
+    return el(
       "td",
       { className: "name" },
       swatch,
       el("span", { className: "run-name", textContent: row.name, title: row.title }),
       pencil,
     );
-    return cell;
   };
 
   // A row's element and its checkbox live as long as the run: rebuilding them on every redraw
@@ -176,8 +178,11 @@ export function runTable(root, { onToggle, onRename }) {
     const key = JSON.stringify(row);
     if (key !== entry.key) {
       entry.key = key;
-      while (tr.lastChild !== boxCell) tr.lastChild.remove();
-      tr.append(...cellsOf(row));
+      // The cells shown take the new ones' text and handlers in place, so a button the user
+      // has focused (a rename pencil) keeps the focus while the run trains.
+      const cells = [...tr.children].slice(1);
+      const fresh = cellsOf(row).map((cell, i) => (cells[i] ? morph(cells[i], cell) : cell));
+      place(tr, [boxCell, ...fresh]);
     }
     return tr;
   };
@@ -186,13 +191,12 @@ export function runTable(root, { onToggle, onRename }) {
     view.rows = rows;
     if (view.editing) return; // keep the rename box while the user types
     renderHead();
-    const shown = sortRows(filterRows(rows, view.filter), view.sort).map(rowOf);
-    if (shown.length !== body.children.length || shown.some((tr, i) => body.children[i] !== tr)) {
-      body.replaceChildren(...shown);
-    }
+    // Rows that keep their order are not moved: a checkbox the user has focused keeps the focus
+    // when another run comes, goes or changes places (one whose own row moves still loses it).
+    place(body, sortRows(filterRows(rows, view.filter), view.sort).map(rowOf));
     const ids = new Set(rows.map((r) => r.id));
     for (const id of rowElements.keys()) if (!ids.has(id)) rowElements.delete(id);
-    count.textContent = `${shown.length} of ${rows.length} runs · ${
+    count.textContent = `${body.children.length} of ${rows.length} runs · ${
       rows.filter((r) => r.selected).length
     } overlaid`;
   }

@@ -69,7 +69,7 @@ function instance(fma: boolean) {
     kernels.gemvRows(pA, pB, pC2, m, n, k, bp, y(y2));
     return { c1, y1, c2, y2 };
   };
-  return { alloc, both, rows, reset };
+  return { alloc, both, rows, reset, kernels };
 }
 
 for (const fma of builds) {
@@ -132,7 +132,7 @@ for (const fma of builds) {
 
 for (const fma of builds) {
   Deno.test(`a few rows without packing give the packed product's bits (${fma ? "relaxed" : "plain"} SIMD)`, () => {
-    const { alloc, rows, reset } = instance(fma);
+    const { alloc, rows, reset, kernels } = instance(fma);
     // Zeros by row i and step p: a step zero in some rows only is kept for all of them.
     const zeros: [string, (i: number, p: number) => boolean][] = [
       ["dense", () => false],
@@ -143,7 +143,7 @@ for (const fma of builds) {
     ];
     let cases = 0;
     for (const m of [2, 3, 4]) {
-      for (const n of [1, 3, 4, 7, 8, 12, 20, 128]) {
+      for (const n of [1, 3, 4, 7, 8, 12, 17, 20, 33, 128]) {
         for (const k of [1, 5, 196, 257, 784]) {
           for (const [name, zero] of zeros) {
             for (const epilogue of [false, true]) {
@@ -153,8 +153,14 @@ for (const fma of builds) {
               b.set(values(k * n, 7 * n + k));
               bias.set(values(n, 3 * n + k));
               // Behind a step zero in row 0 but not in row 1: the packed product adds
-              // 0 · NaN to row 0 (NaN); behind a step zero in every row: unseen.
+              // 0 · NaN to row 0 (NaN); behind a step zero in every row: unseen (an
+              // infinity in every column there, which a step left in would turn to NaN).
               if (k > 2 && a[0] === 0 && a[k] !== 0) b[0] = NaN;
+              const blank = Array.from({ length: k }, (_, p) => p)
+                .find((p) =>
+                  Array.from({ length: m }, (_, i) => a[i * k + p]).every((v) => v === 0)
+                );
+              if (blank !== undefined) b.fill(Infinity, blank * n, (blank + 1) * n);
               const { c1, y1, c2, y2 } = rows(a, b, m, n, k, epilogue ? bias : undefined);
               for (let j = 0; j < m * n; j++) {
                 const at = `${m} rows, n ${n}, k ${k}, ${name}`;
@@ -167,7 +173,16 @@ for (const fma of builds) {
         }
       }
     }
-    assert.equal(cases, 3 * 8 * 5 * 5 * 2);
+    assert.equal(cases, 3 * 10 * 5 * 5 * 2);
+    // No rows write nothing, as in gemm; more than four are a caller's bug, and trap.
+    reset();
+    const c = alloc(4).fill(9), a4 = alloc(5 * 4), b4 = alloc(4 * 4);
+    kernels.gemvRows(a4.byteOffset, b4.byteOffset, c.byteOffset, 0, 4, 4, 0, 0);
+    assert.deepEqual([...c], [9, 9, 9, 9]);
+    assert.throws(
+      () => kernels.gemvRows(a4.byteOffset, b4.byteOffset, c.byteOffset, 5, 4, 4, 0, 0),
+      WebAssembly.RuntimeError,
+    );
     // k = 0: the bias in every row, and its ReLU, as gemm writes them.
     const bias = alloc(3);
     bias.set([1, -0, -2]);

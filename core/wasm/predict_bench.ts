@@ -1,5 +1,5 @@
-// `predict` on the W1 network (784-128-64-10, ReLU, ReLU, softmax) for 1, 3, 64
-// and 1000 rows: the pure TypeScript kernels against the WebAssembly SIMD ones
+// `predict` on the W1 network (784-128-64-10, ReLU, ReLU, softmax) for 1, 2, 3,
+// 4, 64 and 1000 rows: the pure TypeScript kernels against the WebAssembly SIMD ones
 // (one fused GEMM per layer over the whole batch), with the weights copied in
 // on every call or, as the edge handler does, once. bench/peers.ts (W4) sets
 // the 64-row case beside TensorFlow.js.
@@ -22,7 +22,7 @@ const network = createNetwork({ inputs: 784, layers: PRESETS.mnist.layers }, {
 const kept = createWasmInference(kernelModule(false, false));
 kept.keep(network);
 
-for (const rows of [1, 3, 64, 1000]) {
+for (const rows of [1, 2, 3, 4, 64, 1000]) {
   const x = { data: new Float32Array(rows * 784), rows, cols: 784 };
   for (let i = 0; i < x.data.length; i++) x.data[i] = ((i * 7919) % 255) / 255;
   const group = `predict ${rows} rows, 784-128-64-10`;

@@ -68,7 +68,7 @@ Deno.test("wasm predict matches the TypeScript path within 1e-6 on the MNIST net
   ignore: !simd,
 }, () => {
   const net = network(MNIST);
-  for (const count of [1, 7, 64, 97]) {
+  for (const count of [1, 2, 3, 4, 7, 64, 97]) { // 1 to 4 rows: the product that packs nothing
     const x = rows(count, 784, count);
     assertWithin(predict(net, x, { backend: "wasm" }), predictTs(net, x), 1e-6);
   }
@@ -179,9 +179,11 @@ Deno.test("a kept network runs from weights copied in once, with the same bits",
   const net = network(MNIST), other = network({ ...MNIST, layers: [{ units: 7 }] });
   const x = rows(5, 784), copied = wasm.run(net, x)!;
   const one = rows(1, 784, 9), copiedOne = wasm.run(net, one)!; // one row: the unpacked product
+  const three = rows(3, 784, 4), copiedThree = wasm.run(net, three)!; // three rows: unpacked too
   assert.equal(wasm.keep(net), true);
   assert.deepEqual(wasm.run(net, x), copied);
   assert.deepEqual(wasm.run(net, one), copiedOne);
+  assert.deepEqual(wasm.run(net, three), copiedThree);
   // Another network still runs from copies, above the kept weights, which it leaves alone.
   assertWithin(wasm.run(other, x)!, predictTs(other, x), 1e-5); // linear outputs near 1.4
   const large = rows(1000, 784); // the memory grows under the kept weights

@@ -49,8 +49,8 @@ interface Placed {
 
 const ALIGN = 64;
 /**
- * Most rows run without packing the weights (`gemvRows`): packing reads and
- * writes all of a layer's weights, more than a few rows' work. Measured
+ * The largest batch run without packing the weights (`gemvRows`): packing
+ * reads and writes all of a layer's weights, more than a few rows' work. Measured
  * (784-128-64-10, kept weights, medians in turn): 2 rows 31.5 µs against
  * 35.3 µs packed, 3 rows 35.0 against 50.4, 4 rows 47.7 against 61.2.
  */
@@ -63,8 +63,8 @@ const FIRST_PAGES = 32;
  * one memory, made at the first run and grown (up to `maxMemoryMiB`) when a
  * larger batch comes, holding the weights, the rows and every layer's output,
  * so each layer is one fused GEMM (bias and ReLU inside) over the whole batch
- * (for a single row, a product that reads the weights as they lie, with the
- * same bits: packing them would cost more than the row's arithmetic).
+ * (for up to four rows, a product that reads the weights as they lie, with
+ * the same bits: packing them would cost more than the rows' arithmetic).
  * The weights are copied in on every run (training changes them in place, and
  * the copy costs about one pass over them, as the GEMM's own packing does),
  * except those of a network given to `keep`, copied in once.
@@ -154,7 +154,7 @@ export function createWasmInference(
     alloc: (length) => view(reserve(length), length).fill(0),
     gemm(a: Floats, b: Floats, c: Floats, dims: GemmDims): void {
       const { m, n, k, bias, relu } = dims;
-      if (m <= FEW_ROWS && k > 0) { // a few rows: the same bits, the weights read as they lie
+      if (m > 0 && m <= FEW_ROWS && k > 0) { // a few rows: the same bits, the weights read as they lie
         kernels.gemvRows(
           pointer(a),
           pointer(b),

@@ -52,20 +52,45 @@ export function morph(old, fresh) {
 }
 
 /**
- * Makes `nodes` the children of `parent`, in order: children that stay and
- * keep their order are not touched, those that change places are moved (a
- * node taken out of the page, even to put it back, loses the focus: a button
- * the user had tabbed to would lose it whenever a card near it came or went;
- * one in a card that changes places still does).
+ * Makes `nodes` the children of `parent`, in order, moving as few as it can:
+ * the longest run of children already in order stays, and only the others
+ * are moved (a node taken out of the page, even to put it back, loses the
+ * focus: a button the user had tabbed to would lose it whenever a card or
+ * row near it came, went or changed places; one whose own node moves still
+ * does).
  */
 export function place(parent, nodes) {
   const keep = new Set(nodes);
   for (const kid of [...parent.childNodes]) if (!keep.has(kid)) kid.remove();
-  let cursor = parent.firstChild;
-  for (const node of nodes) {
-    if (node === cursor) cursor = cursor.nextSibling;
-    else parent.insertBefore(node, cursor);
+  const at = new Map([...parent.childNodes].map((kid, i) => [kid, i]));
+  const stay = inOrder(nodes.map((node) => at.get(node) ?? -1));
+  let next = null;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (!stay.has(i)) parent.insertBefore(nodes[i], next);
+    next = nodes[i];
   }
+}
+
+/**
+ * The indices of a longest strictly increasing run of `values` (skipping
+ * negative ones): patience sorting, with each value's predecessor kept.
+ */
+function inOrder(values) {
+  const tails = [], before = new Array(values.length);
+  values.forEach((v, i) => {
+    if (v < 0) return;
+    let lo = 0, hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (values[tails[mid]] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    before[i] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = i;
+  });
+  const stay = new Set();
+  for (let i = tails.at(-1) ?? -1; i >= 0; i = before[i]) stay.add(i);
+  return stay;
 }
 
 /** Whether `a` and `b` are nodes of one kind: text, or elements of one tag and class. */

@@ -138,7 +138,12 @@ Deno.test({
     steps.push(doc.activeElement === button);
     reconcile(heads, [card("c", true), card("b", false)]); // a is deleted
     steps.push(doc.activeElement === button);
-    return steps;
+    // Re-sorted: d moves past b and c, which stay in order and are not moved.
+    reconcile(heads, [card("d", true), card("c", true), card("b", false)]);
+    reconcile(heads, [card("c", true), card("b", false), card("d", true)]);
+    steps.push(doc.activeElement === button);
+    const order = [...heads.children].map((node) => node.dataset.run).join("");
+    return { steps, order };
   });
-  assert.deepEqual(kept, [true, true, true, true]);
+  assert.deepEqual(kept, { steps: [true, true, true, true, true], order: "cbd" });
 });

@@ -14,11 +14,14 @@ import { addBias, reluRows } from "./rows";
 /**
  * C (m x n) = A (m x k, rows dense) * B (k x n, row-major), 1 <= m <= 4,
  * with the dense layer's epilogue as in `gemm` (a nonzero `bias` starts the
- * sums, a nonzero `y` receives max(C, 0)).
+ * sums, a nonzero `y` receives max(C, 0)). No rows write nothing, as in
+ * `gemm`; more than four trap (the caller packs them for `gemm`).
  */
 export function gemvRows(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, y: usize,
 ): void {
+  if (m <= 0) return;
+  if (m > 4) unreachable();
   if (m == 1) return oneRow(a, b, c, n, k, bias, y);
   const row = <usize>n * 4;
   if (k <= 0) { // as gemm: the bias or zeros

@@ -1,7 +1,6 @@
 // The products without packing (wasm/assembly/few.ts `gemvRows`, which the
-// inference engine runs for one to four rows; one row has a loop of its
-// own) must give the bits the packed product gives for
-// the same m: the same blocks of k, the same order of the sums, the same
+// inference engine runs for one to four rows) must give the bits the packed
+// product gives for the same m: the same blocks of k, the same order of the sums, the same
 // zeros left out (for several rows, only the steps where every row is ±0),
 // the same bias and ReLU, in both builds (a relaxed one fuses the same way).
 // Compared element by element with Object.is, so signed zeros and NaN count

@@ -121,7 +121,7 @@ Deno.test("edge:build refuses a model whose plugin is not given, before writing 
 });
 
 // 38 kB: the handler, the table that reads named rows (about 3.6 kB), the model file check, the
-// forward pass, the runner of the wasm kernels (about 2.8 kB; the 12.4 kB kernels.wasm ships
+// forward pass, the runner of the wasm kernels (about 2.8 kB; the 12.3 kB kernels.wasm ships
 // beside the bundle), input checks whose error messages quote bad values cut short, CORS, and
 // one activation; README reports the measured figures.
 Deno.test("sizes: inference code under 38 kB minified, MNIST-sized Cloudflare bundle under 1 MB gzip", async () => {

@@ -22,7 +22,6 @@ export function gemvRows(
 ): void {
   if (m <= 0) return;
   if (m > 4) unreachable();
-  if (m == 1) return oneRow(a, b, c, n, k, bias, y);
   const row = <usize>n * 4;
   if (k <= 0) { // as gemm: the bias or zeros
     memory.fill(c, 0, <usize>m * row);
@@ -34,7 +33,8 @@ export function gemvRows(
   for (let pc = 0; pc < k; pc += kstep) {
     const kc = min(kstep, k - pc), start = pc == 0 ? bias : 0, first = pc == 0;
     const yb = pc + kc >= k ? y : 0, ab = a + <usize>pc * 4, bb = b + <usize>pc * row;
-    if (m == 2) block(2, ab, bb, c, n, kc, lda, row, start, first, yb);
+    if (m == 1) block(1, ab, bb, c, n, kc, lda, row, start, first, yb);
+    else if (m == 2) block(2, ab, bb, c, n, kc, lda, row, start, first, yb);
     else if (m == 3) block(3, ab, bb, c, n, kc, lda, row, start, first, yb);
     else block(4, ab, bb, c, n, kc, lda, row, start, first, yb);
   }
@@ -51,7 +51,8 @@ export function gemvRows(
 /** ±0 at step `ap` in every one of the m rows (`lda` bytes apart): a step the packed product leaves out. */
 // @ts-ignore: decorator
 @inline function blank(m: i32, ap: usize, lda: usize): bool {
-  let any = load<i32>(ap) | load<i32>(ap + lda);
+  let any = load<i32>(ap);
+  if (m > 1) any |= load<i32>(ap + lda);
   if (m > 2) any |= load<i32>(ap + 2 * lda);
   if (m > 3) any |= load<i32>(ap + 3 * lda);
   return (any & 0x7fffffff) == 0;
@@ -90,8 +91,10 @@ export function gemvRows(
       const v3 = v128.load(bp, 48);
       let x = f32x4.splat(f32.load(ap));
       s00 = madd(x, v0, s00); s01 = madd(x, v1, s01); s02 = madd(x, v2, s02); s03 = madd(x, v3, s03);
-      x = f32x4.splat(f32.load(ap + lda));
-      s10 = madd(x, v0, s10); s11 = madd(x, v1, s11); s12 = madd(x, v2, s12); s13 = madd(x, v3, s13);
+      if (m > 1) {
+        x = f32x4.splat(f32.load(ap + lda));
+        s10 = madd(x, v0, s10); s11 = madd(x, v1, s11); s12 = madd(x, v2, s12); s13 = madd(x, v3, s13);
+      }
       if (m > 2) {
         x = f32x4.splat(f32.load(ap + 2 * lda));
         s20 = madd(x, v0, s20); s21 = madd(x, v1, s21); s22 = madd(x, v2, s22); s23 = madd(x, v3, s23);
@@ -103,8 +106,10 @@ export function gemvRows(
     }
     put(c, y, o, s00, first); put(c, y, o + 16, s01, first);
     put(c, y, o + 32, s02, first); put(c, y, o + 48, s03, first);
-    put(c1, y1, o, s10, first); put(c1, y1, o + 16, s11, first);
-    put(c1, y1, o + 32, s12, first); put(c1, y1, o + 48, s13, first);
+    if (m > 1) {
+      put(c1, y1, o, s10, first); put(c1, y1, o + 16, s11, first);
+      put(c1, y1, o + 32, s12, first); put(c1, y1, o + 48, s13, first);
+    }
     if (m > 2) {
       put(c2, y2, o, s20, first); put(c2, y2, o + 16, s21, first);
       put(c2, y2, o + 32, s22, first); put(c2, y2, o + 48, s23, first);
@@ -136,7 +141,7 @@ export function gemvRows(
     if (blank(m, ap, lda)) continue;
     const q = b + <usize>p * row + o, v = lanes == 4 ? v128.load(q) : v128.load32_splat(q);
     s0 = madd(f32x4.splat(f32.load(ap)), v, s0);
-    s1 = madd(f32x4.splat(f32.load(ap + lda)), v, s1);
+    if (m > 1) s1 = madd(f32x4.splat(f32.load(ap + lda)), v, s1);
     if (m > 2) s2 = madd(f32x4.splat(f32.load(ap + 2 * lda)), v, s2);
     if (m > 3) s3 = madd(f32x4.splat(f32.load(ap + 3 * lda)), v, s3);
   }
@@ -154,76 +159,4 @@ export function gemvRows(
   const x = f32x4.extract_lane(s, 0), v = first ? x : f32.load(c + o) + x;
   f32.store(c + o, v);
   if (y) f32.store(y + o, v > 0 ? v : 0);
-}
-
-/**
- * One row: the steps where it is ±0 are left out as they come, and columns
- * go sixteen at a time, so each step's value of a is read once for four
- * vectors.
- */
-function oneRow(a: usize, b: usize, c: usize, n: i32, k: i32, bias: usize, y: usize): void {
-  if (k <= 0) { // as gemm: the bias or zeros
-    memory.fill(c, 0, <usize>n * 4);
-    if (bias) addBias(c, bias, 1, n);
-    if (y) reluRows(c, y, n);
-    return;
-  }
-  const kstep = kStep(k), row = <usize>n * 4, zero = f32x4.splat(0);
-  const wide = n & ~15, vec = n & ~3;
-  for (let pc = 0; pc < k; pc += kstep) {
-    const kc = min(kstep, k - pc), first = pc == 0, last = pc + kc >= k;
-    const start = first && bias != 0, ap = a + <usize>pc * 4, bp = b + <usize>pc * row;
-    let j = 0;
-    for (; j < wide; j += 16) {
-      const o = <usize>j * 4;
-      let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-      if (start) {
-        s0 = v128.load(bias + o); s1 = v128.load(bias + o, 16);
-        s2 = v128.load(bias + o, 32); s3 = v128.load(bias + o, 48);
-      }
-      let q = bp + o;
-      for (let p = 0; p < kc; p++, q += row) {
-        const x = f32.load(ap + <usize>p * 4);
-        if (x == 0) continue;
-        const v = f32x4.splat(x);
-        s0 = madd(v, v128.load(q), s0);
-        s1 = madd(v, v128.load(q, 16), s1);
-        s2 = madd(v, v128.load(q, 32), s2);
-        s3 = madd(v, v128.load(q, 48), s3);
-      }
-      if (!first) {
-        s0 = f32x4.add(v128.load(c + o), s0); s1 = f32x4.add(v128.load(c + o, 16), s1);
-        s2 = f32x4.add(v128.load(c + o, 32), s2); s3 = f32x4.add(v128.load(c + o, 48), s3);
-      }
-      v128.store(c + o, s0); v128.store(c + o, s1, 16);
-      v128.store(c + o, s2, 32); v128.store(c + o, s3, 48);
-      if (last && y) {
-        v128.store(y + o, relu(zero, s0)); v128.store(y + o, relu(zero, s1), 16);
-        v128.store(y + o, relu(zero, s2), 32); v128.store(y + o, relu(zero, s3), 48);
-      }
-    }
-    for (; j < vec; j += 4) {
-      const o = <usize>j * 4;
-      let s = start ? v128.load(bias + o) : zero, q = bp + o;
-      for (let p = 0; p < kc; p++, q += row) {
-        const x = f32.load(ap + <usize>p * 4);
-        if (x != 0) s = madd(f32x4.splat(x), v128.load(q), s);
-      }
-      if (!first) s = f32x4.add(v128.load(c + o), s);
-      v128.store(c + o, s);
-      if (last && y) v128.store(y + o, relu(zero, s));
-    }
-    for (; j < n; j++) {
-      const o = <usize>j * 4;
-      let s: f32 = start ? f32.load(bias + o) : 0, q = bp + o;
-      for (let p = 0; p < kc; p++, q += row) {
-        const x = f32.load(ap + <usize>p * 4);
-        // One lane of the vector step, so a relaxed build fuses it as the kernel does.
-        if (x != 0) s = f32x4.extract_lane(madd(f32x4.splat(x), v128.load32_splat(q), f32x4.splat(s)), 0);
-      }
-      if (!first) s = f32.load(c + o) + s;
-      f32.store(c + o, s);
-      if (last && y) f32.store(y + o, s > 0 ? s : 0);
-    }
-  }
 }

@@ -113,8 +113,6 @@ export async function main(argv: readonly string[], io: TrainIo = consoleIo): Pr
       open,
       fileSize: fileSizeOf,
       batchEvents: progressOn,
-      // no server shares this process: a turn of the event loop (~2 ms) every 100 ms is enough
-      yieldEveryMs: 100,
       ...(cli.record
         ? { checkpoint: { every: 1, save: (c) => recording!.gate.checkpoint.save(c) } }
         : {}),

@@ -69,7 +69,7 @@ export interface JobOptions {
   pluginModules?: readonly string[];
   /** Emit a `batch` event per step (default true). */
   batchEvents?: boolean;
-  /** Give the event loop a turn after this much work (default 25 ms, for servers). */
+  /** Give the event loop a turn after this much work (train()'s `yieldEveryMs`, default 100 ms). */
   yieldEveryMs?: number;
   /** Saves a checkpoint every `every` epochs (the trainer's `checkpoint` option). */
   checkpoint?: CheckpointOptions;

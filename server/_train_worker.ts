@@ -103,10 +103,8 @@ async function build(start: StartMessage): Promise<void> {
       ...(start.backend ? { backend: start.backend } : {}),
       ...(start.checkpointEvery ? { checkpoint: { every: start.checkpointEvery, save } } : {}),
       ...(start.resume ? { resume: start.resume } : {}),
-      // No server shares this Worker, only the main thread's messages (stop): a turn of the
-      // event loop (about 2.2 ms) every 100 ms, as the CLI takes, rather than train()'s 25 ms,
-      // which cost W1 about 7% of its time.
-      yieldEveryMs: 100,
+      // No server shares this Worker, only the main thread's messages (stop): train()'s turn
+      // of the event loop every 100 ms of work is soon enough.
     });
     post({ type: "ready" });
   } catch (error) {

@@ -104,7 +104,11 @@ export interface TrainOptions {
   batchEvents?: boolean;
   /**
    * Give the event loop a turn after this many milliseconds of work (default
-   * 25), so servers in the same process stay responsive; a turn costs ~2 ms.
+   * 100, as TensorFlow.js's `fit()` yields every 125 ms), so that timers,
+   * I/O and a page's rendering get their turn; a turn costs about 2 ms. A
+   * server sharing the process answers within about this long: 25 suits one
+   * (nagare's server takes it for the runs it trains in its own thread), 16
+   * an animated page; 0 turns after every step.
    */
   yieldEveryMs?: number;
 }
@@ -147,7 +151,7 @@ export function checkOptions(trainOptions: TrainOptions): TrainSettings {
   const shuffleBuffer = typeof shuffle === "object"
     ? whole("shuffle.buffer", shuffle.buffer)
     : 10_000;
-  const yieldEveryMs = trainOptions.yieldEveryMs ?? 25;
+  const yieldEveryMs = trainOptions.yieldEveryMs ?? 100;
   if (!(yieldEveryMs >= 0)) {
     throw new RangeError(`Invalid yieldEveryMs: ${yieldEveryMs} must be 0 or more`);
   }

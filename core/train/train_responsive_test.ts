@@ -47,9 +47,10 @@ Deno.test("a server in the same process answers every request while training kee
     () => new Response("ok"),
   );
   let steps = 0, ended = false;
-  // The default time budget between turns (25 ms), on the real clock: slow machines only
-  // change how many steps run between answers, not whether the answers come.
-  const sub = train(options()).subscribe({
+  // The time budget nagare's server gives the runs it trains in its own thread (25 ms), on
+  // the real clock: slow machines only change how many steps run between answers, not
+  // whether the answers come.
+  const sub = train(options({ yieldEveryMs: 25 })).subscribe({
     next: (e) => void (e.type === "batch" && steps++),
     complete: () => void (ended = true),
   });

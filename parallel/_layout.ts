@@ -15,6 +15,7 @@ export const FINISH = 3; // threads done with their slice of the update
 export const FAILED = 4; // index + 1 of the first worker that threw
 export const MESSAGE_LENGTH = 5; // bytes of its error message
 export const READY = 6; // workers done with their setup, serving steps
+export const TAIL = 7; // the next unclaimed chunk of the update's tail (any thread's)
 const ROWS = 8; // per thread: first row, row count, correct count, next chunk of its update range
 const PER_THREAD = 4;
 

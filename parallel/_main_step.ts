@@ -13,7 +13,6 @@ import { checkBatchShape } from "../core/math/check_batch.ts";
 import { createStatsTracker } from "../core/math/layer_stats.ts";
 import {
   ARRIVE,
-  claimAt,
   CMD,
   correctAt,
   EVALUATE,
@@ -31,7 +30,7 @@ import {
   STOP,
 } from "./_layout.ts";
 import { arrive, waitFor } from "./_sync.ts";
-import { chunksOf, piecesOf, rangeStart, reducePieces, updateShare } from "./_update_share.ts";
+import { chunksOf, piecesOf, reducePieces, startClaims, updateShare } from "./_update_share.ts";
 import { createThreadStep } from "./_thread_step.ts";
 
 /** Options of {@linkcode createParallelStep}. */
@@ -135,9 +134,7 @@ export function createParallelStep(network: Network, options: MainStepOptions): 
       control[rowCount(i)] = Math.floor((i + 1) * rows / threads) - start;
     }
     Atomics.store(control, FINISH, 0);
-    for (let i = 0; i < threads; i++) {
-      Atomics.store(control, claimAt(i), rangeStart(chunks.length, threads, i));
-    }
+    startClaims(layout, chunks);
     launch(batch.x.data, batch.t.data, rows, command);
     own.gradients(batch.x.data, batch.t.data, command === GRADIENTS_AND_UPDATE);
     arrive(control, ARRIVE);

@@ -11,7 +11,7 @@ import { type AdamConstants, adamConstants, adamSettings } from "../core/math/ad
 import { adamKernel } from "../core/math/kernel_trust.ts";
 import type { Backend } from "../core/math/backend.ts";
 import type { OptimizerPlugin } from "../core/math/types.ts";
-import { claimAt, type Layout, LR, rowCount, STEP } from "./_layout.ts";
+import { claimAt, type Layout, LR, rowCount, STEP, TAIL } from "./_layout.ts";
 import type { FirstLayer } from "./_first_layer.ts";
 
 /** A range of one tensor: its weights, reduced gradient, slots, and every thread's gradient. */
@@ -72,45 +72,77 @@ export interface Chunk {
   readonly first?: readonly [number, number] | "bias";
 }
 
+/** The update's chunks: the first `ranged` cut into the threads' ranges, the rest its tail. */
+export interface Chunks {
+  readonly list: readonly Chunk[];
+  readonly ranged: number;
+}
+
+/**
+ * Most floats in the tail of the update: small chunks that whichever thread
+ * is free claims last, so that the threads finish within one of them of
+ * each other rather than within one block of the first layer (~65 µs).
+ */
+export const TAIL_FLOATS = 4 * CHUNK;
+
 /**
  * The flat parameter vector cut into chunks, claimed one by one in
- * {@linkcode updateShare}: blocks of rows of the first layer's weights, its
- * bias, then runs of {@linkcode CHUNK} floats of the other tensors.
+ * {@linkcode updateShare}: whole blocks of rows of the first layer's
+ * weights and the runs of {@linkcode CHUNK} floats of the other tensors
+ * that do not fit the tail, cut into the threads' ranges; then the tail:
+ * the first layer's short last block, its bias, and the last runs of the
+ * other tensors, up to {@linkcode TAIL_FLOATS}.
  */
-export function chunksOf(layout: Layout): Chunk[] {
+export function chunksOf(layout: Layout): Chunks {
   const { tensors, inputs } = layout.sizes, units = tensors[1];
   const total = tensors.reduce((a, b) => a + b, 0);
-  const chunks: Chunk[] = [];
+  const blocks: Chunk[] = [], tail: Chunk[] = [], rest: Chunk[] = [];
   const per = Math.max(FIRST_MIN_ROWS, Math.floor(FIRST_CHUNK / units));
   for (let r0 = 0; r0 < inputs; r0 += per) {
     const r1 = Math.min(inputs, r0 + per);
-    chunks.push({ pieces: piecesOf(layout, r0 * units, r1 * units), first: [r0, r1] });
+    const chunk: Chunk = { pieces: piecesOf(layout, r0 * units, r1 * units), first: [r0, r1] };
+    (r1 - r0 === per ? blocks : tail).push(chunk);
   }
   const bias = layout.offsets[1];
-  chunks.push({ pieces: piecesOf(layout, bias, bias + units), first: "bias" });
+  tail.push({ pieces: piecesOf(layout, bias, bias + units), first: "bias" });
   for (let lo = bias + units; lo < total; lo += CHUNK) {
-    chunks.push({ pieces: piecesOf(layout, lo, lo + CHUNK) });
+    rest.push({ pieces: piecesOf(layout, lo, lo + CHUNK) });
   }
-  return chunks;
+  let room = TAIL_FLOATS - tail.reduce((sum, chunk) => sum + floatsOf(chunk), 0), cut = rest.length;
+  while (cut > 0 && floatsOf(rest[cut - 1]) <= room) room -= floatsOf(rest[--cut]);
+  const ranged = [...blocks, ...rest.slice(0, cut)];
+  return { list: [...ranged, ...tail, ...rest.slice(cut)], ranged: ranged.length };
 }
+
+const floatsOf = (chunk: Chunk): number => chunk.pieces.reduce((n, p) => n + p.param.length, 0);
 
 /** The first chunk of thread `i`'s range of the update: each thread owns an equal run of chunks. */
 export function rangeStart(chunks: number, threads: number, i: number): number {
   return Math.floor(i * chunks / threads);
 }
 
+/** Sets every thread's claim cursor to the start of its range, and the tail's to the tail. */
+export function startClaims(layout: Layout, chunks: Chunks): void {
+  const threads = layout.sizes.threads;
+  for (let i = 0; i < threads; i++) {
+    Atomics.store(layout.control, claimAt(i), rangeStart(chunks.ranged, threads, i));
+  }
+  Atomics.store(layout.control, TAIL, chunks.ranged);
+}
+
 /**
  * Reduces and updates chunks until none is left: first those of this
  * thread's own range, then, when done early, the rest of the other threads'
- * ranges, claiming each chunk through its range's shared cursor. A thread
- * thus keeps the same optimizer slots in its cache from step to step, and a
- * thread done first with its gradient still takes the larger share. Each
+ * ranges, claiming each chunk through its range's shared cursor, then the
+ * tail's. A thread thus keeps the same optimizer slots in its cache from
+ * step to step, a thread done first with its gradient still takes the
+ * larger share, and the small chunks of the tail even out the ends. Each
  * element's bits do not depend on which thread computes it, so the run stays
- * deterministic.
+ * deterministic. The cursors are set by {@linkcode startClaims}.
  */
 export function updateShare(
   layout: Layout,
-  chunks: readonly Chunk[],
+  chunks: Chunks,
   optimizer: OptimizerPlugin,
   weights: number[],
   thread: number,
@@ -125,19 +157,23 @@ export function updateShare(
       c: adamConstants(adamSettings(optimizer.params), layout.results[LR], layout.results[STEP]),
     }
     : undefined;
-  for (let k = 0; k < threads; k++) {
-    const owner = (thread + k) % threads;
-    const end = rangeStart(chunks.length, threads, owner + 1);
+  /** Takes chunks through the cursor at control word `cursor` until it passes `end`. */
+  const drain = (cursor: number, end: number): void => {
     for (;;) {
-      const c = Atomics.add(layout.control, claimAt(owner), 1);
-      if (c >= end) break;
-      const chunk = chunks[c], from = chunk.first;
+      const c = Atomics.add(layout.control, cursor, 1);
+      if (c >= end) return;
+      const chunk = chunks.list[c], from = chunk.first;
       if (from === undefined) reducePieces(layout, chunk.pieces, weights, kernels.weightedSum);
       else if (from === "bias") first.bias();
       else first.rows(from[0], from[1]);
       updatePieces(layout, chunk.pieces, optimizer, native);
     }
+  };
+  for (let k = 0; k < threads; k++) {
+    const owner = (thread + k) % threads;
+    drain(claimAt(owner), rangeStart(chunks.ranged, threads, owner + 1));
   }
+  drain(TAIL, chunks.list.length);
 }
 
 /** out = wa · a + wb · b in double precision rounded once, dropping a zero-weight term. */

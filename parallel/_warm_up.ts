@@ -9,9 +9,9 @@
  */
 import type { NetworkSpec, PluginRef } from "../core/math/types.ts";
 import { createWasmBackend } from "../core/wasm/wasm_backend.ts";
-import { allocateShared, claimAt, LR, rowCount, rowStart, STEP } from "./_layout.ts";
+import { allocateShared, LR, rowCount, rowStart, STEP } from "./_layout.ts";
 import { planSharedWasm } from "./_shared_wasm.ts";
-import { rangeStart, updateShare } from "./_update_share.ts";
+import { startClaims, updateShare } from "./_update_share.ts";
 import { lookup, pluginsOf, setup } from "./_worker_setup.ts";
 
 /** The run to warm up for: its network, plugins, backend and batch; see `startWorkers`. */
@@ -140,7 +140,7 @@ export async function warmUp(
     while (steps < MAX_STEPS && !over()) {
       layout.results[STEP] = ++steps;
       step.gradients(layout.x, layout.t, true);
-      for (let k = 0; k < 2; k++) layout.control[claimAt(k)] = rangeStart(chunks.length, 2, k);
+      startClaims(layout, chunks);
       updateShare(layout, chunks, optimizer, weights, 0, step);
     }
   } catch { /* the run builds its own step and reports what fails */ }

@@ -24,7 +24,7 @@ import { builtinPlugins } from "../plugins/mod.ts";
 import { type Layout, layoutOf, type LayoutSizes, type SharedBuffers } from "./_layout.ts";
 import { type SharedWasm, threadBackend } from "./_shared_wasm.ts";
 import { createThreadStep, type ThreadStep } from "./_thread_step.ts";
-import { type Chunk, chunksOf } from "./_update_share.ts";
+import { type Chunks, chunksOf } from "./_update_share.ts";
 
 /** What the main thread sends a worker once. */
 export interface WorkerInit {
@@ -107,7 +107,7 @@ export interface WorkerStep {
   readonly layout: Layout;
   readonly step: ThreadStep;
   readonly optimizer: OptimizerPlugin;
-  readonly chunks: Chunk[];
+  readonly chunks: Chunks;
 }
 
 /** Rebuilds the step a worker serves; see the module doc. */

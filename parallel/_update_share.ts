@@ -88,30 +88,38 @@ export const TAIL_FLOATS = 4 * CHUNK;
 /**
  * The flat parameter vector cut into chunks, claimed one by one in
  * {@linkcode updateShare}: whole blocks of rows of the first layer's
- * weights and the runs of {@linkcode CHUNK} floats of the other tensors
- * that do not fit the tail, cut into the threads' ranges; then the tail:
- * the first layer's short last block, its bias, and the last runs of the
- * other tensors, up to {@linkcode TAIL_FLOATS}.
+ * weights and the runs of {@linkcode CHUNK} floats of the other tensors,
+ * cut into the threads' ranges; then the tail, up to {@linkcode TAIL_FLOATS}
+ * floats in all: the first layer's short last block and its bias, and the
+ * last runs of the other tensors, each where it fits (else it is ranged).
  */
 export function chunksOf(layout: Layout): Chunks {
   const { tensors, inputs } = layout.sizes, units = tensors[1];
   const total = tensors.reduce((a, b) => a + b, 0);
-  const blocks: Chunk[] = [], tail: Chunk[] = [], rest: Chunk[] = [];
+  const ranged: Chunk[] = [], tail: Chunk[] = [], rest: Chunk[] = [];
+  let room = TAIL_FLOATS;
+  /** Puts `chunk` in the tail while it has room, else in the ranges. */
+  const place = (chunk: Chunk): void => {
+    const n = floatsOf(chunk);
+    if (n <= room) tail.push(chunk), room -= n;
+    else ranged.push(chunk);
+  };
   const per = Math.max(FIRST_MIN_ROWS, Math.floor(FIRST_CHUNK / units));
+  const bias = layout.offsets[1];
+  place({ pieces: piecesOf(layout, bias, bias + units), first: "bias" });
   for (let r0 = 0; r0 < inputs; r0 += per) {
     const r1 = Math.min(inputs, r0 + per);
     const chunk: Chunk = { pieces: piecesOf(layout, r0 * units, r1 * units), first: [r0, r1] };
-    (r1 - r0 === per ? blocks : tail).push(chunk);
+    if (r1 - r0 === per) ranged.push(chunk);
+    else place(chunk); // a short last block
   }
-  const bias = layout.offsets[1];
-  tail.push({ pieces: piecesOf(layout, bias, bias + units), first: "bias" });
   for (let lo = bias + units; lo < total; lo += CHUNK) {
     rest.push({ pieces: piecesOf(layout, lo, lo + CHUNK) });
   }
-  let room = TAIL_FLOATS - tail.reduce((sum, chunk) => sum + floatsOf(chunk), 0), cut = rest.length;
+  let cut = rest.length; // the last runs, while they fit
   while (cut > 0 && floatsOf(rest[cut - 1]) <= room) room -= floatsOf(rest[--cut]);
-  const ranged = [...blocks, ...rest.slice(0, cut)];
-  return { list: [...ranged, ...tail, ...rest.slice(cut)], ranged: ranged.length };
+  ranged.push(...rest.slice(0, cut));
+  return { list: [...ranged, ...tail.reverse(), ...rest.slice(cut)], ranged: ranged.length };
 }
 
 const floatsOf = (chunk: Chunk): number => chunk.pieces.reduce((n, p) => n + p.param.length, 0);

@@ -20,7 +20,14 @@ function layoutFor(widths: number[]) {
 const floats = (chunk: { pieces: readonly { param: Float32Array }[] }) =>
   chunk.pieces.reduce((n, p) => n + p.param.length, 0);
 
-for (const widths of [[784, 128, 64, 10], [10, 16, 4096, 10], [3, 2]]) {
+for (
+  const widths of [[784, 128, 64, 10], [10, 16, 4096, 10], [3, 2], [784, 1024, 10], [
+    64,
+    1024,
+    1024,
+    10,
+  ]]
+) {
   Deno.test(`the update's chunks of ${widths.join("-")} cover every weight once, the small ones last`, () => {
     const layout = layoutFor(widths), chunks = chunksOf(layout);
     for (const p of layout.params) p.fill(0);
@@ -32,13 +39,6 @@ for (const widths of [[784, 128, 64, 10], [10, 16, 4096, 10], [3, 2]]) {
     layout.params.forEach((p, i) => assert.ok(p.every((v) => v === 1), `tensor ${i} covered once`));
     const tail = chunks.list.slice(chunks.ranged);
     assert.ok(tail.reduce((n, c) => n + floats(c), 0) <= TAIL_FLOATS, "the tail stays small");
-    assert.ok(tail.some((c) => c.first === "bias"), "the first layer's bias is in the tail");
-    // Ranged first-layer blocks are whole; a short last block goes to the tail.
-    const rowsOf = (c: Chunk) => typeof c.first === "object" ? c.first[1] - c.first[0] : 0;
-    const per = Math.max(...chunks.list.map(rowsOf));
-    chunks.list.slice(0, chunks.ranged).forEach((c) => {
-      if (typeof c.first === "object") assert.equal(rowsOf(c), per);
-    });
     startClaims(layout, chunks);
     assert.deepEqual(
       [layout.control[claimAt(0)], layout.control[claimAt(1)], layout.control[TAIL]],
@@ -46,6 +46,26 @@ for (const widths of [[784, 128, 64, 10], [10, 16, 4096, 10], [3, 2]]) {
     );
   });
 }
+
+Deno.test("784-128-64-10: eight whole first-layer blocks ranged; the short one, the bias and the rest in the tail", () => {
+  const chunks = chunksOf(layoutFor([784, 128, 64, 10]));
+  const rows = (c: Chunk) => typeof c.first === "object" ? c.first[1] - c.first[0] : 0;
+  assert.equal(chunks.ranged, 8);
+  assert.ok(chunks.list.slice(0, 8).every((c) => rows(c) === 96));
+  assert.deepEqual(chunks.list.slice(8).map((c) => c.first ?? floats(c)), [
+    [768, 784],
+    "bias",
+    4096,
+    4096,
+    714,
+  ]);
+});
+
+Deno.test("a first layer too big for the tail stays ranged, even as one short block", () => {
+  const chunks = chunksOf(layoutFor([64, 1024, 1024, 10]));
+  assert.ok(chunks.list.slice(0, chunks.ranged).some((c) => typeof c.first === "object"));
+  assert.ok(chunks.list.slice(chunks.ranged).some((c) => c.first === "bias"));
+});
 
 Deno.test("runs of a wide later layer beyond the tail's room stay in the threads' ranges", () => {
   const chunks = chunksOf(layoutFor([10, 16, 4096, 10]));

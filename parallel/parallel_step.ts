@@ -72,10 +72,11 @@ function spawn(thread: number, pool: WorkerPool | undefined): StartedWorker {
  * computes the gradient of its rows; after a barrier the gradients are summed
  * in thread order, weighted by row counts (so the loss and gradient are the
  * batch means, as on one thread), and the threads update the weights in
- * chunks, each its own range first, then what is left of the others', so a
- * thread done early with its gradient takes the larger share (element-wise
- * optimizers; others, gradient clipping and the per-epoch layer statistics
- * update on the main thread). The first layer, which holds most weights, is
+ * chunks, each its own range first, then what is left of the others', then
+ * a tail of small chunks that whichever thread is free takes, so a thread
+ * done early with its gradient takes the larger share and the threads
+ * finish close together (element-wise optimizers; others, gradient clipping
+ * and the per-epoch layer statistics update on the main thread). The first layer, which holds most weights, is
  * not summed: each thread leaves its rows of dL/dz, and the chunks of that
  * layer's gradient are computed over the whole batch at once (with the bits
  * one thread would get when the split is even over 2 or 4 threads). Steps synchronise through `Atomics` on shared control

@@ -43,7 +43,7 @@ export function launchJob(options: LaunchJobOptions = {}): Launch {
       open: () => fileStream(openAdmittedFile(admittedFileOf(config.dataset))),
       checkpoint,
       resume,
-      // The run shares this thread with the server: a turn every 25 ms of work (about 9% of
+      // The run shares this thread with the server: a turn every 25 ms of work (about 8% of
       // the run's time), so that requests wait tens of milliseconds, not a hundred.
       yieldEveryMs: 25,
     });

@@ -6,7 +6,7 @@ import { fakeMse, fakeSgd } from "../_testing/fakes.ts";
 import { net } from "../_testing/train_fakes.ts";
 import { inMemory } from "../data/in_memory.ts";
 import { train } from "./train.ts";
-import type { TrainOptions } from "./train_options.ts";
+import { checkOptions, type TrainOptions } from "./train_options.ts";
 
 const rows = 512, inputs = 64;
 const x = new Float32Array(rows * inputs).map((_, i) => ((i * 7919) % 1000) / 1000);
@@ -67,4 +67,13 @@ Deno.test("a server in the same process answers every request while training kee
     sub.unsubscribe();
     await server.shutdown();
   }
+});
+
+Deno.test("train() turns every 100 ms of work unless told otherwise, and refuses a negative budget", () => {
+  assert.equal(checkOptions(options()).yieldEveryMs, 100);
+  assert.equal(checkOptions(options({ yieldEveryMs: 25 })).yieldEveryMs, 25);
+  assert.throws(
+    () => checkOptions(options({ yieldEveryMs: -1 })),
+    /yieldEveryMs: -1 must be 0 or more/,
+  );
 });

@@ -33,8 +33,8 @@ export interface LiveTraining {
  *
  * @example
  * ```ts ignore
- * // cli/train.ts with --serve:
- * const job = await runJob(config, { plugins, open });
+ * // cli/train.ts with --serve (the server shares this thread: a turn every 25 ms of work):
+ * const job = await runJob(config, { plugins, open, yieldEveryMs: 25 });
  * const live = await serveTraining(config, {
  *   events$: job.events$,
  *   result: () => ({ model: toModelFile(job.modelNetwork(), job.modelMeta(job.evaluateTest())) }),

@@ -30,12 +30,13 @@ function network(hidden = "relu"): Network {
   }, { registry, seed: 7 });
 }
 
+/** Trains `extra.network` (default a fresh 12-16-3 network) on `workers` threads; gives it back. */
 async function trained(
   workers: number,
   extra: Partial<TrainOptions> = {},
   pool?: ReturnType<typeof startWorkers>,
 ): Promise<Network> {
-  const net = network();
+  const net = extra.network ?? network();
   await lastValueFrom(train({
     network: net,
     loss: registry.get("loss", "crossEntropy"),
@@ -75,26 +76,18 @@ Deno.test("two workers give byte-identical weights run after run, and match one 
 Deno.test("a network whose update is mostly ranged chunks trains to the same bits on 2 and 3 workers run after run", async () => {
   // 12-128-512-3: the 512-unit layer's weights are cut into the threads' ranges; only the
   // first layer and the last runs fit the update's tail.
-  const wide = async (workers: number) => {
-    const net = createNetwork({
-      inputs: INPUTS,
-      layers: [
-        { units: 128, activation: "relu" },
-        { units: 512, activation: "relu" },
-        { units: CLASSES, activation: "softmax" },
-      ],
-    }, { registry, seed: 7 });
-    await lastValueFrom(train({
-      network: net,
-      loss: registry.get("loss", "crossEntropy"),
-      optimizer: registry.get("optimizer", { name: "adam", params: { lr: 0.01 } }),
-      data,
+  const wide = (workers: number) =>
+    trained(workers, {
+      network: createNetwork({
+        inputs: INPUTS,
+        layers: [
+          { units: 128, activation: "relu" },
+          { units: 512, activation: "relu" },
+          { units: CLASSES, activation: "softmax" },
+        ],
+      }, { registry, seed: 7 }),
       epochs: 2,
-      batchSize: 32,
-      createStep: parallel({ workers }),
-    }));
-    return net;
-  };
+    });
   const single = await wide(1);
   for (const workers of [2, 3]) {
     const a = await wide(workers), b = await wide(workers);

@@ -125,7 +125,7 @@ export function chunksOf(layout: Layout): Chunks {
 const floatsOf = (chunk: Chunk): number => chunk.pieces.reduce((n, p) => n + p.param.length, 0);
 
 /** The first chunk of thread `i`'s range of the update: each thread owns an equal run of chunks. */
-export function rangeStart(chunks: number, threads: number, i: number): number {
+function rangeStart(chunks: number, threads: number, i: number): number {
   return Math.floor(i * chunks / threads);
 }
 
